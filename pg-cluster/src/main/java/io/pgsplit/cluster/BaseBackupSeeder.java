@@ -1,0 +1,28 @@
+package io.pgsplit.cluster;
+
+import java.time.Duration;
+import java.util.List;
+
+/** Seeds each replica with pg_basebackup from the running primary, WAL streamed alongside. */
+final class BaseBackupSeeder implements ReplicaSeeder {
+  private static final Duration TIMEOUT = Duration.ofSeconds(120);
+
+  private final PgBinaries binaries;
+  private final CommandRunner runner;
+
+  BaseBackupSeeder(PgBinaries binaries, CommandRunner runner) {
+    this.binaries = binaries;
+    this.runner = runner;
+  }
+
+  @Override
+  public void seed(PgNode primary, List<PgNode> replicas) {
+    for (PgNode replica : replicas) {
+      // --checkpoint=fast: a spread checkpoint would stall the backup for minutes; --no-sync: throwaway data.
+      runner.run(replica.name() + " pg_basebackup", List.of(binaries.bin("pg_basebackup").toString(),
+          "-D", replica.dataDirectory().toString(), "-h", primary.host(), "-p", Integer.toString(primary.port()),
+          "-U", PgNode.SUPERUSER, "-X", "stream", "--checkpoint=fast", "--no-sync", "--no-password"),
+          replica.logFile(), TIMEOUT);
+    }
+  }
+}

@@ -1,0 +1,106 @@
+package io.pgsplit.cluster;
+
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.StandardOpenOption;
+import java.util.Collections;
+import java.util.LinkedHashMap;
+import java.util.Map;
+
+/**
+ * Writes the configuration files of a node. Settings shared by every node go into postgresql.conf, which a replica
+ * inherits from its primary's copy; what differs per node (port, socket directory, upstream) goes into
+ * postgresql.auto.conf, which is read last and rewritten for every node.
+ */
+final class NodeConfiguration {
+  /** Unix socket paths are limited to 108 bytes including the ".s.PGSQL.<port>" file name. */
+  private static final int MAX_SOCKET_DIRECTORY_LENGTH = 90;
+
+  private static final String HBA = String.join("\n",
+      "# Written by pgsplit LocalPgCluster.",
+      "local all all trust",
+      "local replication all trust",
+      "host all all 127.0.0.1/32 scram-sha-256",
+      // Standbys and pg_basebackup connect without a password.
+      "host replication all 127.0.0.1/32 trust",
+      "");
+
+  private final Map<String, String> sharedSettings;
+
+  NodeConfiguration(Map<String, String> extraSettings) {
+    Map<String, String> settings = new LinkedHashMap<>();
+    settings.put("listen_addresses", "127.0.0.1");
+    settings.put("wal_level", "replica");
+    settings.put("max_wal_senders", "10");
+    settings.put("hot_standby", "on");
+    settings.put("hot_standby_feedback", "on");
+    // Throwaway clusters: durability across OS crashes is worth nothing, speed is.
+    settings.put("fsync", "off");
+    settings.put("full_page_writes", "off");
+    settings.put("wal_retrieve_retry_interval", "1s");
+    settings.put("shared_buffers", "32MB");
+    settings.put("max_connections", "200");
+    settings.put("shared_preload_libraries", "pg_stat_statements");
+    settings.put("pg_stat_statements.track", "all");
+    settings.put("logging_collector", "off");
+    settings.putAll(extraSettings);
+    this.sharedSettings = Collections.unmodifiableMap(settings);
+  }
+
+  /** Configures a freshly initialised data directory as a primary. */
+  void writePrimary(PgNode node) {
+    append(node.dataDirectory().resolve("postgresql.conf"), render("Written by pgsplit LocalPgCluster for every node.",
+        sharedSettings));
+    write(node.dataDirectory().resolve("pg_hba.conf"), HBA);
+    write(node.dataDirectory().resolve("postgresql.auto.conf"), render("This node's identity.", identity(node)));
+  }
+
+  /** Turns a copy of the primary's data directory into a standby that streams from {@code primary}. */
+  void writeStandby(PgNode node, PgNode primary) {
+    Map<String, String> settings = identity(node);
+    settings.put("primary_conninfo", "host=" + primary.host() + " port=" + primary.port() + " user="
+        + PgNode.SUPERUSER + " application_name=" + node.name());
+    write(node.dataDirectory().resolve("postgresql.auto.conf"), render("This node's identity.", settings));
+    write(node.dataDirectory().resolve("standby.signal"), "");
+  }
+
+  private static Map<String, String> identity(PgNode node) {
+    Map<String, String> settings = new LinkedHashMap<>();
+    settings.put("port", Integer.toString(node.port()));
+    String socketDirectory = node.nodeDirectory().toString();
+    // Without a short enough directory the node gets no Unix socket; the harness itself only uses TCP.
+    settings.put("unix_socket_directories",
+        socketDirectory.length() <= MAX_SOCKET_DIRECTORY_LENGTH ? socketDirectory : "");
+    settings.put("cluster_name", node.name());
+    return settings;
+  }
+
+  private static String render(String comment, Map<String, String> settings) {
+    StringBuilder text = new StringBuilder("\n# ").append(comment).append('\n');
+    settings.forEach((name, value) -> text.append(name).append(" = ").append(quote(value)).append('\n'));
+    return text.toString();
+  }
+
+  /** Every value may be quoted in a configuration file; backslash and quote are the characters to escape. */
+  static String quote(String value) {
+    return "'" + value.replace("\\", "\\\\").replace("'", "''") + "'";
+  }
+
+  private static void append(Path file, String text) {
+    try {
+      Files.writeString(file, text, StandardOpenOption.APPEND);
+    } catch (IOException e) {
+      throw new UncheckedIOException(e);
+    }
+  }
+
+  private static void write(Path file, String text) {
+    try {
+      Files.writeString(file, text);
+    } catch (IOException e) {
+      throw new UncheckedIOException(e);
+    }
+  }
+}

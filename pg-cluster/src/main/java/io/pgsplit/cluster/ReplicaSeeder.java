@@ -1,0 +1,13 @@
+package io.pgsplit.cluster;
+
+import java.util.List;
+
+/** Fills the data directories of new replicas with a copy of the primary's. */
+interface ReplicaSeeder {
+  void seed(PgNode primary, List<PgNode> replicas);
+
+  /** pg_basebackup where the installation has it, otherwise a copy of the stopped primary. */
+  static ReplicaSeeder forBinaries(PgBinaries binaries, CommandRunner runner) {
+    return binaries.hasBaseBackup() ? new BaseBackupSeeder(binaries, runner) : new StoppedPrimaryCopySeeder(runner);
+  }
+}

@@ -1,0 +1,41 @@
+package io.pgsplit.protocol;
+
+import io.netty.buffer.ByteBuf;
+import io.netty.buffer.ByteBufUtil;
+import java.nio.charset.StandardCharsets;
+
+/**
+ * The protocol's "String" type: bytes up to a NUL terminator. The proxy speaks UTF-8 only (it sets
+ * client_encoding on its server connections); invalid sequences decode to U+FFFD rather than failing,
+ * because these strings are used for routing and logging, never written back verbatim.
+ */
+public final class CStrings {
+
+    private CStrings() {
+    }
+
+    /** Reads a string at the reader index and moves the reader index past its terminator. */
+    public static String read(ByteBuf buf) {
+        int length = buf.bytesBefore((byte) 0);
+        if (length < 0) {
+            throw new MalformedMessageException("string is missing its terminator");
+        }
+        String value = buf.toString(buf.readerIndex(), length, StandardCharsets.UTF_8);
+        buf.skipBytes(length + 1);
+        return value;
+    }
+
+    /** Writes the string and its terminator; an embedded NUL would silently cut the field short on the wire. */
+    public static void write(ByteBuf buf, String s) {
+        if (s.indexOf('\0') >= 0) {
+            throw new IllegalArgumentException("protocol strings cannot contain NUL characters");
+        }
+        buf.writeCharSequence(s, StandardCharsets.UTF_8);
+        buf.writeByte(0);
+    }
+
+    /** Bytes {@link #write} produces, terminator included. */
+    public static int encodedLength(String s) {
+        return ByteBufUtil.utf8Bytes(s) + 1;
+    }
+}

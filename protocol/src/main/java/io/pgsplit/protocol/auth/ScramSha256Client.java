@@ -1,0 +1,104 @@
+package io.pgsplit.protocol.auth;
+
+import java.nio.charset.StandardCharsets;
+import java.security.MessageDigest;
+import java.security.SecureRandom;
+
+/**
+ * Client side of SCRAM-SHA-256, as libpq does it: no channel binding (gs2 header "n,,"), an empty
+ * user name because the server takes it from the startup packet, and the password SASLprep'd the way
+ * PostgreSQL prepared it when it stored the verifier. One instance serves one exchange.
+ */
+public final class ScramSha256Client {
+    /** "n,," base64-encoded: the channel binding attribute that repeats the gs2 header. */
+    private static final String CHANNEL_BINDING = "biws";
+
+    private final String password;
+    private final String clientNonce;
+    private final String clientFirstBare;
+    private byte[] expectedServerSignature;
+    private boolean verified;
+
+    public ScramSha256Client(String password, SecureRandom random) {
+        this(password, ScramCrypto.nonce(random));
+    }
+
+    ScramSha256Client(String password, String clientNonce) {
+        this.password = password;
+        this.clientNonce = clientNonce;
+        this.clientFirstBare = "n=,r=" + clientNonce;
+    }
+
+    /** The SASLInitialResponse data. */
+    public byte[] clientFirstMessage() {
+        return ("n,," + clientFirstBare).getBytes(StandardCharsets.UTF_8);
+    }
+
+    /**
+     * Answers the server-first-message (AuthenticationSASLContinue data) with the proof. Runs the
+     * server's iteration count of HMACs, so it belongs off the event loop.
+     *
+     * @throws ScramException if the message is malformed or the server's nonce does not extend ours
+     */
+    public byte[] clientFinalMessage(byte[] serverFirst) {
+        if (expectedServerSignature != null) {
+            throw new IllegalStateException("client-final-message already sent");
+        }
+        String serverFirstMessage = new String(serverFirst, StandardCharsets.UTF_8);
+        ScramAttributeReader reader = new ScramAttributeReader(serverFirstMessage);
+        if (reader.peekName() == 'm') {
+            throw new ScramException("server requires an unsupported SCRAM extension");
+        }
+        String nonce = reader.read('r');
+        byte[] salt = ScramCrypto.unbase64(reader.read('s'), "salt");
+        int iterations = parseIterations(reader.read('i'));
+        while (reader.hasMore()) {
+            reader.skipExtension();
+        }
+        if (!nonce.startsWith(clientNonce) || nonce.length() == clientNonce.length()) {
+            throw new ScramException("invalid SCRAM response (nonce mismatch)");
+        }
+        byte[] saltedPassword = ScramCrypto.saltedPassword(password, salt, iterations);
+        byte[] clientKey = ScramCrypto.clientKey(saltedPassword);
+        String withoutProof = "c=" + CHANNEL_BINDING + ",r=" + nonce;
+        String authMessage = clientFirstBare + "," + serverFirstMessage + "," + withoutProof;
+        byte[] proof = ScramCrypto.xor(clientKey, ScramCrypto.hmac(ScramCrypto.sha256(clientKey), authMessage));
+        expectedServerSignature = ScramCrypto.hmac(ScramCrypto.serverKey(saltedPassword), authMessage);
+        return (withoutProof + ",p=" + ScramCrypto.base64(proof)).getBytes(StandardCharsets.UTF_8);
+    }
+
+    /**
+     * Checks that the server knew the password too (AuthenticationSASLFinal data); without this a
+     * server impostor could accept any password.
+     *
+     * @throws ScramException if the server reported an error or its signature is wrong
+     */
+    public void verifyServerFinal(byte[] serverFinal) {
+        if (expectedServerSignature == null || verified) {
+            throw new IllegalStateException("server-final-message out of sequence");
+        }
+        verified = true;
+        ScramAttributeReader reader = new ScramAttributeReader(new String(serverFinal, StandardCharsets.UTF_8));
+        if (reader.peekName() == 'e') {
+            throw new ScramException("server rejected SCRAM authentication: " + reader.read('e'));
+        }
+        byte[] signature = ScramCrypto.unbase64(reader.read('v'), "verifier");
+        reader.requireEnd();
+        if (!MessageDigest.isEqual(signature, expectedServerSignature)) {
+            throw new ScramException("invalid SCRAM server signature");
+        }
+    }
+
+    private static int parseIterations(String value) {
+        int iterations;
+        try {
+            iterations = Integer.parseInt(value);
+        } catch (NumberFormatException e) {
+            iterations = 0;
+        }
+        if (iterations <= 0) {
+            throw new ScramException("malformed SCRAM message: invalid iteration count");
+        }
+        return iterations;
+    }
+}

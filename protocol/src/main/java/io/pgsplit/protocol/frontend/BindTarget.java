@@ -1,0 +1,18 @@
+package io.pgsplit.protocol.frontend;
+
+import io.netty.buffer.ByteBuf;
+import io.pgsplit.protocol.CStrings;
+
+/**
+ * The header of a Bind message: which statement it binds and which portal it creates. The proxy
+ * routes on these two names and forwards the (possibly large) parameter values untouched, so the
+ * rest of the body is never read.
+ */
+public record BindTarget(String portalName, String statementName) {
+
+    public static BindTarget decode(ByteBuf body) {
+        String portalName = CStrings.read(body);
+        String statementName = CStrings.read(body);
+        return new BindTarget(portalName, statementName);
+    }
+}

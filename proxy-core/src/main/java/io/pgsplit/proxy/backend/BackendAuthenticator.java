@@ -1,0 +1,78 @@
+package io.pgsplit.proxy.backend;
+
+import io.netty.buffer.ByteBuf;
+import io.netty.buffer.ByteBufAllocator;
+import io.pgsplit.protocol.auth.Md5Password;
+import io.pgsplit.protocol.auth.ScramException;
+import io.pgsplit.protocol.auth.ScramSha256Client;
+import io.pgsplit.protocol.auth.ScramSha256Server;
+import io.pgsplit.protocol.backend.AuthenticationCleartextPassword;
+import io.pgsplit.protocol.backend.AuthenticationMd5Password;
+import io.pgsplit.protocol.backend.AuthenticationMessage;
+import io.pgsplit.protocol.backend.AuthenticationOk;
+import io.pgsplit.protocol.backend.AuthenticationSasl;
+import io.pgsplit.protocol.backend.AuthenticationSaslContinue;
+import io.pgsplit.protocol.backend.AuthenticationSaslFinal;
+import io.pgsplit.protocol.backend.AuthenticationUnsupported;
+import io.pgsplit.protocol.frontend.PasswordMessage;
+import io.pgsplit.protocol.frontend.SaslInitialResponse;
+import io.pgsplit.protocol.frontend.SaslResponse;
+import java.security.SecureRandom;
+
+/** Answers a server's authentication requests as a client would: trust, cleartext, md5 or SCRAM-SHA-256. */
+final class BackendAuthenticator {
+    private static final SecureRandom RANDOM = new SecureRandom();
+
+    private final String user;
+    private final String password;
+    private ScramSha256Client scram;
+
+    BackendAuthenticator(String user, String password) {
+        this.user = user;
+        this.password = password;
+    }
+
+    /** The reply to send, or null when the request needs none (AuthenticationOk, SASL final). */
+    ByteBuf respond(AuthenticationMessage request, ByteBufAllocator alloc) throws BackendStartupException {
+        try {
+            if (request instanceof AuthenticationOk) {
+                return null;
+            } else if (request instanceof AuthenticationCleartextPassword) {
+                return new PasswordMessage(requirePassword("cleartext")).encode(alloc);
+            } else if (request instanceof AuthenticationMd5Password md5) {
+                return new PasswordMessage(Md5Password.encode(user, requirePassword("md5"), md5.salt())).encode(alloc);
+            } else if (request instanceof AuthenticationSasl sasl) {
+                if (!sasl.mechanisms().contains(ScramSha256Server.MECHANISM)) {
+                    throw new BackendStartupException("server offers no supported SASL mechanism: " + sasl.mechanisms(), (Throwable) null);
+                }
+                scram = new ScramSha256Client(requirePassword("SCRAM-SHA-256"), RANDOM);
+                return new SaslInitialResponse(ScramSha256Server.MECHANISM, scram.clientFirstMessage()).encode(alloc);
+            } else if (request instanceof AuthenticationSaslContinue next) {
+                return new SaslResponse(scramInProgress().clientFinalMessage(next.data())).encode(alloc);
+            } else if (request instanceof AuthenticationSaslFinal last) {
+                scramInProgress().verifyServerFinal(last.data());
+                return null;
+            } else if (request instanceof AuthenticationUnsupported unsupported) {
+                throw new BackendStartupException("server requested unsupported authentication method " + unsupported.code(), (Throwable) null);
+            }
+            throw new BackendStartupException("unexpected authentication request " + request, (Throwable) null);
+        } catch (ScramException e) {
+            throw new BackendStartupException("SCRAM exchange with the server failed: " + e.getMessage(), e);
+        }
+    }
+
+    private ScramSha256Client scramInProgress() throws BackendStartupException {
+        if (scram == null) {
+            throw new BackendStartupException("server continued a SASL exchange that was never started", (Throwable) null);
+        }
+        return scram;
+    }
+
+    private String requirePassword(String method) throws BackendStartupException {
+        if (password == null || password.startsWith("SCRAM-SHA-256$")) {
+            throw new BackendStartupException("server requested " + method + " authentication, but pgsplit has no plain-text password for user \""
+                    + user + "\"", (Throwable) null);
+        }
+        return password;
+    }
+}

@@ -1,0 +1,148 @@
+package io.pgsplit.proxy.backend;
+
+import io.netty.buffer.ByteBuf;
+import io.netty.channel.Channel;
+import io.netty.channel.ChannelFutureListener;
+import io.pgsplit.protocol.frontend.Terminate;
+import io.pgsplit.proxy.statements.ServerStatements;
+import java.util.Collections;
+import java.util.LinkedHashMap;
+import java.util.Map;
+
+/**
+ * One authenticated connection to one PostgreSQL server, owned by one client session and living on
+ * that session's event loop (so none of its state needs locks).
+ */
+public final class BackendConnection {
+    private final String serverName;
+    private final Channel channel;
+    private final Map<String, String> parameters = new LinkedHashMap<>();
+    private final ServerStatements statements = new ServerStatements();
+    final PendingResponses pending = new PendingResponses();
+    private BackendKey key;
+    private BackendListener listener;
+    private boolean groupOpen;
+    private boolean closing;
+
+    BackendConnection(String serverName, Channel channel) {
+        this.serverName = serverName;
+        this.channel = channel;
+    }
+
+    public String serverName() {
+        return serverName;
+    }
+
+    public Channel channel() {
+        return channel;
+    }
+
+    /** The server's BackendKeyData, for forwarding a client's CancelRequest. */
+    public BackendKey key() {
+        return key;
+    }
+
+    void key(BackendKey key) {
+        this.key = key;
+    }
+
+    /** The ParameterStatus values the server reported at startup, in order. */
+    public Map<String, String> parameters() {
+        return Collections.unmodifiableMap(parameters);
+    }
+
+    void parameter(String name, String value) {
+        parameters.put(name, value);
+    }
+
+    public ServerStatements statements() {
+        return statements;
+    }
+
+    BackendListener listener() {
+        return listener;
+    }
+
+    public void attach(BackendListener listener) {
+        this.listener = listener;
+    }
+
+    /**
+     * Writes (without flushing) one dispatch: the optional prelude of injected messages, then the
+     * client's bytes. The counts say which ParseComplete/CloseComplete replies to hide.
+     */
+    public void send(ByteBuf prelude, ByteBuf clientMessages, Dispatch dispatch) {
+        pending.add(dispatch.injectedParses(), dispatch.injectedCloses(), dispatch.clientParses(), dispatch.clientCloses(),
+                dispatch.endsWithSync());
+        groupOpen = !dispatch.endsWithSync();
+        if (prelude != null) {
+            channel.write(prelude, channel.voidPromise());
+        }
+        channel.write(clientMessages, channel.voidPromise());
+    }
+
+    /** Writes bytes that belong to work already under way (COPY data), without bookkeeping. */
+    public void sendRaw(ByteBuf bytes) {
+        channel.write(bytes, channel.voidPromise());
+    }
+
+    public void flush() {
+        channel.flush();
+    }
+
+    /** True while the server owes replies: a group was sent and its ReadyForQuery has not come. */
+    public boolean isBusy() {
+        return groupOpen || pending.readyForQueryOwed() > 0;
+    }
+
+    /** ReadyForQuery messages the server still owes (one per Sync or simple Query sent). */
+    public int readyForQueryOwed() {
+        return pending.readyForQueryOwed();
+    }
+
+    /** True when the last dispatch ended with Flush: the client has not closed the group with Sync yet. */
+    public boolean pendingGroupOpen() {
+        return groupOpen;
+    }
+
+    void readyForQueryReceived() {
+        pending.onReadyForQuery();
+        if (pending.readyForQueryOwed() == 0) {
+            groupOpen = false;
+        }
+    }
+
+    public void setAutoRead(boolean autoRead) {
+        channel.config().setAutoRead(autoRead);
+    }
+
+    public boolean isActive() {
+        return channel.isActive() && !closing;
+    }
+
+    /** Says goodbye with Terminate so the server ends the session cleanly, then closes. */
+    public void terminate() {
+        if (closing) {
+            return;
+        }
+        closing = true;
+        if (channel.isActive()) {
+            channel.writeAndFlush(Terminate.encode(channel.alloc())).addListener(ChannelFutureListener.CLOSE);
+        }
+    }
+
+    /** Closes at once; used when the connection can no longer be trusted. */
+    public void abort() {
+        closing = true;
+        channel.close();
+    }
+
+    boolean isClosing() {
+        return closing;
+    }
+
+    @Override
+    public String toString() {
+        return serverName + "/" + channel.id().asShortText();
+    }
+}

@@ -1,0 +1,78 @@
+package io.pgsplit.proxy.backend;
+
+import io.netty.bootstrap.Bootstrap;
+import io.netty.channel.Channel;
+import io.netty.channel.ChannelFuture;
+import io.netty.channel.ChannelOption;
+import io.netty.channel.EventLoop;
+import io.netty.util.concurrent.ScheduledFuture;
+import io.pgsplit.protocol.startup.StartupMessage;
+import io.pgsplit.proxy.netty.Transports;
+import java.time.Duration;
+import java.util.Map;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.TimeUnit;
+
+/**
+ * Opens authenticated server connections on the caller's event loop, so the client session and its
+ * servers share one thread and never need locks (as in Netty's HexDumpProxy).
+ */
+public final class BackendConnector {
+    private final int maxMessageSize;
+    private final Duration connectTimeout;
+
+    public BackendConnector(int maxMessageSize, Duration connectTimeout) {
+        this.maxMessageSize = maxMessageSize;
+        this.connectTimeout = connectTimeout;
+    }
+
+    /**
+     * Connects to {@code host:port}, sends a StartupMessage with {@code startupParameters}, and
+     * authenticates as {@code user}. Completes on {@code loop} once the server is ready for queries,
+     * or exceptionally with a {@link BackendStartupException} within the connect timeout.
+     */
+    public CompletableFuture<BackendConnection> connect(EventLoop loop, String serverName, String host, int port,
+                                                        Map<String, String> startupParameters, String user, String password) {
+        CompletableFuture<BackendConnection> ready = new CompletableFuture<>();
+        BackendHandler handler = new BackendHandler(new BackendAuthenticator(user, password),
+                StartupMessage.v3(startupParameters).encode(io.netty.buffer.ByteBufAllocator.DEFAULT),
+                maxMessageSize, ready, serverName);
+        ChannelFuture connect = new Bootstrap()
+                .group(loop)
+                .channel(Transports.clientChannel())
+                .option(ChannelOption.TCP_NODELAY, true)
+                .option(ChannelOption.SO_KEEPALIVE, true)
+                .option(ChannelOption.CONNECT_TIMEOUT_MILLIS, (int) connectTimeout.toMillis())
+                .handler(handler)
+                .connect(host, port);
+        Channel channel = connect.channel();
+        handler.connection(new BackendConnection(serverName, channel));
+        connect.addListener(f -> {
+            if (!f.isSuccess()) {
+                ready.completeExceptionally(new BackendStartupException(
+                        "could not connect to server " + serverName + " (" + host + ":" + port + "): " + rootMessage(f.cause()), f.cause()));
+            }
+        });
+        ScheduledFuture<?> timeout = loop.schedule(() -> {
+            if (ready.completeExceptionally(new BackendStartupException(
+                    "server " + serverName + " did not complete startup within " + connectTimeout.toMillis() + " ms", (Throwable) null))) {
+                channel.close();
+            }
+        }, connectTimeout.toMillis(), TimeUnit.MILLISECONDS);
+        ready.whenComplete((connection, error) -> {
+            timeout.cancel(false);
+            if (error != null) {
+                channel.close();
+            }
+        });
+        return ready;
+    }
+
+    private static String rootMessage(Throwable error) {
+        Throwable root = error;
+        while (root.getCause() != null) {
+            root = root.getCause();
+        }
+        return root.getMessage() == null ? root.getClass().getSimpleName() : root.getMessage();
+    }
+}

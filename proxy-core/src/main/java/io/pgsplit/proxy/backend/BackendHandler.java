@@ -1,0 +1,222 @@
+package io.pgsplit.proxy.backend;
+
+import static io.pgsplit.protocol.MessageFraming.HEADER_LENGTH;
+
+import io.netty.buffer.ByteBuf;
+import io.netty.channel.ChannelHandlerContext;
+import io.netty.channel.ChannelInboundHandlerAdapter;
+import io.pgsplit.protocol.MessageFraming;
+import io.pgsplit.protocol.MessageTypes;
+import io.pgsplit.protocol.ProtocolException;
+import io.pgsplit.protocol.backend.AuthenticationMessage;
+import io.pgsplit.protocol.backend.BackendKeyData;
+import io.pgsplit.protocol.backend.ErrorResponse;
+import io.pgsplit.protocol.backend.ParameterStatus;
+import io.pgsplit.protocol.backend.ReadyForQuery;
+import io.pgsplit.protocol.backend.ReadyForQuery.TransactionStatus;
+import io.pgsplit.proxy.netty.InboundBuffer;
+import java.util.concurrent.CompletableFuture;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * The one handler of a server connection. During startup it authenticates and collects the
+ * server's parameters; afterwards it relays the server's replies to the owning session as
+ * zero-copy slices, looking only at message headers, except for the few replies it must see:
+ * ReadyForQuery (group ends), ErrorResponse (the rest of the group is skipped), and the
+ * ParseComplete/CloseComplete answers to messages the proxy injected, which it hides.
+ */
+final class BackendHandler extends ChannelInboundHandlerAdapter {
+    private static final Logger log = LoggerFactory.getLogger(BackendHandler.class);
+
+    private final InboundBuffer inbound = new InboundBuffer();
+    private final BackendAuthenticator authenticator;
+    private final CompletableFuture<BackendConnection> ready;
+    private final int maxMessageSize;
+    private final String serverName;
+    private ByteBuf startupMessage;
+    private BackendConnection connection;
+    private boolean started;
+    private String closedReason;
+
+    BackendHandler(BackendAuthenticator authenticator, ByteBuf startupMessage, int maxMessageSize,
+                   CompletableFuture<BackendConnection> ready, String serverName) {
+        this.authenticator = authenticator;
+        this.startupMessage = startupMessage;
+        this.maxMessageSize = maxMessageSize;
+        this.ready = ready;
+        this.serverName = serverName;
+    }
+
+    void connection(BackendConnection connection) {
+        this.connection = connection;
+    }
+
+    @Override
+    public void channelActive(ChannelHandlerContext ctx) {
+        ByteBuf message = startupMessage;
+        startupMessage = null;
+        ctx.writeAndFlush(message);
+        ctx.fireChannelActive();
+    }
+
+    @Override
+    public void handlerRemoved(ChannelHandlerContext ctx) {
+        inbound.release();
+        if (startupMessage != null) {
+            startupMessage.release();
+            startupMessage = null;
+        }
+    }
+
+    @Override
+    public void channelRead(ChannelHandlerContext ctx, Object msg) {
+        inbound.append(ctx.alloc(), (ByteBuf) msg);
+        try {
+            if (started) {
+                relay();
+            } else {
+                startup(ctx);
+            }
+        } catch (ProtocolException e) {
+            fail(ctx, "server sent a malformed message: " + e.getMessage());
+        } catch (BackendStartupException e) {
+            ready.completeExceptionally(e);
+            ctx.close();
+        }
+    }
+
+    private void startup(ChannelHandlerContext ctx) throws BackendStartupException {
+        while (!started && inbound.readableBytes() > 0) {
+            ByteBuf buf = inbound.buffer();
+            int index = buf.readerIndex();
+            int length = MessageFraming.completeMessageLength(buf, index, maxMessageSize);
+            if (length < 0) {
+                return;
+            }
+            ByteBuf body = buf.slice(index + HEADER_LENGTH, length - HEADER_LENGTH);
+            switch (buf.getByte(index)) {
+                case MessageTypes.AUTHENTICATION -> {
+                    ByteBuf reply = authenticator.respond(AuthenticationMessage.decode(body), ctx.alloc());
+                    if (reply != null) {
+                        ctx.writeAndFlush(reply);
+                    }
+                }
+                case MessageTypes.ERROR_RESPONSE -> {
+                    ErrorResponse error = ErrorResponse.decode(body);
+                    throw new BackendStartupException(error.message(), error);
+                }
+                case MessageTypes.BACKEND_KEY_DATA -> {
+                    BackendKeyData key = BackendKeyData.decode(body);
+                    connection.key(new BackendKey(key.processId(), key.secretKey()));
+                }
+                case MessageTypes.PARAMETER_STATUS -> {
+                    ParameterStatus status = ParameterStatus.decode(body);
+                    connection.parameter(status.name(), status.value());
+                }
+                case MessageTypes.READY_FOR_QUERY -> started = true;
+                default -> {
+                    // NoticeResponse and NegotiateProtocolVersion need no answer during startup.
+                }
+            }
+            inbound.skip(length);
+        }
+        if (started) {
+            ready.complete(connection);
+        }
+    }
+
+    private void relay() {
+        int run = 0; // bytes from the reader index onward that are scanned and go to the client as one slice
+        while (inbound.readableBytes() > run) {
+            ByteBuf buf = inbound.buffer();
+            int index = buf.readerIndex() + run;
+            int length = MessageFraming.completeMessageLength(buf, index, maxMessageSize);
+            if (length < 0) {
+                break;
+            }
+            byte type = buf.getByte(index);
+            if (!connection.isBusy() && isUnexpectedWhileIdle(type)) {
+                passOn(run);
+                closeOnUnexpected(buf, index, length, type);
+                return;
+            }
+            if (type == MessageTypes.PARSE_COMPLETE && connection.pending.hideParseComplete()
+                    || type == MessageTypes.CLOSE_COMPLETE && connection.pending.hideCloseComplete()) {
+                run = passOn(run);
+                inbound.skip(length);
+                continue;
+            }
+            run += length;
+            if (type == MessageTypes.ERROR_RESPONSE) {
+                connection.pending.onError();
+            } else if (type == MessageTypes.READY_FOR_QUERY) {
+                TransactionStatus status = ReadyForQuery.statusAt(buf, index);
+                run = passOn(run);
+                connection.readyForQueryReceived();
+                connection.listener().onReadyForQuery(connection, status);
+            }
+        }
+        passOn(run);
+    }
+
+    /** While a server owes nothing it may send only notifications, notices and parameter changes. */
+    private static boolean isUnexpectedWhileIdle(byte type) {
+        return type != MessageTypes.NOTIFICATION_RESPONSE && type != MessageTypes.NOTICE_RESPONSE
+                && type != MessageTypes.PARAMETER_STATUS;
+    }
+
+    /** An idle server speaks out of turn only to say it is going away (FATAL); the client must not see it mid-stream. */
+    private void closeOnUnexpected(ByteBuf buf, int index, int length, byte type) {
+        String reason = "server sent " + MessageTypes.backendName(type) + " while idle";
+        if (type == MessageTypes.ERROR_RESPONSE) {
+            reason = ErrorResponse.decode(buf.slice(index + HEADER_LENGTH, length - HEADER_LENGTH)).message();
+        }
+        inbound.skip(length);
+        log.debug("{}: closing: {}", connection, reason);
+        closedReason = reason;
+        connection.abort();
+    }
+
+    private int passOn(int run) {
+        if (run > 0) {
+            connection.listener().onServerMessages(connection, inbound.takeSlice(run));
+        }
+        return 0;
+    }
+
+    @Override
+    public void channelReadComplete(ChannelHandlerContext ctx) {
+        if (started && connection.listener() != null) {
+            connection.listener().onServerReadComplete(connection);
+        }
+        ctx.fireChannelReadComplete();
+    }
+
+    @Override
+    public void channelInactive(ChannelHandlerContext ctx) {
+        inbound.release();
+        if (!started) {
+            ready.completeExceptionally(new BackendStartupException("server closed the connection during startup", (Throwable) null));
+        } else if (connection.listener() != null) {
+            connection.listener().onBackendClosed(connection, closedReason != null ? closedReason : "server closed the connection");
+        }
+        ctx.fireChannelInactive();
+    }
+
+    @Override
+    public void exceptionCaught(ChannelHandlerContext ctx, Throwable cause) {
+        fail(ctx, cause.getMessage() == null ? cause.toString() : cause.getMessage());
+    }
+
+    private void fail(ChannelHandlerContext ctx, String reason) {
+        log.debug("{}: {}", serverName, reason);
+        if (closedReason == null) {
+            closedReason = reason;
+        }
+        if (!started) {
+            ready.completeExceptionally(new BackendStartupException(reason, (Throwable) null));
+        }
+        ctx.close();
+    }
+}

@@ -1,0 +1,67 @@
+package io.pgsplit.proxy.config;
+
+import com.fasterxml.jackson.databind.JsonNode;
+
+import java.io.IOException;
+import java.nio.charset.CharacterCodingException;
+import java.nio.file.Files;
+import java.nio.file.NoSuchFileException;
+import java.nio.file.Path;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.Set;
+
+/**
+ * Loads and validates the YAML configuration. Strict by design: an unknown or misspelt key is an error rather
+ * than a silently ignored setting, and every error names the key path it concerns.
+ */
+public final class ConfigLoader {
+    private static final Set<String> TOP_LEVEL_KEYS = Set.of(
+            "listen", "admin", "auth_type", "servers", "users", "health", "routing", "limits");
+
+    private ConfigLoader() {
+    }
+
+    /** Loads a file, expanding {@code ${NAME}} references from the process environment. */
+    public static PgSplitConfig load(Path file) throws ConfigException {
+        String source = file.toString();
+        try {
+            return parse(Files.readString(file), source);
+        } catch (NoSuchFileException e) {
+            throw new ConfigException(source, "file not found");
+        } catch (CharacterCodingException e) {
+            throw new ConfigException(source, "is not UTF-8 text");
+        } catch (IOException e) {
+            throw new ConfigException(source, "cannot be read: " + e.getMessage());
+        }
+    }
+
+    public static PgSplitConfig parse(String yaml, String sourceName) throws ConfigException {
+        return parse(yaml, sourceName, System.getenv());
+    }
+
+    /** @param environment the variables {@code ${NAME}} references expand from */
+    public static PgSplitConfig parse(String yaml, String sourceName, Map<String, String> environment)
+            throws ConfigException {
+        Optional<JsonNode> tree = YamlTreeReader.read(yaml, sourceName);
+        if (tree.isEmpty() || tree.get().isNull()) {
+            throw new ConfigException(sourceName, "is empty");
+        }
+        if (!tree.get().isObject()) {
+            throw new ConfigException(sourceName, "must be a YAML mapping of settings");
+        }
+        ConfigNode root = ConfigNode.root(tree.get(), new EnvironmentSubstitution(environment))
+                .requireMapping(TOP_LEVEL_KEYS);
+
+        HostPort listen = root.get("listen").as(HostPort::parse);
+        Optional<HostPort> admin = root.get("admin").asOptional(HostPort::parse);
+        AuthType authType = root.get("auth_type").asOr(AuthType::fromConfigName, AuthType.SCRAM_SHA_256);
+        List<ServerConfig> servers = ServersSection.read(root.get("servers"));
+        List<UserConfig> users = UsersSection.read(root.get("users"), authType);
+        return new PgSplitConfig(listen, admin, authType, servers, users,
+                HealthSection.read(root.get("health"), users),
+                RoutingSection.read(root.get("routing")),
+                LimitsSection.read(root.get("limits")));
+    }
+}

@@ -1,0 +1,25 @@
+package io.pgsplit.proxy.config;
+
+import java.util.List;
+import java.util.Objects;
+import java.util.Optional;
+
+/** The whole proxy configuration, validated by {@link ConfigLoader}. */
+public record PgSplitConfig(HostPort listen, Optional<HostPort> admin, AuthType authType, List<ServerConfig> servers,
+                            List<UserConfig> users, HealthConfig health, RoutingConfig routing, LimitsConfig limits) {
+
+    public PgSplitConfig {
+        Objects.requireNonNull(listen, "listen");
+        Objects.requireNonNull(admin, "admin");
+        Objects.requireNonNull(authType, "authType");
+        servers = List.copyOf(servers);
+        users = List.copyOf(users);
+        Objects.requireNonNull(health, "health");
+        Objects.requireNonNull(routing, "routing");
+        Objects.requireNonNull(limits, "limits");
+    }
+
+    public Optional<UserConfig> user(String name) {
+        return users.stream().filter(user -> user.name().equals(name)).findFirst();
+    }
+}

@@ -1,0 +1,241 @@
+package io.pgsplit.proxy.server;
+
+import static io.pgsplit.protocol.MessageFraming.HEADER_LENGTH;
+
+import io.netty.buffer.ByteBuf;
+import io.netty.channel.ChannelFutureListener;
+import io.netty.channel.ChannelHandlerContext;
+import io.netty.channel.ChannelInboundHandlerAdapter;
+import io.netty.util.concurrent.ScheduledFuture;
+import io.pgsplit.protocol.MessageFraming;
+import io.pgsplit.protocol.MessageTypes;
+import io.pgsplit.protocol.ProtocolException;
+import io.pgsplit.protocol.SqlState;
+import io.pgsplit.protocol.backend.AuthenticationOk;
+import io.pgsplit.protocol.backend.BackendKeyData;
+import io.pgsplit.protocol.backend.ErrorResponse;
+import io.pgsplit.protocol.backend.NegotiateProtocolVersion;
+import io.pgsplit.protocol.backend.ParameterStatus;
+import io.pgsplit.protocol.backend.ReadyForQuery;
+import io.pgsplit.protocol.backend.ReadyForQuery.TransactionStatus;
+import io.pgsplit.protocol.startup.CancelRequest;
+import io.pgsplit.protocol.startup.GssEncRequest;
+import io.pgsplit.protocol.startup.SslRequest;
+import io.pgsplit.protocol.startup.StartupMessage;
+import io.pgsplit.protocol.startup.StartupPacket;
+import io.pgsplit.protocol.startup.StartupPackets;
+import io.pgsplit.proxy.ProxyContext;
+import io.pgsplit.proxy.auth.AuthStep;
+import io.pgsplit.proxy.auth.ClientAuthExchange;
+import io.pgsplit.proxy.backend.BackendConnection;
+import io.pgsplit.proxy.backend.BackendKey;
+import io.pgsplit.proxy.backend.BackendStartupException;
+import io.pgsplit.proxy.netty.InboundBuffer;
+import io.pgsplit.proxy.session.ClientSession;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.TimeUnit;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * A client connection from its first byte until it is ready for queries: SSL and GSS encryption
+ * requests (declined with 'N'), CancelRequest, StartupMessage with protocol negotiation, password
+ * authentication against the configured users, and the first server connection, whose
+ * ParameterStatus values the client receives. Then it hands the channel to a {@link ClientSession}.
+ */
+final class StartupHandler extends ChannelInboundHandlerAdapter {
+    private static final Logger log = LoggerFactory.getLogger(StartupHandler.class);
+    /** As PostgreSQL's authentication_timeout default. */
+    private static final long AUTHENTICATION_TIMEOUT_SECONDS = 60;
+    /** As PostgreSQL's PG_MAX_AUTH_TOKEN_LENGTH. */
+    private static final int MAX_PASSWORD_MESSAGE = 65_535;
+    private static final byte DECLINE_ENCRYPTION = 'N';
+
+    private enum Phase { STARTUP, AUTHENTICATION, CONNECTING, DONE }
+
+    private final ProxyContext context;
+    private final InboundBuffer inbound = new InboundBuffer();
+    private Phase phase = Phase.STARTUP;
+    private StartupMessage startup;
+    private ClientAuthExchange exchange;
+    private ScheduledFuture<?> timeout;
+
+    StartupHandler(ProxyContext context) {
+        this.context = context;
+    }
+
+    @Override
+    public void channelActive(ChannelHandlerContext ctx) {
+        timeout = ctx.executor().schedule(
+                () -> fatal(ctx, SqlState.CANNOT_CONNECT_NOW, "canceling authentication due to timeout"),
+                AUTHENTICATION_TIMEOUT_SECONDS, TimeUnit.SECONDS);
+        ctx.fireChannelActive();
+    }
+
+    @Override
+    public void channelRead(ChannelHandlerContext ctx, Object msg) {
+        inbound.append(ctx.alloc(), (ByteBuf) msg);
+        try {
+            while (inbound.readableBytes() > 0 && ctx.channel().isActive()) {
+                boolean progressed = switch (phase) {
+                    case STARTUP -> readStartupPacket(ctx);
+                    case AUTHENTICATION -> readPasswordMessage(ctx);
+                    case CONNECTING, DONE -> false; // a client waits for ReadyForQuery; anything early is kept
+                };
+                if (!progressed) {
+                    break;
+                }
+            }
+        } catch (ProtocolException e) {
+            fatal(ctx, e.sqlState(), e.getMessage());
+        }
+    }
+
+    private boolean readStartupPacket(ChannelHandlerContext ctx) {
+        ByteBuf buf = inbound.buffer();
+        int length = StartupPackets.completePacketLength(buf, buf.readerIndex());
+        if (length < 0) {
+            return false;
+        }
+        StartupPacket packet = StartupPackets.decode(buf.slice(buf.readerIndex(), length));
+        inbound.skip(length);
+        if (packet instanceof SslRequest || packet instanceof GssEncRequest) {
+            ctx.writeAndFlush(ctx.alloc().buffer(1).writeByte(DECLINE_ENCRYPTION));
+        } else if (packet instanceof CancelRequest cancel) {
+            context.cancels().cancel(cancel.processId(), cancel.secretKey());
+            ctx.close();
+        } else if (packet instanceof StartupMessage message) {
+            onStartupMessage(ctx, message);
+        }
+        return true;
+    }
+
+    private void onStartupMessage(ChannelHandlerContext ctx, StartupMessage message) {
+        if (message.majorVersion() != 3) {
+            fatal(ctx, SqlState.FEATURE_NOT_SUPPORTED, "unsupported frontend protocol " + message.majorVersion() + "."
+                    + message.minorVersion() + ": server supports 3.0 to 3.0");
+            return;
+        }
+        StartupParameters parameters = StartupParameters.of(message.parameters());
+        if (message.minorVersion() > 0 || !parameters.protocolExtensions().isEmpty()) {
+            // Like PostgreSQL: offer 3.0, name the _pq_ options we do not know, and carry on.
+            ctx.write(new NegotiateProtocolVersion(0, parameters.protocolExtensions()).encode(ctx.alloc()));
+        }
+        if (parameters.isReplication()) {
+            fatal(ctx, SqlState.FEATURE_NOT_SUPPORTED, "pgsplit does not proxy replication connections");
+            return;
+        }
+        String user = message.parameters().get("user");
+        if (user == null || user.isEmpty()) {
+            fatal(ctx, SqlState.INVALID_AUTHORIZATION_SPECIFICATION, "no PostgreSQL user name specified in startup packet");
+            return;
+        }
+        if (context.metrics().clientConnections() > context.limits().maxClientConnections()) {
+            fatal(ctx, SqlState.TOO_MANY_CONNECTIONS, "sorry, too many clients already");
+            return;
+        }
+        startup = new StartupMessage(3, 0, parameters.forServers(user));
+        exchange = context.authExchanges().forUser(context.config().authType(), user, context.config().user(user));
+        ctx.writeAndFlush(exchange.start(ctx.alloc()));
+        phase = Phase.AUTHENTICATION;
+    }
+
+    private boolean readPasswordMessage(ChannelHandlerContext ctx) {
+        ByteBuf buf = inbound.buffer();
+        int index = buf.readerIndex();
+        int length = MessageFraming.completeMessageLength(buf, index, MAX_PASSWORD_MESSAGE);
+        if (length < 0) {
+            return false;
+        }
+        if (buf.getByte(index) != MessageTypes.PASSWORD) {
+            fatal(ctx, SqlState.PROTOCOL_VIOLATION, "expected password response, got message type " + (buf.getByte(index) & 0xFF));
+            return false;
+        }
+        AuthStep step = exchange.onPasswordMessage(buf.slice(index + HEADER_LENGTH, length - HEADER_LENGTH), ctx.alloc());
+        inbound.skip(length);
+        if (step instanceof AuthStep.Continue next) {
+            ctx.writeAndFlush(next.request());
+        } else if (step instanceof AuthStep.Success success) {
+            if (success.finalMessage() != null) {
+                ctx.write(success.finalMessage());
+            }
+            ctx.writeAndFlush(new AuthenticationOk().encode(ctx.alloc()));
+            phase = Phase.CONNECTING;
+            openSession(ctx);
+        } else if (step instanceof AuthStep.Failure failure) {
+            log.info("client {}: authentication failed for user \"{}\": {}", ctx.channel().remoteAddress(), startup.user(), failure.reason());
+            fatal(ctx, SqlState.INVALID_PASSWORD, "password authentication failed for user \"" + startup.user() + "\"");
+        }
+        return phase == Phase.AUTHENTICATION;
+    }
+
+    private void openSession(ChannelHandlerContext ctx) {
+        BackendKey key = context.cancels().newKey();
+        ClientSession session = new ClientSession(context, ctx.channel(), startup.user(), startup.parameters(), key);
+        session.connectFirstServer().whenComplete((backend, error) -> ctx.executor().execute(() -> {
+            if (error != null) {
+                session.close();
+                refuseSession(ctx, error);
+            } else if (!ctx.channel().isActive()) {
+                session.close();
+            } else {
+                becomeReady(ctx, session, backend);
+            }
+        }));
+    }
+
+    private void becomeReady(ChannelHandlerContext ctx, ClientSession session, BackendConnection first) {
+        for (Map.Entry<String, String> parameter : first.parameters().entrySet()) {
+            ctx.write(new ParameterStatus(parameter.getKey(), parameter.getValue()).encode(ctx.alloc()));
+        }
+        ctx.write(new BackendKeyData(session.clientKey().processId(), session.clientKey().secretKey()).encode(ctx.alloc()));
+        ctx.writeAndFlush(new ReadyForQuery(TransactionStatus.IDLE).encode(ctx.alloc()));
+        context.cancels().register(session);
+        timeout.cancel(false);
+        phase = Phase.DONE;
+        log.debug("client {}: session for user \"{}\" ready", ctx.channel().remoteAddress(), session.user());
+        ctx.pipeline().replace(this, "session", new ClientMessageHandler(session));
+        if (inbound.readableBytes() > 0) {
+            session.onClientData(inbound.takeSlice(inbound.readableBytes()));
+        }
+    }
+
+    /** The first server connection failed: the client gets the server's own error when there is one. */
+    private void refuseSession(ChannelHandlerContext ctx, Throwable error) {
+        Throwable cause = error instanceof java.util.concurrent.CompletionException && error.getCause() != null ? error.getCause() : error;
+        if (cause instanceof BackendStartupException startupError && startupError.serverError() != null) {
+            ctx.writeAndFlush(startupError.serverError().encode(ctx.alloc())).addListener(ChannelFutureListener.CLOSE);
+            return;
+        }
+        fatal(ctx, SqlState.CONNECTION_FAILURE, "pgsplit: could not connect to a server: " + cause.getMessage());
+    }
+
+    private void fatal(ChannelHandlerContext ctx, String sqlState, String message) {
+        phase = Phase.DONE;
+        if (ctx.channel().isActive()) {
+            ctx.writeAndFlush(ErrorResponse.fatal(sqlState, message).encode(ctx.alloc())).addListener(ChannelFutureListener.CLOSE);
+        }
+    }
+
+    @Override
+    public void handlerRemoved(ChannelHandlerContext ctx) {
+        inbound.release();
+        if (timeout != null) {
+            timeout.cancel(false);
+        }
+    }
+
+    @Override
+    public void channelInactive(ChannelHandlerContext ctx) {
+        inbound.release();
+        ctx.fireChannelInactive();
+    }
+
+    @Override
+    public void exceptionCaught(ChannelHandlerContext ctx, Throwable cause) {
+        log.debug("client {}: {}", ctx.channel().remoteAddress(), cause.toString());
+        ctx.close();
+    }
+
+}

@@ -1,0 +1,646 @@
+package io.pgsplit.proxy.session;
+
+import io.netty.buffer.ByteBuf;
+import io.netty.buffer.Unpooled;
+import io.netty.channel.Channel;
+import io.netty.channel.ChannelFutureListener;
+import io.netty.channel.EventLoop;
+import io.pgsplit.health.Role;
+import io.pgsplit.health.ServerAddress;
+import io.pgsplit.health.Topology;
+import io.pgsplit.protocol.ProtocolException;
+import io.pgsplit.protocol.SqlState;
+import io.pgsplit.protocol.backend.ReadyForQuery.TransactionStatus;
+import io.pgsplit.proxy.ProxyContext;
+import io.pgsplit.proxy.backend.BackendConnection;
+import io.pgsplit.proxy.backend.BackendKey;
+import io.pgsplit.proxy.backend.BackendListener;
+import io.pgsplit.proxy.backend.BackendStartupException;
+import io.pgsplit.proxy.backend.Dispatch;
+import io.pgsplit.proxy.netty.InboundBuffer;
+import io.pgsplit.proxy.statements.PreparedStatementDef;
+import io.pgsplit.router.Classification;
+import io.pgsplit.router.StatementKind;
+import io.pgsplit.router.TransactionControl;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.CompletableFuture;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * One client connection after authentication, and the server connections it uses.
+ *
+ * <p>Everything here runs on the client channel's event loop, which the server channels share, so
+ * there are no locks. Client bytes are cut into {@link Segment}s; each is routed whole and
+ * forwarded as a zero-copy slice. The session is in one of these states:
+ *
+ * <pre>
+ *   FREE ──segment routed──▶ BUSY(server) ──ReadyForQuery 'I', nothing owed──▶ FREE
+ *                              │  ▲
+ *              'T'/'E', Flush  ▼  │ ReadyForQuery 'I'
+ *                           PINNED(server)   (transaction or unfinished group: every segment follows)
+ * </pre>
+ *
+ * While BUSY and not pinned, a segment that would go to another server waits for the replies to
+ * drain, so the client sees answers in the order it asked. Waiting for a parse, a connection or a
+ * drain stops reading from the client; nothing is dropped.
+ */
+public final class ClientSession implements BackendListener {
+    private static final Logger log = LoggerFactory.getLogger(ClientSession.class);
+
+    private final ProxyContext context;
+    private final Channel client;
+    private final EventLoop loop;
+    private final String user;
+    private final Map<String, String> startupParameters;
+    private final BackendKey clientKey;
+    private final SegmentScanner scanner;
+    private final RoutePlanner planner;
+    private final ClientReplies replies;
+    private final InboundBuffer inbound = new InboundBuffer();
+    private final Map<String, BackendConnection> backends = new LinkedHashMap<>();
+    private final Map<String, PreparedStatementDef> statements = new HashMap<>();
+    private final List<BackendConnection> unflushed = new ArrayList<>(2);
+
+    private Segment segment;
+    private BackendConnection current;
+    private Role currentRole;
+    private String currentReason;
+    private TransactionStatus transactionStatus = TransactionStatus.IDLE;
+    private boolean transactionPredicted;
+    private boolean readOnlyTransactionFailed;
+    private boolean discardUntilSync;
+    private String brokenTransaction;
+    private TransactionStatus discardStatus = TransactionStatus.IDLE;
+    private Wait waiting = Wait.NONE;
+    private boolean driving;
+    private boolean closed;
+
+    /** What the session waits for before it reads on; while it waits, client reads are paused. */
+    private enum Wait { NONE, CLASSIFICATION, CONNECTION, DRAIN }
+
+    public ClientSession(ProxyContext context, Channel client, String user, Map<String, String> startupParameters,
+                         BackendKey clientKey) {
+        this.context = context;
+        this.client = client;
+        this.loop = client.eventLoop();
+        this.user = user;
+        this.startupParameters = startupParameters;
+        this.clientKey = clientKey;
+        this.scanner = new SegmentScanner(context.limits().maxMessageSize(), context.maxBufferedRequest());
+        this.planner = new RoutePlanner(context.replicaRotation());
+        this.replies = new ClientReplies(client);
+    }
+
+    public BackendKey clientKey() {
+        return clientKey;
+    }
+
+    public EventLoop eventLoop() {
+        return loop;
+    }
+
+    public String user() {
+        return user;
+    }
+
+    // ---------------------------------------------------------------- startup
+
+    /**
+     * Opens the first server connection (the primary, else any readable server) so the client gets
+     * real ParameterStatus values and a real error for a bad database, as from PostgreSQL itself.
+     */
+    public CompletableFuture<BackendConnection> connectFirstServer() {
+        Topology topology = context.topology();
+        Route route = planner.planWithoutSql(topology, java.util.Set.of());
+        if (route instanceof Route.Refuse refuse) {
+            return CompletableFuture.failedFuture(new BackendStartupException(refuse.message(), (Throwable) null));
+        }
+        Route.ToServer target = (Route.ToServer) route;
+        return connect(target.server()).thenApply(backend -> {
+            current = null;
+            return backend;
+        });
+    }
+
+    // ---------------------------------------------------------------- client side
+
+    /** Bytes from the client; takes ownership. */
+    public void onClientData(ByteBuf data) {
+        if (closed) {
+            data.release();
+            return;
+        }
+        inbound.append(client.alloc(), data);
+        drive();
+    }
+
+    /** The end of one read from the client: flush what went to servers as one write each. */
+    public void onClientReadComplete() {
+        flushServers();
+    }
+
+    public void onClientWritabilityChanged(boolean writable) {
+        for (BackendConnection backend : backends.values()) {
+            backend.setAutoRead(writable);
+        }
+    }
+
+    public void onClientClosed() {
+        close();
+    }
+
+    /** Routes and sends complete segments until the data runs out or the session must wait. */
+    private void drive() {
+        if (driving) {
+            return; // re-entered from a callback inside a send; the outer loop carries on
+        }
+        driving = true;
+        try {
+            while (waiting == Wait.NONE && !closed) {
+                if (segment == null) {
+                    segment = new Segment();
+                }
+                if (!scanner.scan(inbound.buffer(), segment, statements)) {
+                    break;
+                }
+                if (!handle(segment)) {
+                    break;
+                }
+                segment = null;
+            }
+        } catch (ProtocolException e) {
+            terminateWithError(e.sqlState(), e.getMessage());
+            return;
+        } finally {
+            driving = false;
+        }
+        client.config().setAutoRead(waiting == Wait.NONE && !closed && serversWritable());
+        flushServers();
+        replies.flush();
+    }
+
+    /** Returns true when the segment is dealt with, false when the session must wait. */
+    private boolean handle(Segment s) {
+        switch (s.end) {
+            case TERMINATE -> {
+                inbound.skip(s.length);
+                close();
+                return true;
+            }
+            case COPY -> {
+                forwardCopyMessage(s);
+                return true;
+            }
+            default -> {
+                return route(s);
+            }
+        }
+    }
+
+    /** COPY data belongs to the COPY running on the busy server; with none, PostgreSQL ignores it too. */
+    private void forwardCopyMessage(Segment s) {
+        if (current != null && current.isBusy()) {
+            current.sendRaw(inbound.takeSlice(s.length));
+            markUnflushed(current);
+        } else {
+            inbound.skip(s.length);
+        }
+    }
+
+    private boolean route(Segment s) {
+        if (discardUntilSync) {
+            discard(s);
+            return true;
+        }
+        if (brokenTransaction != null) {
+            refuse(s, SqlState.CONNECTION_FAILURE, brokenTransaction);
+            brokenTransaction = null;
+            return true;
+        }
+        if (current != null && !current.isActive()) {
+            current = null;
+        }
+        if (current != null && isPinned()) {
+            return sendPinned(s);
+        }
+        Classification classification = null;
+        if (s.hasSql()) {
+            classification = classify(s);
+            if (classification == null) {
+                return false; // parsing off the event loop; drive() resumes when it is done
+            }
+        }
+        Route route = plan(s, classification);
+        if (current != null && current.isBusy()) {
+            if (route instanceof Route.ToServer to && to.server().name().equals(current.serverName())) {
+                return send(s, current, to.role(), to.reason(), classification);
+            }
+            waiting = Wait.DRAIN; // let the replies drain so the client sees answers in order
+            return false;
+        }
+        current = null;
+        return sendRouted(s, route, classification);
+    }
+
+    private Route plan(Segment s, Classification classification) {
+        Topology topology = context.topology();
+        if (s.tooLarge) {
+            return planner.toPrimary(topology, s.failedServers, RoutePlanner.REASON_LARGE_REQUEST);
+        }
+        if (s.functionCall) {
+            return planner.toPrimary(topology, s.failedServers, RoutePlanner.REASON_FUNCTION_CALL);
+        }
+        if (classification == null) {
+            return planner.planWithoutSql(topology, s.failedServers);
+        }
+        return planner.plan(classification, topology, s.failedServers);
+    }
+
+    private boolean sendRouted(Segment s, Route route, Classification classification) {
+        if (route instanceof Route.Refuse refuse) {
+            context.metrics().refused(refuse.reason());
+            refuse(s, refuse.sqlState(), refuse.message());
+            return true;
+        }
+        Route.ToServer to = (Route.ToServer) route;
+        BackendConnection backend = backends.get(to.server().name());
+        if (backend == null || !backend.isActive()) {
+            connectFor(s, to.server());
+            return false;
+        }
+        return send(s, backend, to.role(), to.reason(), classification);
+    }
+
+    /** In a transaction or an unfinished group, everything follows the server already chosen. */
+    private boolean sendPinned(Segment s) {
+        Classification classification = null;
+        if (currentRole == Role.REPLICA && s.hasSql()) {
+            classification = classify(s);
+            if (classification == null) {
+                return false;
+            }
+            if (guardReadOnlyTransaction(s, classification)) {
+                return true;
+            }
+        }
+        return send(s, current, currentRole, currentReason, classification);
+    }
+
+    /**
+     * A write inside a read-only transaction on a replica is answered here, the way PostgreSQL
+     * would answer it, and never reaches the replica; the transaction then counts as failed until
+     * it ends, again as in PostgreSQL.
+     */
+    private boolean guardReadOnlyTransaction(Segment s, Classification classification) {
+        boolean ends = classification.transaction() == TransactionControl.END
+                || classification.kinds().stream().allMatch(kind -> kind == StatementKind.TRANSACTION);
+        if (readOnlyTransactionFailed && !ends) {
+            refuseInTransaction(s, SqlState.IN_FAILED_SQL_TRANSACTION,
+                    "current transaction is aborted, commands ignored until end of transaction block");
+            return true;
+        }
+        if (ends) {
+            readOnlyTransactionFailed = false;
+            return false;
+        }
+        if (classification.requiresPrimary() && !current.isBusy()) {
+            readOnlyTransactionFailed = true;
+            context.metrics().refused("read_only_transaction");
+            refuseInTransaction(s, SqlState.READ_ONLY_SQL_TRANSACTION,
+                    "cannot execute a write in a read-only transaction");
+            return true;
+        }
+        return false;
+    }
+
+    /** A transaction (known or just begun) or a group still open ties every segment to the current server. */
+    private boolean isPinned() {
+        return transactionStatus != TransactionStatus.IDLE || transactionPredicted || current.pendingGroupOpen();
+    }
+
+    /** The segment's classification, or null after starting a parse off the loop. */
+    private Classification classify(Segment s) {
+        List<Classification> parts = new ArrayList<>(2);
+        for (String sql : s.queries) {
+            Classification known = context.classifier().classifyFast(sql);
+            if (known == null) {
+                awaitClassification(context.classifier().classify(sql), null);
+                return null;
+            }
+            parts.add(known);
+        }
+        if (!classifyStatements(s.parsed, parts) || !classifyStatements(s.referenced, parts)) {
+            return null;
+        }
+        return parts.isEmpty() ? null : SegmentClassification.combine(parts);
+    }
+
+    private boolean classifyStatements(Iterable<PreparedStatementDef> defs, List<Classification> parts) {
+        for (PreparedStatementDef def : defs) {
+            Classification known = def.classification();
+            if (known == null) {
+                known = context.classifier().classifyFast(def.sql());
+                if (known == null) {
+                    awaitClassification(context.classifier().classify(def.sql()), def);
+                    return false;
+                }
+                def.classification(known);
+            }
+            parts.add(known);
+        }
+        return true;
+    }
+
+    private void awaitClassification(CompletableFuture<Classification> pending, PreparedStatementDef def) {
+        waiting = Wait.CLASSIFICATION;
+        pending.whenComplete((classification, error) -> loop.execute(() -> {
+            if (def != null && classification != null) {
+                def.classification(classification);
+            }
+            resume(Wait.CLASSIFICATION);
+        }));
+    }
+
+    private void resume(Wait awaited) {
+        if (waiting != awaited) {
+            return;
+        }
+        waiting = Wait.NONE;
+        if (!closed) {
+            drive();
+        }
+    }
+
+    // ---------------------------------------------------------------- sending
+
+    private boolean send(Segment s, BackendConnection backend, Role role, String reason, Classification classification) {
+        StatementPrelude prelude = StatementPrelude.build(s, backend.statements(), client.alloc());
+        backend.send(prelude.bytes(), inbound.takeSlice(s.length),
+                new Dispatch(prelude.parses(), prelude.closes(), s.clientParses, s.clientCloses, s.end == Segment.End.READY_FOR_QUERY));
+        markUnflushed(backend);
+        applyStatementEvents(s, backend);
+        if (current != backend) {
+            current = backend;
+            currentRole = role;
+            currentReason = transactionReason(role, reason, classification);
+        }
+        if (classification != null) {
+            predictTransaction(classification);
+        }
+        if (s.hasSql()) {
+            context.metrics().routed(backend.serverName(), currentRole, currentReason);
+        }
+        return true;
+    }
+
+    private static String transactionReason(Role role, String reason, Classification classification) {
+        if (classification != null && classification.transaction() == TransactionControl.BEGIN) {
+            return io.pgsplit.router.RouteReason.TRANSACTION.label();
+        }
+        if (classification != null && classification.transaction() == TransactionControl.BEGIN_READ_ONLY && role == Role.REPLICA) {
+            return io.pgsplit.router.RouteReason.READ_ONLY_TRANSACTION.label();
+        }
+        return reason;
+    }
+
+    private void predictTransaction(Classification classification) {
+        switch (classification.transaction()) {
+            case BEGIN, BEGIN_READ_ONLY -> transactionPredicted = true;
+            case END -> transactionPredicted = false;
+            default -> {
+            }
+        }
+    }
+
+    /** Once sent, the server and the session know what the client prepared and closed. */
+    private void applyStatementEvents(Segment s, BackendConnection backend) {
+        if (s.simpleQuery) {
+            backend.statements().unnamedDropped();
+            statements.remove("");
+        }
+        for (Segment.StatementEvent event : s.events) {
+            if (event instanceof Segment.StatementEvent.Parsed parsed) {
+                statements.put(parsed.def().name(), parsed.def());
+                backend.statements().prepared(parsed.def());
+            } else if (event instanceof Segment.StatementEvent.Closed closedEvent) {
+                statements.remove(closedEvent.name());
+                backend.statements().closed(closedEvent.name());
+                for (BackendConnection other : backends.values()) {
+                    if (other != backend) {
+                        other.statements().closedElsewhere(closedEvent.name());
+                    }
+                }
+            }
+        }
+    }
+
+    private void markUnflushed(BackendConnection backend) {
+        if (!unflushed.contains(backend)) {
+            unflushed.add(backend);
+        }
+    }
+
+    private void flushServers() {
+        for (int i = 0; i < unflushed.size(); i++) {
+            unflushed.get(i).flush();
+        }
+        unflushed.clear();
+    }
+
+    private boolean serversWritable() {
+        for (BackendConnection backend : backends.values()) {
+            if (!backend.channel().isWritable()) {
+                return false;
+            }
+        }
+        return true;
+    }
+
+    // ---------------------------------------------------------------- refusing
+
+    /** Answers a segment without sending it anywhere, as a server would answer an error. */
+    private void refuse(Segment s, String sqlState, String message) {
+        inbound.skip(s.length);
+        replies.error(sqlState, message);
+        finishRefusal(s, TransactionStatus.IDLE);
+    }
+
+    private void refuseInTransaction(Segment s, String sqlState, String message) {
+        inbound.skip(s.length);
+        replies.error(sqlState, message);
+        finishRefusal(s, TransactionStatus.FAILED);
+    }
+
+    private void finishRefusal(Segment s, TransactionStatus status) {
+        if (s.end == Segment.End.READY_FOR_QUERY) {
+            replies.readyForQuery(status);
+        } else {
+            discardUntilSync = true;
+            discardStatus = status;
+        }
+    }
+
+    /** After an error, PostgreSQL ignores the rest of the group up to Sync; so does the proxy. */
+    private void discard(Segment s) {
+        inbound.skip(s.length);
+        if (s.end == Segment.End.READY_FOR_QUERY) {
+            discardUntilSync = false;
+            replies.readyForQuery(discardStatus);
+        }
+    }
+
+    private void terminateWithError(String sqlState, String message) {
+        log.debug("client {}: {}", client.remoteAddress(), message);
+        replies.fatal(sqlState, message);
+        client.flush();
+        client.close();
+        close();
+    }
+
+    // ---------------------------------------------------------------- server connections
+
+    private void connectFor(Segment s, ServerAddress server) {
+        waiting = Wait.CONNECTION;
+        connect(server).whenComplete((backend, error) -> loop.execute(() -> {
+            if (error != null) {
+                s.failedServers.add(server.name());
+                context.health().refreshNow();
+            }
+            resume(Wait.CONNECTION);
+        }));
+    }
+
+    private CompletableFuture<BackendConnection> connect(ServerAddress server) {
+        Map<String, String> parameters = new LinkedHashMap<>(startupParameters);
+        CompletableFuture<BackendConnection> connected = context.connector().connect(loop, server.name(), server.host(),
+                server.port(), parameters, user, context.backendPassword(user));
+        return connected.whenComplete((backend, error) -> {
+            if (error != null) {
+                log.warn("client {}: could not open a connection to {}: {}", client.remoteAddress(), server.name(), error.getMessage());
+                return;
+            }
+            if (closed) {
+                backend.terminate();
+                return;
+            }
+            backend.attach(this);
+            backend.setAutoRead(client.isWritable());
+            BackendConnection previous = backends.put(server.name(), backend);
+            if (previous != null) {
+                previous.abort();
+            }
+            context.metrics().serverConnectionOpened(server.name());
+        });
+    }
+
+    // ---------------------------------------------------------------- server side (BackendListener)
+
+    @Override
+    public void onServerMessages(BackendConnection backend, ByteBuf messages) {
+        if (closed) {
+            messages.release();
+            return;
+        }
+        client.write(messages, client.voidPromise());
+    }
+
+    @Override
+    public void onReadyForQuery(BackendConnection backend, TransactionStatus status) {
+        if (backend != current) {
+            return;
+        }
+        transactionStatus = status;
+        if (!backend.isBusy()) {
+            transactionPredicted = false;
+            if (status == TransactionStatus.IDLE) {
+                readOnlyTransactionFailed = false;
+                current = null;
+            }
+        }
+        if (current == null) {
+            resume(Wait.DRAIN);
+        }
+    }
+
+    @Override
+    public void onServerReadComplete(BackendConnection backend) {
+        client.flush();
+        if (!client.isWritable()) {
+            backend.setAutoRead(false);
+        }
+    }
+
+    @Override
+    public void onBackendClosed(BackendConnection backend, String reason) {
+        backends.remove(backend.serverName(), backend);
+        context.metrics().serverConnectionClosed(backend.serverName());
+        if (closed) {
+            return;
+        }
+        if (backend == current) {
+            failCurrent(backend, reason);
+            resume(Wait.DRAIN);
+        }
+        replies.flush();
+        client.flush();
+    }
+
+    /**
+     * The server running this session's work is gone. Whatever it owed is answered with an error
+     * (never a hang), an open transaction is reported lost on the next request, and the session
+     * goes on with its next transaction.
+     */
+    private void failCurrent(BackendConnection backend, String reason) {
+        String message = "pgsplit: lost the connection to server " + backend.serverName() + ": " + reason;
+        int owed = backend.readyForQueryOwed();
+        boolean groupStillOpen = backend.pendingGroupOpen();
+        for (int i = 0; i < owed; i++) {
+            replies.error(SqlState.CONNECTION_FAILURE, message);
+            replies.readyForQuery(TransactionStatus.IDLE);
+        }
+        if (groupStillOpen) {
+            replies.error(SqlState.CONNECTION_FAILURE, message);
+            discardUntilSync = true;
+            discardStatus = TransactionStatus.IDLE;
+        } else if (owed == 0 && transactionStatus != TransactionStatus.IDLE) {
+            brokenTransaction = message + "; the transaction was rolled back";
+        }
+        current = null;
+        transactionStatus = TransactionStatus.IDLE;
+        transactionPredicted = false;
+        readOnlyTransactionFailed = false;
+        context.health().refreshNow();
+    }
+
+    // ---------------------------------------------------------------- cancel and close
+
+    /** A CancelRequest with this session's key: forwarded to the server running its work, if any. */
+    public void cancel() {
+        loop.execute(() -> {
+            if (current != null && current.isBusy() && current.key() != null) {
+                context.cancelForwarder().forward(loop, context.serverAddress(current.serverName()), current.key());
+            }
+        });
+    }
+
+    public void close() {
+        if (closed) {
+            return;
+        }
+        closed = true;
+        inbound.release();
+        for (BackendConnection backend : backends.values()) {
+            backend.terminate();
+        }
+        backends.clear();
+        context.sessionClosed(this);
+        if (client.isActive()) {
+            client.writeAndFlush(Unpooled.EMPTY_BUFFER).addListener(ChannelFutureListener.CLOSE);
+        }
+    }
+}

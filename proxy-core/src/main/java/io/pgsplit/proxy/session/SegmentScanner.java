@@ -1,0 +1,116 @@
+package io.pgsplit.proxy.session;
+
+import static io.pgsplit.protocol.MessageFraming.HEADER_LENGTH;
+
+import io.netty.buffer.ByteBuf;
+import io.pgsplit.protocol.MessageFraming;
+import io.pgsplit.protocol.MessageTypes;
+import io.pgsplit.protocol.ProtocolException;
+import io.pgsplit.protocol.SqlState;
+import io.pgsplit.protocol.frontend.BindTarget;
+import io.pgsplit.protocol.frontend.Close;
+import io.pgsplit.protocol.frontend.Describe;
+import io.pgsplit.protocol.frontend.Parse;
+import io.pgsplit.protocol.frontend.Query;
+import io.pgsplit.proxy.statements.PreparedStatementDef;
+import java.util.Map;
+
+/**
+ * Reads client messages into a {@link Segment}, decoding only what routing needs: the SQL of Query
+ * and Parse, the statement names of Bind, Describe and Close. Everything else is only framed.
+ */
+final class SegmentScanner {
+    private static final byte STATEMENT = 'S';
+
+    private final int maxMessageSize;
+    private final int maxBufferedRequest;
+
+    SegmentScanner(int maxMessageSize, int maxBufferedRequest) {
+        this.maxMessageSize = maxMessageSize;
+        this.maxBufferedRequest = maxBufferedRequest;
+    }
+
+    /**
+     * Adds whole messages from {@code buf} (starting {@code segment.length} bytes past its reader
+     * index) until the segment is complete or the data runs out. Returns true when complete.
+     */
+    boolean scan(ByteBuf buf, Segment segment, Map<String, PreparedStatementDef> statements) {
+        while (segment.end == Segment.End.OPEN) {
+            if (buf == null) {
+                return false;
+            }
+            int index = buf.readerIndex() + segment.length;
+            if (index >= buf.writerIndex()) {
+                return false;
+            }
+            int length = MessageFraming.completeMessageLength(buf, index, maxMessageSize);
+            if (length < 0) {
+                return cutIfTooLarge(segment);
+            }
+            byte type = buf.getByte(index);
+            if (startsOwnSegment(type) && !segment.isEmpty()) {
+                segment.end = Segment.End.CONTINUES; // send what came before; the group stays on its server
+                return true;
+            }
+            ByteBuf body = buf.slice(index + HEADER_LENGTH, length - HEADER_LENGTH);
+            switch (type) {
+                case MessageTypes.QUERY -> {
+                    segment.query(Query.decode(body).sql());
+                    segment.end = Segment.End.READY_FOR_QUERY;
+                }
+                case MessageTypes.PARSE -> {
+                    Parse parse = Parse.decode(body);
+                    byte[] original = new byte[length];
+                    buf.getBytes(index, original);
+                    segment.parse(new PreparedStatementDef(parse.statementName(), parse.sql(), original));
+                }
+                case MessageTypes.BIND -> segment.use(BindTarget.decode(body).statementName(), statements);
+                case MessageTypes.DESCRIBE -> {
+                    Describe describe = Describe.decode(body);
+                    if (describe.kind() == STATEMENT) {
+                        segment.use(describe.name(), statements);
+                    }
+                }
+                case MessageTypes.CLOSE -> {
+                    Close close = Close.decode(body);
+                    if (close.kind() == STATEMENT) {
+                        segment.close(close.name());
+                    }
+                }
+                case MessageTypes.EXECUTE -> {
+                    // framed only: the portal belongs to a Bind in this group or an open transaction
+                }
+                case MessageTypes.SYNC -> segment.end = Segment.End.READY_FOR_QUERY;
+                case MessageTypes.FLUSH -> segment.end = Segment.End.CONTINUES;
+                case MessageTypes.FUNCTION_CALL -> {
+                    segment.functionCall = true;
+                    segment.end = Segment.End.READY_FOR_QUERY;
+                }
+                case MessageTypes.COPY_DATA, MessageTypes.COPY_DONE, MessageTypes.COPY_FAIL -> segment.end = Segment.End.COPY;
+                case MessageTypes.TERMINATE -> segment.end = Segment.End.TERMINATE;
+                default -> throw new ProtocolException(SqlState.PROTOCOL_VIOLATION,
+                        "invalid frontend message type " + (type & 0xFF));
+            }
+            segment.length += length;
+        }
+        return true;
+    }
+
+    private static boolean startsOwnSegment(byte type) {
+        return type == MessageTypes.COPY_DATA || type == MessageTypes.COPY_DONE || type == MessageTypes.COPY_FAIL
+                || type == MessageTypes.TERMINATE;
+    }
+
+    /**
+     * A group bigger than the buffering limit is not held back: what has arrived is sent on (to the
+     * primary, unless a server is already committed) and the rest of the group follows it there.
+     */
+    private boolean cutIfTooLarge(Segment segment) {
+        if (segment.length >= maxBufferedRequest) {
+            segment.end = Segment.End.CONTINUES;
+            segment.tooLarge = true;
+            return true;
+        }
+        return false;
+    }
+}

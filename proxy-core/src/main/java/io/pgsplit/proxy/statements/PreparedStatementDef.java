@@ -1,0 +1,43 @@
+package io.pgsplit.proxy.statements;
+
+import io.pgsplit.router.Classification;
+
+/**
+ * A statement the client prepared with a Parse message: its name, SQL and the original message
+ * bytes, kept so it can be prepared again on another server before a Bind lands there.
+ * Identity matters: a backend "has" a statement only if it holds this very instance.
+ */
+public final class PreparedStatementDef {
+    private final String name;
+    private final String sql;
+    private final byte[] parseMessage;
+    private Classification classification;
+
+    public PreparedStatementDef(String name, String sql, byte[] parseMessage) {
+        this.name = name;
+        this.sql = sql;
+        this.parseMessage = parseMessage;
+    }
+
+    public String name() {
+        return name;
+    }
+
+    public String sql() {
+        return sql;
+    }
+
+    /** The whole Parse message (type byte, length and body) as the client sent it. */
+    public byte[] parseMessage() {
+        return parseMessage;
+    }
+
+    /** Cached so a statement executed a thousand times is classified once. */
+    public Classification classification() {
+        return classification;
+    }
+
+    public void classification(Classification classification) {
+        this.classification = classification;
+    }
+}

@@ -1,0 +1,24 @@
+package io.pgsplit.router;
+
+/** Why a statement was routed where it was; {@link #label()} is the stable metrics/log label. */
+public enum RouteReason {
+    READ("read"),
+    WRITE("write"),
+    LOCKING_READ("locking_read"),
+    VOLATILE_FUNCTION("volatile_function"),
+    HINT("hint"),
+    UNPARSED("unparsed"),
+    TRANSACTION("transaction"),
+    READ_ONLY_TRANSACTION("read_only_transaction"),
+    SESSION("session");
+
+    private final String label;
+
+    RouteReason(String label) {
+        this.label = label;
+    }
+
+    public String label() {
+        return label;
+    }
+}
