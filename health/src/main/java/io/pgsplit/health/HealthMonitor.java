@@ -1,6 +1,7 @@
 package io.pgsplit.health;
 
 import java.time.Duration;
+import java.util.ArrayList;
 import java.util.HashSet;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -44,7 +45,7 @@ public final class HealthMonitor implements AutoCloseable {
         this.settings = settings;
         this.executor = newExecutor(servers.size());
         this.pollers = servers.stream().map(server -> newPoller(server, settings, credentials)).toList();
-        this.publisher = new TopologyPublisher(TopologyBuilder.build(0, observations(), settings));
+        this.publisher = new TopologyPublisher(this::observations, () -> this.settings);
     }
 
     /** Schedules the first round of probes right away and returns. */
@@ -98,24 +99,26 @@ public final class HealthMonitor implements AutoCloseable {
         }
         Map<ServerAddress, ServerPoller> previous = new LinkedHashMap<>();
         pollers.forEach(poller -> previous.put(poller.address(), poller));
-        List<ServerPoller> next = servers.stream().map(server -> {
+        List<ServerPoller> next = new ArrayList<>();
+        for (ServerAddress server : servers) {
             ServerPoller kept = previous.remove(server);
             if (kept == null) {
-                return newPoller(server, newSettings, credentials);
+                next.add(newPoller(server, newSettings, credentials));
+            } else {
+                kept.apply(newSettings, credentials);
+                next.add(kept);
             }
-            kept.apply(newSettings, credentials);
-            return kept;
-        }).toList();
+        }
         executor.setCorePoolSize(threadsFor(next.size()));
         settings = newSettings;
-        pollers = next;
+        pollers = List.copyOf(next);
         previous.values().forEach(ServerPoller::close);
         if (started) {
             next.forEach(ServerPoller::start);
         }
-        executor.execute(this::publish);
         log.info("health checks reconfigured: {}, servers {}", newSettings,
                 next.stream().map(poller -> poller.address().name()).toList());
+        executor.execute(this::publish);
     }
 
     @Override
@@ -149,7 +152,7 @@ public final class HealthMonitor implements AutoCloseable {
     }
 
     private void publish() {
-        publisher.publish(observations(), settings);
+        publisher.publish();
     }
 
     private List<ServerObservation> observations() {

@@ -38,7 +38,38 @@ final class ServerProbe implements AutoCloseable {
     private static final Executor IN_CALLER = Runnable::run;
 
     /** Everything a connection is opened with; a change means reconnecting. */
-    private record ConnectionConfig(PGSimpleDataSource dataSource, int timeoutMillis, int timeoutSeconds) {
+    private record ConnectionConfig(ProbeCredentials credentials, Duration timeout, PGSimpleDataSource dataSource) {
+
+        static ConnectionConfig of(ServerAddress address, ProbeCredentials credentials, Duration timeout) {
+            int seconds = wholeSeconds(timeout);
+            PGSimpleDataSource dataSource = new PGSimpleDataSource();
+            dataSource.setServerNames(new String[] {address.host()});
+            dataSource.setPortNumbers(new int[] {address.port()});
+            dataSource.setDatabaseName(credentials.database());
+            dataSource.setUser(credentials.user());
+            dataSource.setPassword(credentials.password());
+            dataSource.setConnectTimeout(seconds);
+            dataSource.setSocketTimeout(seconds);
+            dataSource.setLoginTimeout(seconds);
+            dataSource.setApplicationName("pgsplit-health");
+            // pg_current_wal_lsn() needs PostgreSQL 10 anyway; knowing it lets pgjdbc skip start-up round trips.
+            dataSource.setAssumeMinServerVersion("10");
+            dataSource.setPreferQueryMode(PreferQueryMode.SIMPLE);
+            return new ConnectionConfig(credentials, timeout, dataSource);
+        }
+
+        /** pgjdbc's connect, socket, login and query timeouts are whole seconds; the caller enforces the exact bound. */
+        static int wholeSeconds(Duration timeout) {
+            return (int) Math.max(1, Math.min(Integer.MAX_VALUE, (timeout.toMillis() + 999) / 1000));
+        }
+
+        int timeoutMillis() {
+            return (int) Math.min(Integer.MAX_VALUE, timeout.toMillis());
+        }
+
+        boolean sameAs(ProbeCredentials otherCredentials, Duration otherTimeout) {
+            return credentials.equals(otherCredentials) && timeout.equals(otherTimeout);
+        }
     }
 
     private final ServerAddress address;
@@ -54,32 +85,19 @@ final class ServerProbe implements AutoCloseable {
         configure(credentials, timeout);
     }
 
-    /** Takes effect on the next probe, which reconnects. */
+    /** A change takes effect on the next probe, which reconnects. */
     void configure(ProbeCredentials credentials, Duration timeout) {
-        int timeoutMillis = (int) Math.min(Integer.MAX_VALUE, timeout.toMillis());
-        // pgjdbc's connect, socket, login and query timeouts are whole seconds; the caller enforces the exact bound.
-        int timeoutSeconds = (int) Math.max(1, (timeoutMillis + 999L) / 1000);
-        PGSimpleDataSource dataSource = new PGSimpleDataSource();
-        dataSource.setServerNames(new String[] {address.host()});
-        dataSource.setPortNumbers(new int[] {address.port()});
-        dataSource.setDatabaseName(credentials.database());
-        dataSource.setUser(credentials.user());
-        dataSource.setPassword(credentials.password());
-        dataSource.setConnectTimeout(timeoutSeconds);
-        dataSource.setSocketTimeout(timeoutSeconds);
-        dataSource.setLoginTimeout(timeoutSeconds);
-        dataSource.setApplicationName("pgsplit-health");
-        // pg_current_wal_lsn() needs PostgreSQL 10 anyway; knowing it lets pgjdbc skip start-up round trips.
-        dataSource.setAssumeMinServerVersion("10");
-        dataSource.setPreferQueryMode(PreferQueryMode.SIMPLE);
-        config = new ConnectionConfig(dataSource, timeoutMillis, timeoutSeconds);
+        ConnectionConfig current = config;
+        if (current == null || !current.sameAs(credentials, timeout)) {
+            config = ConnectionConfig.of(address, credentials, timeout);
+        }
     }
 
     ProbeResult run() throws SQLException {
         abortRequested = false;
         Connection current = connect();
         try (Statement statement = current.createStatement()) {
-            statement.setQueryTimeout(connectedWith.timeoutSeconds());
+            statement.setQueryTimeout(ConnectionConfig.wholeSeconds(connectedWith.timeout()));
             return queryRole(statement);
         } catch (SQLException e) {
             disconnect();

@@ -7,6 +7,7 @@ import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicReference;
 import java.util.function.BooleanSupplier;
 import java.util.function.Consumer;
+import java.util.function.Supplier;
 import java.util.stream.Collectors;
 
 import org.slf4j.Logger;
@@ -30,6 +31,8 @@ final class TopologyPublisher {
         }
     }
 
+    private final Supplier<List<ServerObservation>> observations;
+    private final Supplier<HealthSettings> settings;
     private final AtomicReference<Topology> current;
     private final List<Consumer<Topology>> listeners = new CopyOnWriteArrayList<>();
 
@@ -38,9 +41,12 @@ final class TopologyPublisher {
     private Shape lastShape;
     private List<String> lastReadable;
 
-    TopologyPublisher(Topology initial) {
+    /** Publishes version 0, listing every server as not probed yet, without telling anyone. */
+    TopologyPublisher(Supplier<List<ServerObservation>> observations, Supplier<HealthSettings> settings) {
+        this.observations = observations;
+        this.settings = settings;
+        Topology initial = TopologyBuilder.build(0, observations.get(), settings.get());
         current = new AtomicReference<>(initial);
-        version = initial.version();
         lastShape = Shape.of(initial);
         lastReadable = readableNames(initial);
     }
@@ -53,8 +59,12 @@ final class TopologyPublisher {
         listeners.add(listener);
     }
 
-    synchronized void publish(List<ServerObservation> observations, HealthSettings settings) {
-        Topology topology = TopologyBuilder.build(++version, observations, settings);
+    /**
+     * Publishes a snapshot of the observations as they are now. They are read under the lock: read before it, a
+     * round that ended meanwhile could be overwritten by an older view of itself.
+     */
+    synchronized void publish() {
+        Topology topology = TopologyBuilder.build(++version, observations.get(), settings.get());
         current.set(topology);
         Shape shape = Shape.of(topology);
         List<String> readable = readableNames(topology);

@@ -17,6 +17,9 @@ final class TopologySummary {
     }
 
     private static String describe(ServerHealth server, Topology topology) {
+        if (server.lastProbe() == null) {
+            return server.name() + " not probed yet";
+        }
         if (!server.up()) {
             return server.name() + " down" + (server.lastError() == null ? "" : " (" + server.lastError() + ")");
         }

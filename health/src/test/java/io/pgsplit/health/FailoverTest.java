@@ -55,6 +55,8 @@ class FailoverTest {
             await().atMost(INTERVAL.multipliedBy(2)).pollInterval(Duration.ofMillis(10))
                     .until(() -> isPrimary(monitor.topology(), "pg2"));
             assertThat(monitor.topology().readableReplicas()).isEmpty();
+            await().atMost(Duration.ofSeconds(10))
+                    .until(() -> monitor.topology().server("pg2").orElseThrow().timeline() == 2);
         }
     }
 

@@ -91,7 +91,7 @@ class HealthMonitorClusterTest {
     }
 
     @Test
-    void stoppedReplicaGoesDownAfterFallFailuresAndComesBackAfterRiseSuccesses() throws Exception {
+    void stoppedReplicaGoesDownAfterFallFailuresAndComesBackAfterRiseSuccesses() {
         List<Topology> notified = new CopyOnWriteArrayList<>();
         List<String> listenerThreads = new CopyOnWriteArrayList<>();
         try (HealthMonitor monitor = ClusterFixtures.monitor(cluster, FAST, cluster.nodes())) {
@@ -127,7 +127,7 @@ class HealthMonitorClusterTest {
     }
 
     @Test
-    void suspendedReplicaGoesDownWithinFallTimeoutsWithoutDelayingProbesOfOthers() throws Exception {
+    void suspendedReplicaGoesDownWithinFallTimeoutsWithoutDelayingProbesOfOthers() {
         try (HealthMonitor monitor = ClusterFixtures.monitor(cluster, FAST, cluster.nodes())) {
             monitor.start();
             assertThat(monitor.awaitFirstRound(FIRST_ROUND)).isTrue();

@@ -153,6 +153,14 @@ class TopologyBuilderTest {
                 .isEqualTo("topology v7: SPLIT BRAIN, pg1 primary up, pg2 primary up");
     }
 
+    @Test
+    void summaryTellsNotYetProbedServersFromDownOnes() {
+        ServerAddress address = new ServerAddress("pg2", "127.0.0.1", 5432);
+        Topology topology = build(NO_LIMITS, primary("pg1", 1), ServerObservation.unprobed(address));
+
+        assertThat(TopologySummary.describe(topology)).isEqualTo("topology v7: pg1 primary up, pg2 not probed yet");
+    }
+
     private static Topology build(HealthSettings settings, ServerObservation... observations) {
         return TopologyBuilder.build(7, List.of(observations), settings);
     }

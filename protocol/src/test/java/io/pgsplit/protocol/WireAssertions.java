@@ -5,6 +5,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import io.netty.buffer.ByteBuf;
 import io.netty.buffer.ByteBufAllocator;
 import io.netty.buffer.ByteBufUtil;
+import io.netty.buffer.Unpooled;
 import java.io.ByteArrayOutputStream;
 import java.nio.charset.StandardCharsets;
 import java.util.function.Consumer;
@@ -111,6 +112,11 @@ public final class WireAssertions {
     }
 
     private static String hexDump(byte[] bytes) {
-        return ByteBufUtil.prettyHexDump(io.netty.buffer.Unpooled.wrappedBuffer(bytes));
+        ByteBuf wrapped = Unpooled.wrappedBuffer(bytes);
+        try {
+            return ByteBufUtil.prettyHexDump(wrapped);
+        } finally {
+            wrapped.release();
+        }
     }
 }

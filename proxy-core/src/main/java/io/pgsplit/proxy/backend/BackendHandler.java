@@ -13,7 +13,7 @@ import io.pgsplit.protocol.backend.BackendKeyData;
 import io.pgsplit.protocol.backend.ErrorResponse;
 import io.pgsplit.protocol.backend.ParameterStatus;
 import io.pgsplit.protocol.backend.ReadyForQuery;
-import io.pgsplit.protocol.backend.ReadyForQuery.TransactionStatus;
+import io.pgsplit.protocol.backend.TransactionStatus;
 import io.pgsplit.proxy.netty.InboundBuffer;
 import java.util.concurrent.CompletableFuture;
 import org.slf4j.Logger;

@@ -1,7 +1,7 @@
 package io.pgsplit.proxy.backend;
 
 import io.netty.buffer.ByteBuf;
-import io.pgsplit.protocol.backend.ReadyForQuery.TransactionStatus;
+import io.pgsplit.protocol.backend.TransactionStatus;
 
 /** How a backend connection reports to the client session that owns it; always called on its event loop. */
 public interface BackendListener {

@@ -17,7 +17,7 @@ import io.pgsplit.protocol.backend.ErrorResponse;
 import io.pgsplit.protocol.backend.NegotiateProtocolVersion;
 import io.pgsplit.protocol.backend.ParameterStatus;
 import io.pgsplit.protocol.backend.ReadyForQuery;
-import io.pgsplit.protocol.backend.ReadyForQuery.TransactionStatus;
+import io.pgsplit.protocol.backend.TransactionStatus;
 import io.pgsplit.protocol.startup.CancelRequest;
 import io.pgsplit.protocol.startup.GssEncRequest;
 import io.pgsplit.protocol.startup.SslRequest;

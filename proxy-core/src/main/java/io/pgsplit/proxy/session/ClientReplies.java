@@ -3,7 +3,7 @@ package io.pgsplit.proxy.session;
 import io.netty.channel.Channel;
 import io.pgsplit.protocol.backend.ErrorResponse;
 import io.pgsplit.protocol.backend.ReadyForQuery;
-import io.pgsplit.protocol.backend.ReadyForQuery.TransactionStatus;
+import io.pgsplit.protocol.backend.TransactionStatus;
 
 /** Messages the proxy itself writes to a client, shaped like PostgreSQL's own. Written unflushed. */
 final class ClientReplies {

@@ -10,7 +10,7 @@ import io.pgsplit.health.ServerAddress;
 import io.pgsplit.health.Topology;
 import io.pgsplit.protocol.ProtocolException;
 import io.pgsplit.protocol.SqlState;
-import io.pgsplit.protocol.backend.ReadyForQuery.TransactionStatus;
+import io.pgsplit.protocol.backend.TransactionStatus;
 import io.pgsplit.proxy.ProxyContext;
 import io.pgsplit.proxy.backend.BackendConnection;
 import io.pgsplit.proxy.backend.BackendKey;

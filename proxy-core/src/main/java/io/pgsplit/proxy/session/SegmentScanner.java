@@ -12,6 +12,7 @@ import io.pgsplit.protocol.frontend.Close;
 import io.pgsplit.protocol.frontend.Describe;
 import io.pgsplit.protocol.frontend.Parse;
 import io.pgsplit.protocol.frontend.Query;
+import io.pgsplit.protocol.frontend.TargetKind;
 import io.pgsplit.proxy.statements.PreparedStatementDef;
 import java.util.Map;
 
@@ -20,8 +21,6 @@ import java.util.Map;
  * and Parse, the statement names of Bind, Describe and Close. Everything else is only framed.
  */
 final class SegmentScanner {
-    private static final byte STATEMENT = 'S';
-
     private final int maxMessageSize;
     private final int maxBufferedRequest;
 
@@ -67,13 +66,13 @@ final class SegmentScanner {
                 case MessageTypes.BIND -> segment.use(BindTarget.decode(body).statementName(), statements);
                 case MessageTypes.DESCRIBE -> {
                     Describe describe = Describe.decode(body);
-                    if (describe.kind() == STATEMENT) {
+                    if (describe.kind() == TargetKind.STATEMENT) {
                         segment.use(describe.name(), statements);
                     }
                 }
                 case MessageTypes.CLOSE -> {
                     Close close = Close.decode(body);
-                    if (close.kind() == STATEMENT) {
+                    if (close.kind() == TargetKind.STATEMENT) {
                         segment.close(close.name());
                     }
                 }

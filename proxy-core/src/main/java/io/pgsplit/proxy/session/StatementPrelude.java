@@ -5,6 +5,7 @@ import io.netty.buffer.ByteBufAllocator;
 import io.netty.buffer.CompositeByteBuf;
 import io.netty.buffer.Unpooled;
 import io.pgsplit.protocol.frontend.Close;
+import io.pgsplit.protocol.frontend.TargetKind;
 import io.pgsplit.proxy.statements.PreparedStatementDef;
 import io.pgsplit.proxy.statements.ServerStatements;
 
@@ -14,7 +15,6 @@ import io.pgsplit.proxy.statements.ServerStatements;
  * still holds an outdated statement of that name. Their replies are hidden from the client.
  */
 record StatementPrelude(ByteBuf bytes, int parses, int closes) {
-    private static final byte STATEMENT = 'S';
     static final StatementPrelude NONE = new StatementPrelude(null, 0, 0);
 
     /** Builds the prelude and records on {@code server} what it will hold once the prelude ran. */
@@ -28,7 +28,7 @@ record StatementPrelude(ByteBuf bytes, int parses, int closes) {
             }
             bytes = bytes != null ? bytes : alloc.compositeBuffer();
             if (server.needsCloseBefore(def.name(), def)) {
-                bytes.addComponent(true, new Close(STATEMENT, def.name()).encode(alloc));
+                bytes.addComponent(true, new Close(TargetKind.STATEMENT, def.name()).encode(alloc));
                 closes++;
             }
             bytes.addComponent(true, Unpooled.wrappedBuffer(def.parseMessage()));
@@ -38,7 +38,7 @@ record StatementPrelude(ByteBuf bytes, int parses, int closes) {
         for (PreparedStatementDef def : segment.parsed) {
             if (server.isOutdated(def.name())) {
                 bytes = bytes != null ? bytes : alloc.compositeBuffer();
-                bytes.addComponent(true, new Close(STATEMENT, def.name()).encode(alloc));
+                bytes.addComponent(true, new Close(TargetKind.STATEMENT, def.name()).encode(alloc));
                 closes++;
                 server.closed(def.name());
             }

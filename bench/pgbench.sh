@@ -1,0 +1,83 @@
+#!/usr/bin/env bash
+# Throughput and latency of `pgbench -S` through pgsplit against the same load sent directly to a
+# replica, in one run, for each query mode. Prints TPS, average latency and the proxy/direct ratio.
+#
+#   bench/pgbench.sh [seconds-per-run (20)] [clients (8)] [scale (10)]
+#
+# Needs: JDK 17, Maven, PostgreSQL server binaries and pgbench. Starts its own cluster (primary +
+# 2 replicas) and proxy on loopback, and stops both at the end.
+set -euo pipefail
+cd "$(dirname "$0")/.."
+SECONDS_PER_RUN=${1:-20}
+CLIENTS=${2:-8}
+SCALE=${3:-10}
+THREADS=2
+JAR=proxy-core/target/pgsplit.jar
+WORK=$(mktemp -d /tmp/pgsplit-bench.XXXXXX)
+chmod 755 "$WORK"
+PIDS=()
+cleanup() {
+  for pid in "${PIDS[@]}"; do kill "$pid" 2>/dev/null || true; done
+  for pid in "${PIDS[@]}"; do wait "$pid" 2>/dev/null || true; done
+  rm -rf "$WORK"
+}
+trap cleanup EXIT
+
+[ -f "$JAR" ] || mvn -B -q package -DskipTests
+
+echo "starting a primary and 2 replicas…"
+java -cp "$JAR" io.pgsplit.cluster.ClusterMain --replicas 2 --env-file "$WORK/cluster.env" < <(sleep infinity) > "$WORK/cluster.log" 2>&1 &
+PIDS+=($!)
+for _ in $(seq 1 120); do [ -s "$WORK/cluster.env" ] && grep -q REPLICA_PORTS "$WORK/cluster.env" && break; sleep 1; done
+# shellcheck disable=SC1091
+source "$WORK/cluster.env"
+IFS=, read -r REPLICA1 REPLICA2 <<< "$REPLICA_PORTS"
+export PGPASSWORD=app
+
+echo "initialising pgbench tables (scale $SCALE) on the primary…"
+pgbench -i -q -s "$SCALE" -h 127.0.0.1 -p "$PRIMARY_PORT" -U app app > "$WORK/init.log" 2>&1
+# wait until both replicas have replayed the load
+until psql -X -qAt -h 127.0.0.1 -p "$REPLICA2" -U app app -c "select count(*) from pgbench_branches" 2>/dev/null | grep -q "^$SCALE$" \
+   && psql -X -qAt -h 127.0.0.1 -p "$REPLICA1" -U app app -c "select count(*) from pgbench_branches" 2>/dev/null | grep -q "^$SCALE$"; do
+  sleep 0.5
+done
+
+PROXY_PORT=16432
+cat > "$WORK/pgsplit.yaml" <<YAML
+listen: 127.0.0.1:$PROXY_PORT
+servers:
+  - { name: pg1, host: 127.0.0.1, port: $PRIMARY_PORT }
+  - { name: pg2, host: 127.0.0.1, port: $REPLICA1 }
+  - { name: pg3, host: 127.0.0.1, port: $REPLICA2 }
+users:
+  - { name: app, password: app }
+health:
+  interval: 500ms
+YAML
+java -Dlogback.configurationFile=/dev/null -jar "$JAR" --config "$WORK/pgsplit.yaml" > "$WORK/proxy.log" 2>&1 &
+PIDS+=($!)
+until pg_isready -q -h 127.0.0.1 -p "$PROXY_PORT"; do sleep 0.3; done
+sleep 1
+
+run() { # port mode -> "tps latency_ms"
+  pgbench -S -n -M "$2" -c "$CLIENTS" -j "$THREADS" -T "$SECONDS_PER_RUN" -h 127.0.0.1 -p "$1" -U app app 2>&1 \
+    | awk '/latency average/ {lat=$4} /^tps/ {tps=$3} END {print tps, lat}'
+}
+
+printf '\npgbench -S, %s clients, %s threads, %ss per run, scale %s, %s cores\n' "$CLIENTS" "$THREADS" "$SECONDS_PER_RUN" "$SCALE" "$(nproc)"
+printf '%-9s %14s %14s %14s %14s %8s %8s\n' mode direct_tps proxy_tps direct_lat_ms proxy_lat_ms tps_ratio lat_added_us
+for mode in simple extended prepared; do
+  run "$PROXY_PORT" "$mode" > /dev/null   # warm-up: JIT and connection set-up
+  read -r dtps dlat < <(run "$REPLICA1" "$mode")
+  read -r ptps plat < <(run "$PROXY_PORT" "$mode")
+  awk -v m="$mode" -v dt="$dtps" -v pt="$ptps" -v dl="$dlat" -v pl="$plat" 'BEGIN {
+    printf "%-9s %14.0f %14.0f %14.3f %14.3f %8.2f %8.0f\n", m, dt, pt, dl, pl, pt/dt, (pl-dl)*1000 }'
+done
+echo
+echo "single-client latency (1 client, 1 thread):"
+CLIENTS=1 THREADS=1
+for mode in simple prepared; do
+  read -r dtps dlat < <(run "$REPLICA1" "$mode")
+  read -r ptps plat < <(run "$PROXY_PORT" "$mode")
+  awk -v m="$mode" -v dl="$dlat" -v pl="$plat" 'BEGIN { printf "%-9s direct %.3f ms, proxy %.3f ms, added %.0f us\n", m, dl, pl, (pl-dl)*1000 }'
+done

@@ -1,0 +1,50 @@
+package io.pgsplit.it;
+
+import static org.awaitility.Awaitility.await;
+
+import io.pgsplit.cluster.LocalPgCluster;
+import io.pgsplit.cluster.PgNode;
+import java.sql.Connection;
+import java.sql.PreparedStatement;
+import java.sql.ResultSet;
+import java.sql.SQLException;
+import java.sql.Statement;
+import java.time.Duration;
+
+/** Waits for streaming replication, so a test reads on a replica only what the primary has already written. */
+final class Replication {
+  private static final Duration CATCH_UP_TIMEOUT = Duration.ofSeconds(30);
+
+  private Replication() {}
+
+  /** Returns once every replica has replayed the primary's WAL up to its position at the time of the call. */
+  static void awaitReplicasCaughtUp(LocalPgCluster cluster) throws SQLException {
+    String target = currentWalLsn(cluster.primary());
+    for (PgNode replica : cluster.replicas()) {
+      await("replay of " + target + " on " + replica.name()).atMost(CATCH_UP_TIMEOUT)
+          .pollInterval(Duration.ofMillis(20))
+          .until(() -> hasReplayed(replica, target));
+    }
+  }
+
+  private static String currentWalLsn(PgNode primary) throws SQLException {
+    try (Connection connection = primary.connectAsSuperuser();
+        Statement statement = connection.createStatement();
+        ResultSet row = statement.executeQuery("SELECT pg_current_wal_lsn()::text")) {
+      row.next();
+      return row.getString(1);
+    }
+  }
+
+  private static boolean hasReplayed(PgNode replica, String lsn) throws SQLException {
+    try (Connection connection = replica.connectAsSuperuser();
+        PreparedStatement statement = connection.prepareStatement(
+            "SELECT pg_wal_lsn_diff(pg_last_wal_replay_lsn(), ?::pg_lsn) >= 0")) {
+      statement.setString(1, lsn);
+      try (ResultSet row = statement.executeQuery()) {
+        row.next();
+        return row.getBoolean(1);
+      }
+    }
+  }
+}

@@ -1,0 +1,71 @@
+package io.pgsplit.router;
+
+import com.github.benmanes.caffeine.cache.Cache;
+import com.github.benmanes.caffeine.cache.Caffeine;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.atomic.LongAdder;
+
+/**
+ * Classifications keyed by SQL text, held as futures so that concurrent first sightings of one text share a
+ * single parse. A lookup is one hash probe: no lexing and no allocation.
+ */
+final class ClassificationCache {
+
+    /**
+     * Longer texts (bulk INSERTs with inline values, huge IN lists) are rarely repeated verbatim, and caching
+     * them would pin megabytes per entry.
+     */
+    static final int MAX_CACHED_SQL_LENGTH = 16 * 1024;
+
+    private final Cache<String, CompletableFuture<Classification>> entries;
+    private final LongAdder hits = new LongAdder();
+    private final LongAdder misses = new LongAdder();
+
+    ClassificationCache(long maxEntries) {
+        this.entries = Caffeine.newBuilder().maximumSize(maxEntries).build();
+    }
+
+    /** The finished classification of {@code sql}, or null; counts a hit or a miss. */
+    Classification completed(String sql) {
+        CompletableFuture<Classification> entry = entries.getIfPresent(sql);
+        Classification classification = entry == null ? null : entry.getNow(null);
+        if (classification == null) {
+            misses.increment();
+        } else {
+            hits.increment();
+        }
+        return classification;
+    }
+
+    /** The finished or in-flight classification of {@code sql}, or null; counts nothing. */
+    CompletableFuture<Classification> peek(String sql) {
+        return entries.getIfPresent(sql);
+    }
+
+    void putCompleted(String sql, Classification classification) {
+        if (sql.length() <= MAX_CACHED_SQL_LENGTH) {
+            entries.put(sql, CompletableFuture.completedFuture(classification));
+        }
+    }
+
+    /**
+     * Registers {@code pending} as the classification of {@code sql} unless another caller got there first;
+     * returns that earlier future, or null when {@code pending} is now the one to complete.
+     */
+    CompletableFuture<Classification> claim(String sql, CompletableFuture<Classification> pending) {
+        return sql.length() <= MAX_CACHED_SQL_LENGTH ? entries.asMap().putIfAbsent(sql, pending) : null;
+    }
+
+    /** Drops {@code pending} (and only it) so that the next sighting of {@code sql} tries again. */
+    void forget(String sql, CompletableFuture<Classification> pending) {
+        entries.asMap().remove(sql, pending);
+    }
+
+    long hits() {
+        return hits.sum();
+    }
+
+    long misses() {
+        return misses.sum();
+    }
+}

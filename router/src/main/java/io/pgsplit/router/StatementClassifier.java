@@ -1,0 +1,114 @@
+package io.pgsplit.router;
+
+import java.util.Objects;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.Executor;
+import java.util.concurrent.RejectedExecutionException;
+import java.util.concurrent.TimeUnit;
+import java.util.function.Function;
+import net.sf.jsqlparser.parser.CCJSqlParser;
+import net.sf.jsqlparser.parser.CCJSqlParserUtil;
+
+/**
+ * Decides whether SQL text may run on a replica.
+ *
+ * <p>Three tiers, cheapest first: the cache; {@link SqlLexer} plus {@link KeywordRules}, which settle almost
+ * everything from keywords and tokens without blocking; and JSqlParser, which runs only on the parser executor
+ * and only for queries whose tokens contain INTO, FOR, INSERT, UPDATE, DELETE or MERGE. Every answer errs toward
+ * the primary. Function calls are judged by the configured deny-list alone: a user-defined function that writes
+ * is invisible to the proxy and must be added to {@link RouterSettings#writeFunctions()} or hinted with
+ * {@code /* pgsplit:primary *\/}.
+ */
+public final class StatementClassifier {
+
+    private final KeywordRules rules;
+    private final AstClassifier astClassifier = new AstClassifier();
+    private final ClassificationCache cache;
+    private final Executor parserExecutor;
+    private final long parseTimeoutNanos;
+    private final Function<String, CCJSqlParser> parserFactory;
+
+    public StatementClassifier(RouterSettings settings, Executor parserExecutor) {
+        // Not CCJSqlParserUtil.parse(String): it starts a thread per call to enforce its own timeout.
+        this(settings, parserExecutor, CCJSqlParserUtil::newParser);
+    }
+
+    /** {@code parserFactory} lets tests observe how often the parser runs. */
+    StatementClassifier(RouterSettings settings, Executor parserExecutor,
+                        Function<String, CCJSqlParser> parserFactory) {
+        this.rules = new KeywordRules(new WriteFunctionMatcher(settings.writeFunctions()));
+        this.cache = new ClassificationCache(settings.cacheMaxEntries());
+        this.parserExecutor = Objects.requireNonNull(parserExecutor, "parserExecutor");
+        this.parseTimeoutNanos = settings.parseTimeout().toNanos();
+        this.parserFactory = parserFactory;
+    }
+
+    /**
+     * Non-blocking. Returns the classification when the cache holds it or the lexer alone decides it; null when
+     * the parser is needed (then call {@link #classify}). Counts a cache hit or miss.
+     */
+    public Classification classifyFast(String sql) {
+        Classification cached = cache.completed(sql);
+        if (cached != null) {
+            return cached;
+        }
+        ClassificationPlan plan = ClassificationPlan.of(sql, rules);
+        if (plan.needsParser()) {
+            return null;
+        }
+        Classification classification = plan.withoutParser();
+        cache.putCompleted(sql, classification);
+        return classification;
+    }
+
+    /**
+     * Completes, possibly immediately, with the classification. JSqlParser runs on the parser executor, bounded
+     * by the parse timeout; a timeout or a rejected task routes the undecided statements to the primary and is
+     * not cached, so a later sighting parses again. Never completes exceptionally. Counts no hit or miss.
+     */
+    public CompletableFuture<Classification> classify(String sql) {
+        CompletableFuture<Classification> known = cache.peek(sql);
+        if (known != null) {
+            // A copy, so that a caller cancelling its future cannot poison the shared entry.
+            return known.copy();
+        }
+        ClassificationPlan plan = ClassificationPlan.of(sql, rules);
+        if (!plan.needsParser()) {
+            Classification classification = plan.withoutParser();
+            cache.putCompleted(sql, classification);
+            return CompletableFuture.completedFuture(classification);
+        }
+        return parse(sql, plan);
+    }
+
+    public long cacheHits() {
+        return cache.hits();
+    }
+
+    public long cacheMisses() {
+        return cache.misses();
+    }
+
+    private CompletableFuture<Classification> parse(String sql, ClassificationPlan plan) {
+        CompletableFuture<Classification> result = new CompletableFuture<>();
+        CompletableFuture<Classification> earlier = cache.claim(sql, result);
+        if (earlier != null) {
+            return earlier.copy();
+        }
+        ParseJob job = new ParseJob(plan.decisions(), parserFactory, astClassifier, result);
+        Classification fallback = plan.withoutParser();
+        // Identity, not equals: a parse that fails yields an equal value, and that one is worth caching.
+        result.completeOnTimeout(fallback, parseTimeoutNanos, TimeUnit.NANOSECONDS).thenAccept(classification -> {
+            if (classification == fallback) {
+                job.abandon();
+                cache.forget(sql, result);
+            }
+        });
+        try {
+            parserExecutor.execute(job);
+        } catch (RejectedExecutionException e) {
+            result.complete(fallback);
+        }
+        return result.copy();
+    }
+}
