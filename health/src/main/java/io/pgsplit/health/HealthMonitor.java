@@ -69,6 +69,7 @@ public final class HealthMonitor implements AutoCloseable {
         }
     }
 
+    /** The latest snapshot, read without locking. Until a server has been probed it is listed down with role UNKNOWN. */
     public Topology topology() {
         return publisher.current();
     }
@@ -81,7 +82,10 @@ public final class HealthMonitor implements AutoCloseable {
         publisher.addListener(Objects.requireNonNull(listener, "listener"));
     }
 
-    /** Probes every server again now, e.g. after a client saw a connection fail; completes with the snapshot after. */
+    /**
+     * Probes every server again now, e.g. after a client saw a connection fail, and completes with the snapshot that
+     * includes those probes. It completes on a health thread: chain slow work with the {@code *Async} methods.
+     */
     public CompletableFuture<Topology> refreshNow() {
         CompletableFuture<?>[] rounds = pollers.stream().map(ServerPoller::refresh).toArray(CompletableFuture[]::new);
         return CompletableFuture.allOf(rounds).thenApply(done -> topology());

@@ -40,6 +40,17 @@ record BackendMessage(char type, byte[] body) {
     return ByteBuffer.wrap(body).getInt();
   }
 
+  /** The first column of a DataRow as text; null for SQL NULL. */
+  String firstColumn() {
+    requireType('D');
+    ByteBuffer row = ByteBuffer.wrap(body);
+    if (row.getShort() < 1) {
+      throw new AssertionError("DataRow without columns");
+    }
+    int length = row.getInt();
+    return length < 0 ? null : new String(body, row.position(), length, StandardCharsets.UTF_8);
+  }
+
   private void requireType(char... expected) {
     for (char candidate : expected) {
       if (type == candidate) {

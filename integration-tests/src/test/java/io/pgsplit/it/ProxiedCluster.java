@@ -15,7 +15,6 @@ import java.sql.Statement;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
-import java.util.stream.Stream;
 
 /**
  * A real primary with two streaming replicas and one pgsplit in front of them (SCRAM client auth), shared by every
@@ -89,10 +88,15 @@ final class ProxiedCluster implements AutoCloseable {
     return jdbcUrl(proxy.listenAddress(), parameters);
   }
 
+  /** A pgjdbc URL for database "app" at {@code address}. */
   static String jdbcUrl(InetSocketAddress address, String... parameters) {
+    return jdbcUrl(address, DATABASE, Arrays.asList(parameters));
+  }
+
+  static String jdbcUrl(InetSocketAddress address, String database, List<String> parameters) {
     List<String> all = new ArrayList<>(TIMEOUTS);
-    all.addAll(Arrays.asList(parameters));
-    return "jdbc:postgresql://" + address.getHostString() + ":" + address.getPort() + "/" + DATABASE + "?"
+    all.addAll(parameters);
+    return "jdbc:postgresql://" + address.getHostString() + ":" + address.getPort() + "/" + database + "?"
         + String.join("&", all);
   }
 
@@ -101,9 +105,8 @@ final class ProxiedCluster implements AutoCloseable {
     return DriverManager.getConnection(proxyJdbcUrl(parameters), cluster.appUser(), cluster.appPassword());
   }
 
-  Connection connect(JdbcMode mode, String... parameters) throws SQLException {
-    String[] all = Stream.concat(mode.parameters().stream(), Arrays.stream(parameters)).toArray(String[]::new);
-    return connect(all);
+  Connection connect(JdbcMode mode) throws SQLException {
+    return connect(mode.parameters().toArray(String[]::new));
   }
 
   /** The app user, straight to a node, bypassing the proxy. */

@@ -15,7 +15,8 @@ final class SqlAssertions {
     Throwable thrown = catchThrowable(call);
     assertThat(thrown).as("expected SQLSTATE %s", sqlState).isInstanceOf(SQLException.class);
     SQLException exception = (SQLException) thrown;
-    assertThat(exception.getSQLState()).as("SQLSTATE of: %s", exception.getMessage()).isEqualTo(sqlState);
+    assertThat(exception.getSQLState()).as("SQLSTATE of: %s (cause: %s)", exception.getMessage(), exception.getCause())
+        .isEqualTo(sqlState);
     return exception;
   }
 }

@@ -79,7 +79,7 @@ public final class ClusterMain {
 
   private static boolean stdinIsDevNull() {
     try {
-      return Path.of("/proc/self/fd/0").toRealPath().equals(Path.of("/dev/null"));
+      return Files.readSymbolicLink(Path.of("/proc/self/fd/0")).equals(Path.of("/dev/null"));
     } catch (IOException e) {
       return true;
     }

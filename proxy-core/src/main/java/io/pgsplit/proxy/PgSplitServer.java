@@ -53,6 +53,7 @@ public final class PgSplitServer implements AutoCloseable {
         ExecutorService parserExecutor = Executors.newFixedThreadPool(2, daemonThreads("pgsplit-parser"));
         StatementClassifier classifier = new StatementClassifier(routerSettings(config.routing()), parserExecutor);
         metrics.bindClassifier(classifier);
+        classifier.classify("SELECT 1 FROM warm_up FOR UPDATE"); // loads JSqlParser's classes before the first client needs them
         HealthMonitor health = new HealthMonitor(serverAddresses(config), healthSettings(config.health()), probeCredentials(config.health()));
         health.start();
         Duration firstRound = config.health().interval().plus(config.health().timeout()).multipliedBy(2);

@@ -9,7 +9,6 @@ final class ClassificationMerger {
     private ClassificationMerger() {
     }
 
-    /** Always returns a new instance (callers compare a timeout fallback by identity). */
     static Classification merge(List<StatementVerdict> verdicts) {
         StatementVerdict firstPrimary = null;
         TransactionControl transaction = TransactionControl.NONE;

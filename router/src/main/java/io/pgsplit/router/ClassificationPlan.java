@@ -44,7 +44,7 @@ final class ClassificationPlan {
     /**
      * The classification without the parser: final when {@link #needsParser()} is false; otherwise the timeout
      * answer, in which the undecided statements go to the primary while the lexer's findings (BEGIN, COMMIT, ...)
-     * still reach the proxy. Always a new instance (callers compare the timeout answer by identity).
+     * still reach the proxy.
      */
     Classification withoutParser() {
         List<StatementVerdict> verdicts = new ArrayList<>(decisions.size());

@@ -53,18 +53,14 @@ public final class StatementClassifier {
             return cached;
         }
         ClassificationPlan plan = ClassificationPlan.of(sql, rules);
-        if (plan.needsParser()) {
-            return null;
-        }
-        Classification classification = plan.withoutParser();
-        cache.putCompleted(sql, classification);
-        return classification;
+        return plan.needsParser() ? null : decidedByLexer(sql, plan);
     }
 
     /**
      * Completes, possibly immediately, with the classification. JSqlParser runs on the parser executor, bounded
      * by the parse timeout; a timeout or a rejected task routes the undecided statements to the primary and is
      * not cached, so a later sighting parses again. Never completes exceptionally. Counts no hit or miss.
+     * A pending future completes on a parser-executor or JDK timer thread: continue on the event loop.
      */
     public CompletableFuture<Classification> classify(String sql) {
         CompletableFuture<Classification> known = cache.peek(sql);
@@ -73,12 +69,7 @@ public final class StatementClassifier {
             return known.copy();
         }
         ClassificationPlan plan = ClassificationPlan.of(sql, rules);
-        if (!plan.needsParser()) {
-            Classification classification = plan.withoutParser();
-            cache.putCompleted(sql, classification);
-            return CompletableFuture.completedFuture(classification);
-        }
-        return parse(sql, plan);
+        return plan.needsParser() ? parse(sql, plan) : CompletableFuture.completedFuture(decidedByLexer(sql, plan));
     }
 
     public long cacheHits() {
@@ -89,6 +80,12 @@ public final class StatementClassifier {
         return cache.misses();
     }
 
+    private Classification decidedByLexer(String sql, ClassificationPlan plan) {
+        Classification classification = plan.withoutParser();
+        cache.putCompleted(sql, classification);
+        return classification;
+    }
+
     private CompletableFuture<Classification> parse(String sql, ClassificationPlan plan) {
         CompletableFuture<Classification> result = new CompletableFuture<>();
         CompletableFuture<Classification> earlier = cache.claim(sql, result);
@@ -96,18 +93,20 @@ public final class StatementClassifier {
             return earlier.copy();
         }
         ParseJob job = new ParseJob(plan.decisions(), parserFactory, astClassifier, result);
-        Classification fallback = plan.withoutParser();
-        // Identity, not equals: a parse that fails yields an equal value, and that one is worth caching.
-        result.completeOnTimeout(fallback, parseTimeoutNanos, TimeUnit.NANOSECONDS).thenAccept(classification -> {
-            if (classification == fallback) {
+        Runnable giveUp = () -> {
+            if (!result.isDone()) {
+                // Abandon and forget before completing, so whoever sees the fallback also sees a free cache slot.
                 job.abandon();
                 cache.forget(sql, result);
+                result.complete(plan.withoutParser());
             }
-        });
+        };
+        // Runs on the JDK's timer thread itself: a saturated parser executor must not delay the timeout.
+        CompletableFuture.delayedExecutor(parseTimeoutNanos, TimeUnit.NANOSECONDS, Runnable::run).execute(giveUp);
         try {
             parserExecutor.execute(job);
         } catch (RejectedExecutionException e) {
-            result.complete(fallback);
+            giveUp.run();
         }
         return result.copy();
     }

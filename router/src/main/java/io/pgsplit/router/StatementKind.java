@@ -3,7 +3,7 @@ package io.pgsplit.router;
 /**
  * What a statement is, independent of where it must run: {@code SELECT nextval('s')} is a {@link #READ} that
  * still requires the primary. {@link #UTILITY} covers procedural and server commands (CALL, DO, LOCK, NOTIFY,
- * CHECKPOINT, LOAD) and statements that could not be classified.
+ * CHECKPOINT) and statements that could not be classified.
  */
 public enum StatementKind {
     READ,

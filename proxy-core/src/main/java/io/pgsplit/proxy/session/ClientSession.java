@@ -27,6 +27,8 @@ import java.util.HashMap;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
+import java.util.Set;
 import java.util.concurrent.CompletableFuture;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -116,15 +118,12 @@ public final class ClientSession implements BackendListener {
      */
     public CompletableFuture<BackendConnection> connectFirstServer() {
         Topology topology = context.topology();
-        Route route = planner.planWithoutSql(topology, java.util.Set.of());
+        Route route = planner.plan(new Requirement(Requirement.Need.ANY, Requirement.REASON_PROTOCOL), topology, Set.of());
         if (route instanceof Route.Refuse refuse) {
             return CompletableFuture.failedFuture(new BackendStartupException(refuse.message(), (Throwable) null));
         }
         Route.ToServer target = (Route.ToServer) route;
-        return connect(target.server()).thenApply(backend -> {
-            current = null;
-            return backend;
-        });
+        return connect(target.server());
     }
 
     // ---------------------------------------------------------------- client side
@@ -235,30 +234,17 @@ public final class ClientSession implements BackendListener {
                 return false; // parsing off the event loop; drive() resumes when it is done
             }
         }
-        Route route = plan(s, classification);
+        Requirement requirement = Requirement.of(s, classification);
         if (current != null && current.isBusy()) {
-            if (route instanceof Route.ToServer to && to.server().name().equals(current.serverName())) {
-                return send(s, current, to.role(), to.reason(), classification);
+            Optional<Route.ToServer> keep = planner.keep(current.serverName(), requirement, context.topology());
+            if (keep.isPresent()) {
+                return send(s, current, keep.get().role(), keep.get().reason(), classification);
             }
             waiting = Wait.DRAIN; // let the replies drain so the client sees answers in order
             return false;
         }
         current = null;
-        return sendRouted(s, route, classification);
-    }
-
-    private Route plan(Segment s, Classification classification) {
-        Topology topology = context.topology();
-        if (s.tooLarge) {
-            return planner.toPrimary(topology, s.failedServers, RoutePlanner.REASON_LARGE_REQUEST);
-        }
-        if (s.functionCall) {
-            return planner.toPrimary(topology, s.failedServers, RoutePlanner.REASON_FUNCTION_CALL);
-        }
-        if (classification == null) {
-            return planner.planWithoutSql(topology, s.failedServers);
-        }
-        return planner.plan(classification, topology, s.failedServers);
+        return sendRouted(s, planner.plan(requirement, context.topology(), s.failedServers), classification);
     }
 
     private boolean sendRouted(Segment s, Route route, Classification classification) {
@@ -308,7 +294,7 @@ public final class ClientSession implements BackendListener {
             readOnlyTransactionFailed = false;
             return false;
         }
-        if (classification.requiresPrimary() && !current.isBusy()) {
+        if (isWrite(classification) && !current.isBusy()) {
             readOnlyTransactionFailed = true;
             context.metrics().refused("read_only_transaction");
             refuseInTransaction(s, SqlState.READ_ONLY_SQL_TRANSACTION,
@@ -316,6 +302,18 @@ public final class ClientSession implements BackendListener {
             return true;
         }
         return false;
+    }
+
+    /**
+     * Statements a replica would reject as writes. Cursors, prepared statements and unparsed SQL
+     * need the primary outside a transaction, but inside a read-only one the replica enforces
+     * read-only itself, and they must work there (psycopg2's named cursors DECLARE inside one).
+     */
+    private static boolean isWrite(Classification classification) {
+        return classification.requiresPrimary() && switch (classification.reason()) {
+            case WRITE, LOCKING_READ, VOLATILE_FUNCTION -> true;
+            default -> false;
+        };
     }
 
     /** A transaction (known or just begun) or a group still open ties every segment to the current server. */

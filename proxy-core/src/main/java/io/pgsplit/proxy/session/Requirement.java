@@ -1,0 +1,47 @@
+package io.pgsplit.proxy.session;
+
+import io.pgsplit.router.Classification;
+import io.pgsplit.router.RouteReason;
+import io.pgsplit.router.StatementKind;
+import io.pgsplit.router.TransactionControl;
+
+/** What a segment needs from its server, and the reason label of that need. */
+record Requirement(Need need, String reason) {
+
+    enum Need {
+        /** Writes and everything not known to be a read. */
+        PRIMARY,
+        /** Reads: a replica within the lag limits, else the primary. */
+        READ,
+        /** No statement at all (a lone Sync, a Close): any server. */
+        ANY
+    }
+
+    static final String REASON_SESSION = "session";
+    static final String REASON_FUNCTION_CALL = "function_call";
+    static final String REASON_LARGE_REQUEST = "large_request";
+    static final String REASON_PROTOCOL = "protocol";
+
+    static Requirement of(Segment segment, Classification classification) {
+        if (segment.tooLarge) {
+            return new Requirement(Need.PRIMARY, REASON_LARGE_REQUEST);
+        }
+        if (segment.functionCall) {
+            return new Requirement(Need.PRIMARY, REASON_FUNCTION_CALL);
+        }
+        if (classification == null) {
+            return new Requirement(Need.ANY, REASON_PROTOCOL);
+        }
+        if (classification.requiresPrimary()) {
+            return new Requirement(Need.PRIMARY, classification.reason().label());
+        }
+        if (classification.kinds().contains(StatementKind.SESSION)) {
+            // Session settings are not replayed on other servers yet; keep them where writes go.
+            return new Requirement(Need.PRIMARY, REASON_SESSION);
+        }
+        if (classification.transaction() == TransactionControl.BEGIN_READ_ONLY) {
+            return new Requirement(Need.READ, RouteReason.READ_ONLY_TRANSACTION.label());
+        }
+        return new Requirement(Need.READ, classification.reason().label());
+    }
+}

@@ -1,0 +1,141 @@
+package io.pgsplit.proxy.backend;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import io.netty.buffer.ByteBuf;
+import io.netty.buffer.Unpooled;
+import io.netty.channel.embedded.EmbeddedChannel;
+import io.pgsplit.protocol.MessageTypes;
+import java.nio.charset.StandardCharsets;
+import java.util.Map;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.Test;
+
+class BackendConnectionTest {
+    private final EmbeddedChannel channel = new EmbeddedChannel();
+    private final BackendConnection backend = new BackendConnection("pg1", channel);
+
+    @AfterEach
+    void closeChannel() {
+        if (channel.isOpen()) {
+            channel.flushOutbound(); // closing with unflushed writes would fail them
+        }
+        channel.finishAndReleaseAll();
+    }
+
+    private static ByteBuf bytes(String text) {
+        return Unpooled.copiedBuffer(text, StandardCharsets.US_ASCII);
+    }
+
+    private String nextWritten() {
+        ByteBuf written = channel.readOutbound();
+        try {
+            return written.toString(StandardCharsets.US_ASCII);
+        } finally {
+            written.release();
+        }
+    }
+
+    @Test
+    void sendWritesThePreludeBeforeTheClientBytesAndOnlyOnFlush() {
+        backend.send(bytes("prelude"), bytes("client"), new Dispatch(1, 0, 0, 0, true));
+        assertThat((Object) channel.readOutbound()).as("nothing before flush").isNull();
+
+        backend.flush();
+
+        assertThat(nextWritten()).isEqualTo("prelude");
+        assertThat(nextWritten()).isEqualTo("client");
+    }
+
+    @Test
+    void sendWithoutPreludeWritesOnlyTheClientBytes() {
+        backend.send(null, bytes("client"), new Dispatch(0, 0, 0, 0, true));
+        backend.flush();
+
+        assertThat(nextWritten()).isEqualTo("client");
+        assertThat((Object) channel.readOutbound()).isNull();
+    }
+
+    @Test
+    void syncEndedDispatchKeepsTheConnectionBusyUntilReadyForQuery() {
+        backend.send(null, bytes("Q"), new Dispatch(0, 0, 0, 0, true));
+
+        assertThat(backend.isBusy()).isTrue();
+        assertThat(backend.readyForQueryOwed()).isEqualTo(1);
+        assertThat(backend.pendingGroupOpen()).isFalse();
+
+        backend.readyForQueryReceived();
+
+        assertThat(backend.isBusy()).isFalse();
+        assertThat(backend.readyForQueryOwed()).isZero();
+    }
+
+    @Test
+    void flushEndedDispatchLeavesTheGroupOpenUntilItsSyncIsAnswered() {
+        backend.send(null, bytes("PBEH"), new Dispatch(0, 0, 1, 0, false));
+
+        assertThat(backend.pendingGroupOpen()).isTrue();
+        assertThat(backend.isBusy()).isTrue();
+        assertThat(backend.readyForQueryOwed()).isZero();
+
+        backend.send(null, bytes("S"), new Dispatch(0, 0, 0, 0, true));
+        assertThat(backend.pendingGroupOpen()).isFalse();
+        backend.readyForQueryReceived();
+
+        assertThat(backend.isBusy()).isFalse();
+    }
+
+    @Test
+    void dispatchCountsDecideWhichRepliesAreHidden() {
+        backend.send(null, bytes("x"), new Dispatch(1, 1, 1, 0, true));
+
+        assertThat(backend.pending.hideCloseComplete()).isTrue();
+        assertThat(backend.pending.hideParseComplete()).isTrue();
+        assertThat(backend.pending.hideParseComplete()).isFalse();
+    }
+
+    @Test
+    void sendRawDoesNoBookkeeping() {
+        backend.sendRaw(bytes("copydata"));
+        backend.flush();
+
+        assertThat(nextWritten()).isEqualTo("copydata");
+        assertThat(backend.isBusy()).isFalse();
+    }
+
+    @Test
+    void terminateSaysGoodbyeAndCloses() {
+        backend.terminate();
+
+        ByteBuf terminate = channel.readOutbound();
+        try {
+            assertThat(terminate.getByte(0)).isEqualTo(MessageTypes.TERMINATE);
+            assertThat(terminate.readableBytes()).isEqualTo(5);
+        } finally {
+            terminate.release();
+        }
+        assertThat(channel.isOpen()).isFalse();
+        assertThat(backend.isActive()).isFalse();
+        backend.terminate(); // a second call writes nothing
+        assertThat((Object) channel.readOutbound()).isNull();
+    }
+
+    @Test
+    void abortClosesWithoutTerminate() {
+        backend.abort();
+
+        assertThat((Object) channel.readOutbound()).isNull();
+        assertThat(channel.isOpen()).isFalse();
+        assertThat(backend.isActive()).isFalse();
+    }
+
+    @Test
+    void recordsServerParametersInOrder() {
+        backend.parameter("server_version", "15.8");
+        backend.parameter("client_encoding", "UTF8");
+
+        assertThat(backend.parameters()).containsExactly(
+                Map.entry("server_version", "15.8"), Map.entry("client_encoding", "UTF8"));
+        assertThat(backend.serverName()).isEqualTo("pg1");
+    }
+}

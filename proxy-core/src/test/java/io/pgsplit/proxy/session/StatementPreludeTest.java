@@ -1,0 +1,159 @@
+package io.pgsplit.proxy.session;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import io.netty.buffer.ByteBufAllocator;
+import io.netty.buffer.ByteBufUtil;
+import io.pgsplit.proxy.statements.PreparedStatementDef;
+import io.pgsplit.proxy.statements.ServerStatements;
+import java.io.ByteArrayOutputStream;
+import java.util.Map;
+import org.junit.jupiter.api.Test;
+
+class StatementPreludeTest {
+    private static final ByteBufAllocator ALLOC = ByteBufAllocator.DEFAULT;
+
+    private final ServerStatements server = new ServerStatements();
+    private final Segment segment = new Segment();
+
+    private static PreparedStatementDef statement(String name, String sql) {
+        return new PreparedStatementDef(name, sql, new ClientMessages().parse(name, sql).bytes());
+    }
+
+    private void binds(PreparedStatementDef def) {
+        segment.use(def.name(), Map.of(def.name(), def));
+    }
+
+    /** Builds the prelude and returns its bytes, releasing the buffer. */
+    private static byte[] bytesOf(StatementPrelude prelude) {
+        try {
+            return ByteBufUtil.getBytes(prelude.bytes());
+        } finally {
+            prelude.bytes().release();
+        }
+    }
+
+    private static byte[] concat(byte[]... parts) {
+        ByteArrayOutputStream out = new ByteArrayOutputStream();
+        for (byte[] part : parts) {
+            out.writeBytes(part);
+        }
+        return out.toByteArray();
+    }
+
+    private static byte[] closeStatement(String name) {
+        return new ClientMessages().closeStatement(name).bytes();
+    }
+
+    @Test
+    void serverLackingAReferencedStatementGetsItsOriginalParseBytes() {
+        PreparedStatementDef def = statement("s1", "SELECT * FROM t WHERE id = $1");
+        binds(def);
+
+        StatementPrelude prelude = StatementPrelude.build(segment, server, ALLOC);
+
+        assertThat(prelude.parses()).isEqualTo(1);
+        assertThat(prelude.closes()).isZero();
+        assertThat(bytesOf(prelude)).isEqualTo(def.parseMessage());
+        assertThat(server.has(def)).as("recorded as prepared on the server").isTrue();
+    }
+
+    @Test
+    void serverHoldingEveryReferencedStatementGetsNone() {
+        PreparedStatementDef def = statement("s1", "SELECT 1");
+        server.prepared(def);
+        binds(def);
+
+        StatementPrelude prelude = StatementPrelude.build(segment, server, ALLOC);
+
+        assertThat(prelude).isSameAs(StatementPrelude.NONE);
+        assertThat(prelude.bytes()).isNull();
+        assertThat(prelude.parses()).isZero();
+    }
+
+    @Test
+    void segmentReferencingNothingGetsNone() {
+        segment.parse(statement("s1", "SELECT 1"));
+
+        assertThat(StatementPrelude.build(segment, server, ALLOC)).isSameAs(StatementPrelude.NONE);
+    }
+
+    @Test
+    void severalMissingStatementsArePreparedInTheOrderTheyWereReferenced() {
+        PreparedStatementDef first = statement("a", "SELECT 1");
+        PreparedStatementDef second = statement("b", "SELECT 2");
+        Map<String, PreparedStatementDef> session = Map.of("a", first, "b", second);
+        segment.use("b", session);
+        segment.use("a", session);
+
+        StatementPrelude prelude = StatementPrelude.build(segment, server, ALLOC);
+
+        assertThat(prelude.parses()).isEqualTo(2);
+        assertThat(bytesOf(prelude)).isEqualTo(concat(second.parseMessage(), first.parseMessage()));
+    }
+
+    @Test
+    void outdatedNameGetsACloseBeforeTheParse() {
+        PreparedStatementDef old = statement("s1", "SELECT 'old'");
+        PreparedStatementDef current = statement("s1", "SELECT 'new'");
+        server.prepared(old);
+        server.closedElsewhere("s1");
+        binds(current);
+
+        StatementPrelude prelude = StatementPrelude.build(segment, server, ALLOC);
+
+        assertThat(prelude.closes()).isEqualTo(1);
+        assertThat(prelude.parses()).isEqualTo(1);
+        assertThat(bytesOf(prelude)).isEqualTo(concat(closeStatement("s1"), current.parseMessage()));
+        assertThat(server.has(current)).isTrue();
+        assertThat(server.isOutdated("s1")).isFalse();
+    }
+
+    @Test
+    void anotherVersionHeldUnderTheNameIsClosedBeforeTheParse() {
+        PreparedStatementDef old = statement("s1", "SELECT 'old'");
+        PreparedStatementDef current = statement("s1", "SELECT 'new'");
+        server.prepared(old);
+        binds(current);
+
+        StatementPrelude prelude = StatementPrelude.build(segment, server, ALLOC);
+
+        assertThat(bytesOf(prelude)).isEqualTo(concat(closeStatement("s1"), current.parseMessage()));
+        assertThat(prelude.closes()).isEqualTo(1);
+    }
+
+    @Test
+    void unnamedStatementIsReplacedWithoutAClose() {
+        PreparedStatementDef old = statement("", "SELECT 'old'");
+        PreparedStatementDef current = statement("", "SELECT 'new'");
+        server.prepared(old);
+        binds(current);
+
+        StatementPrelude prelude = StatementPrelude.build(segment, server, ALLOC);
+
+        assertThat(prelude.closes()).isZero();
+        assertThat(bytesOf(prelude)).isEqualTo(current.parseMessage());
+    }
+
+    @Test
+    void clientReParseOfAnOutdatedNameGetsACloseFirst() {
+        server.prepared(statement("s1", "SELECT 'old'"));
+        server.closedElsewhere("s1");
+        segment.parse(statement("s1", "SELECT 'new'"));
+
+        StatementPrelude prelude = StatementPrelude.build(segment, server, ALLOC);
+
+        assertThat(prelude.closes()).isEqualTo(1);
+        assertThat(prelude.parses()).isZero();
+        assertThat(bytesOf(prelude)).isEqualTo(closeStatement("s1"));
+        assertThat(server.isOutdated("s1")).isFalse();
+    }
+
+    @Test
+    void clientParseOfANameTheServerNeverHeldGetsNone() {
+        server.prepared(statement("other", "SELECT 0"));
+        segment.parse(statement("s1", "SELECT 1"));
+
+        assertThat(StatementPrelude.build(segment, server, ALLOC)).isSameAs(StatementPrelude.NONE);
+    }
+}
