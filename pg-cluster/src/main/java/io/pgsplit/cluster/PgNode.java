@@ -151,6 +151,7 @@ public final class PgNode {
     suspended = false;
   }
 
+  /** Whether {@link #suspend()} froze the server and nothing has resumed, stopped or killed it since. */
   public boolean isSuspended() {
     return suspended;
   }

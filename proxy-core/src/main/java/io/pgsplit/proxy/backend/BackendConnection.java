@@ -105,11 +105,9 @@ public final class BackendConnection {
         return groupOpen;
     }
 
+    /** Only a dispatch closes or opens a group: a ReadyForQuery for an earlier group leaves a later Flush-ended one open. */
     void readyForQueryReceived() {
         pending.onReadyForQuery();
-        if (pending.readyForQueryOwed() == 0) {
-            groupOpen = false;
-        }
     }
 
     public void setAutoRead(boolean autoRead) {

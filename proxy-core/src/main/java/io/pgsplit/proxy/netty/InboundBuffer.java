@@ -28,10 +28,11 @@ public final class InboundBuffer {
         }
         try {
             int needed = data.readableBytes();
-            if (buffer.refCnt() == 1 && buffer.readerIndex() > 0 && buffer.writableBytes() < needed) {
+            boolean exclusive = buffer.refCnt() == 1 && !buffer.isReadOnly();
+            if (exclusive && buffer.readerIndex() > 0 && buffer.writableBytes() < needed) {
                 buffer.discardReadBytes();
             }
-            if (buffer.refCnt() > 1 || buffer.maxWritableBytes() < needed || buffer.isReadOnly()) {
+            if (!exclusive || buffer.maxWritableBytes() < needed) {
                 buffer = copyInto(alloc, buffer, needed);
             }
             buffer.writeBytes(data);

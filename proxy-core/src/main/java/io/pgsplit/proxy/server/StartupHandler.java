@@ -60,6 +60,8 @@ final class StartupHandler extends ChannelInboundHandlerAdapter {
     private StartupMessage startup;
     private ClientAuthExchange exchange;
     private ScheduledFuture<?> timeout;
+    private boolean sslDeclined;
+    private boolean gssDeclined;
 
     StartupHandler(ProxyContext context) {
         this.context = context;
@@ -101,7 +103,7 @@ final class StartupHandler extends ChannelInboundHandlerAdapter {
         StartupPacket packet = StartupPackets.decode(buf.slice(buf.readerIndex(), length));
         inbound.skip(length);
         if (packet instanceof SslRequest || packet instanceof GssEncRequest) {
-            ctx.writeAndFlush(ctx.alloc().buffer(1).writeByte(DECLINE_ENCRYPTION));
+            declineEncryption(ctx, packet instanceof SslRequest ? SslRequest.CODE : GssEncRequest.CODE);
         } else if (packet instanceof CancelRequest cancel) {
             context.cancels().cancel(cancel.processId(), cancel.secretKey());
             ctx.close();
@@ -111,10 +113,32 @@ final class StartupHandler extends ChannelInboundHandlerAdapter {
         return true;
     }
 
+    /**
+     * No TLS or GSS encryption: answer 'N', after which the client sends its StartupMessage in the
+     * clear. Each kind may be asked once; a repeat is read, as by PostgreSQL, as an unknown protocol.
+     */
+    private void declineEncryption(ChannelHandlerContext ctx, int code) {
+        boolean repeated = code == SslRequest.CODE ? sslDeclined : gssDeclined;
+        if (repeated) {
+            unsupportedProtocol(ctx, code >>> 16, code & 0xFFFF);
+            return;
+        }
+        if (code == SslRequest.CODE) {
+            sslDeclined = true;
+        } else {
+            gssDeclined = true;
+        }
+        ctx.writeAndFlush(ctx.alloc().buffer(1).writeByte(DECLINE_ENCRYPTION));
+    }
+
+    private void unsupportedProtocol(ChannelHandlerContext ctx, int major, int minor) {
+        fatal(ctx, SqlState.FEATURE_NOT_SUPPORTED, "unsupported frontend protocol " + major + "." + minor
+                + ": server supports 3.0 to 3.0");
+    }
+
     private void onStartupMessage(ChannelHandlerContext ctx, StartupMessage message) {
         if (message.majorVersion() != 3) {
-            fatal(ctx, SqlState.FEATURE_NOT_SUPPORTED, "unsupported frontend protocol " + message.majorVersion() + "."
-                    + message.minorVersion() + ": server supports 3.0 to 3.0");
+            unsupportedProtocol(ctx, message.majorVersion(), message.minorVersion());
             return;
         }
         StartupParameters parameters = StartupParameters.of(message.parameters());
@@ -175,8 +199,8 @@ final class StartupHandler extends ChannelInboundHandlerAdapter {
         ClientSession session = new ClientSession(context, ctx.channel(), startup.user(), startup.parameters(), key);
         session.connectFirstServer().whenComplete((backend, error) -> ctx.executor().execute(() -> {
             if (error != null) {
+                refuseSession(ctx, error); // first: closing the session closes the channel
                 session.close();
-                refuseSession(ctx, error);
             } else if (!ctx.channel().isActive()) {
                 session.close();
             } else {

@@ -75,10 +75,9 @@ final class Segment {
         clientParses++;
     }
 
-    void close(String name) {
+    void closeStatement(String name) {
         parsedHere.remove(name);
         events.add(new StatementEvent.Closed(name));
-        clientCloses++;
     }
 
     /** A Bind or Describe of a statement: unless parsed here, the session's definition must travel along. */

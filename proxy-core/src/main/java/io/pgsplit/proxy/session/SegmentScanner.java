@@ -72,8 +72,9 @@ final class SegmentScanner {
                 }
                 case MessageTypes.CLOSE -> {
                     Close close = Close.decode(body);
+                    segment.clientCloses++; // portal or statement, each is answered by CloseComplete
                     if (close.kind() == TargetKind.STATEMENT) {
-                        segment.close(close.name());
+                        segment.closeStatement(close.name());
                     }
                 }
                 case MessageTypes.EXECUTE -> {

@@ -86,6 +86,17 @@ class BackendConnectionTest {
     }
 
     @Test
+    void groupLeftOpenByFlushStaysOpenWhenAnEarlierGroupsReadyForQueryArrives() {
+        backend.send(null, bytes("PBES"), new Dispatch(0, 0, 1, 0, true));
+        backend.send(null, bytes("PBEH"), new Dispatch(0, 0, 1, 0, false));
+
+        backend.readyForQueryReceived(); // answers the first group only
+
+        assertThat(backend.pendingGroupOpen()).as("the second group still waits for its Sync").isTrue();
+        assertThat(backend.isBusy()).isTrue();
+    }
+
+    @Test
     void dispatchCountsDecideWhichRepliesAreHidden() {
         backend.send(null, bytes("x"), new Dispatch(1, 1, 1, 0, true));
 

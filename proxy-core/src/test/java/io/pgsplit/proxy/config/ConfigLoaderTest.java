@@ -184,7 +184,16 @@ class ConfigLoaderTest {
                 + "auth_type: md5\nhealth: { password: probe }";
 
         assertThatThrownBy(() -> parse(yaml))
-                .hasMessageStartingWith("users[0].password: a SCRAM verifier cannot check md5 logins");
+                .hasMessageStartingWith("users[0].password: a SCRAM verifier can only check SCRAM logins");
+    }
+
+    @Test
+    void rejectsAScramVerifierWhenClientsLogInWithCleartextPasswords() {
+        String yaml = MINIMAL.replace("password: secret", "password: " + ScramVerifiers.EXAMPLE)
+                + "auth_type: plain\nhealth: { password: probe }";
+
+        assertThatThrownBy(() -> parse(yaml))
+                .hasMessageStartingWith("users[0].password: a SCRAM verifier can only check SCRAM logins");
     }
 
     @Test

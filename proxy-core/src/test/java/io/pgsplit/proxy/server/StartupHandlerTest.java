@@ -255,4 +255,49 @@ class StartupHandlerTest {
 
         assertFatalAndClosed(SqlState.CANNOT_CONNECT_NOW);
     }
+
+    /** A context allowing one client, with {@code connected} clients counted already. */
+    private static ProxyContext contextWithOneClientAllowed(int connected) throws Exception {
+        ProxyContext limited = TestContexts.fromYaml("""
+                listen: 127.0.0.1:6432
+                servers:
+                  - { name: pg1, host: 127.0.0.1, port: 15432 }
+                users:
+                  - { name: app, password: s3cret }
+                limits:
+                  max_client_connections: 1
+                """);
+        for (int i = 0; i < connected; i++) {
+            limited.metrics().clientConnected();
+        }
+        return limited;
+    }
+
+    @Test
+    void connectionOverTheClientLimitIsRefusedWithTooManyConnections() throws Exception {
+        ProxyContext limited = contextWithOneClientAllowed(2);
+        try {
+            channel = new EmbeddedChannel(new StartupHandler(limited));
+
+            send(StartupMessage.v3(parameters("user", "app")));
+
+            assertFatalAndClosed(SqlState.TOO_MANY_CONNECTIONS);
+        } finally {
+            limited.health().close();
+        }
+    }
+
+    @Test
+    void lastConnectionWithinTheClientLimitIsAccepted() throws Exception {
+        ProxyContext limited = contextWithOneClientAllowed(1);
+        try {
+            channel = new EmbeddedChannel(new StartupHandler(limited));
+
+            send(StartupMessage.v3(parameters("user", "app")));
+
+            assertThat(nextReply()).isInstanceOf(AuthenticationSasl.class);
+        } finally {
+            limited.health().close();
+        }
+    }
 }

@@ -14,6 +14,7 @@ import io.pgsplit.protocol.frontend.Parse;
 import io.pgsplit.protocol.frontend.Query;
 import io.pgsplit.protocol.frontend.Sync;
 import io.pgsplit.protocol.frontend.TargetKind;
+import io.pgsplit.proxy.statements.PreparedStatementDef;
 import java.nio.charset.StandardCharsets;
 
 /**
@@ -23,6 +24,11 @@ import java.nio.charset.StandardCharsets;
  */
 final class ClientMessages {
     private final ByteBuf out = Unpooled.buffer();
+
+    /** A statement as the session records it from the client's Parse. */
+    static PreparedStatementDef preparedStatement(String name, String sql) {
+        return new PreparedStatementDef(name, sql, new ClientMessages().parse(name, sql).bytes());
+    }
 
     ClientMessages parse(String statement, String sql) {
         new Parse(statement, sql, new int[0]).encode(out);

@@ -17,7 +17,7 @@ class SegmentClassificationTest {
     private static final Classification FOR_UPDATE =
             new Classification(true, RouteReason.LOCKING_READ, TransactionControl.NONE, List.of(StatementKind.READ));
     private static final Classification BEGIN =
-            new Classification(false, RouteReason.TRANSACTION, TransactionControl.BEGIN, List.of(StatementKind.TRANSACTION));
+            new Classification(true, RouteReason.TRANSACTION, TransactionControl.BEGIN, List.of(StatementKind.TRANSACTION));
     private static final Classification BEGIN_READ_ONLY = new Classification(
             false, RouteReason.READ_ONLY_TRANSACTION, TransactionControl.BEGIN_READ_ONLY, List.of(StatementKind.TRANSACTION));
     private static final Classification COMMIT =
@@ -68,6 +68,15 @@ class SegmentClassificationTest {
 
         assertThat(combined.requiresPrimary()).isTrue();
         assertThat(combined.reason()).isEqualTo(RouteReason.WRITE);
+    }
+
+    @Test
+    void readWriteBeginTakesTheReadsAlongToThePrimary() {
+        Classification combined = SegmentClassification.combine(List.of(BEGIN, READ));
+
+        assertThat(combined.requiresPrimary()).isTrue();
+        assertThat(combined.reason()).isEqualTo(RouteReason.TRANSACTION);
+        assertThat(combined.transaction()).isEqualTo(TransactionControl.BEGIN);
     }
 
     @Test

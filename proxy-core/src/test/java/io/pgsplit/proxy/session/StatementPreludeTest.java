@@ -1,5 +1,6 @@
 package io.pgsplit.proxy.session;
 
+import static io.pgsplit.proxy.session.ClientMessages.preparedStatement;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import io.netty.buffer.ByteBufAllocator;
@@ -15,10 +16,6 @@ class StatementPreludeTest {
 
     private final ServerStatements server = new ServerStatements();
     private final Segment segment = new Segment();
-
-    private static PreparedStatementDef statement(String name, String sql) {
-        return new PreparedStatementDef(name, sql, new ClientMessages().parse(name, sql).bytes());
-    }
 
     private void binds(PreparedStatementDef def) {
         segment.use(def.name(), Map.of(def.name(), def));
@@ -47,7 +44,7 @@ class StatementPreludeTest {
 
     @Test
     void serverLackingAReferencedStatementGetsItsOriginalParseBytes() {
-        PreparedStatementDef def = statement("s1", "SELECT * FROM t WHERE id = $1");
+        PreparedStatementDef def = preparedStatement("s1", "SELECT * FROM t WHERE id = $1");
         binds(def);
 
         StatementPrelude prelude = StatementPrelude.build(segment, server, ALLOC);
@@ -60,7 +57,7 @@ class StatementPreludeTest {
 
     @Test
     void serverHoldingEveryReferencedStatementGetsNone() {
-        PreparedStatementDef def = statement("s1", "SELECT 1");
+        PreparedStatementDef def = preparedStatement("s1", "SELECT 1");
         server.prepared(def);
         binds(def);
 
@@ -73,15 +70,15 @@ class StatementPreludeTest {
 
     @Test
     void segmentReferencingNothingGetsNone() {
-        segment.parse(statement("s1", "SELECT 1"));
+        segment.parse(preparedStatement("s1", "SELECT 1"));
 
         assertThat(StatementPrelude.build(segment, server, ALLOC)).isSameAs(StatementPrelude.NONE);
     }
 
     @Test
     void severalMissingStatementsArePreparedInTheOrderTheyWereReferenced() {
-        PreparedStatementDef first = statement("a", "SELECT 1");
-        PreparedStatementDef second = statement("b", "SELECT 2");
+        PreparedStatementDef first = preparedStatement("a", "SELECT 1");
+        PreparedStatementDef second = preparedStatement("b", "SELECT 2");
         Map<String, PreparedStatementDef> session = Map.of("a", first, "b", second);
         segment.use("b", session);
         segment.use("a", session);
@@ -94,8 +91,8 @@ class StatementPreludeTest {
 
     @Test
     void outdatedNameGetsACloseBeforeTheParse() {
-        PreparedStatementDef old = statement("s1", "SELECT 'old'");
-        PreparedStatementDef current = statement("s1", "SELECT 'new'");
+        PreparedStatementDef old = preparedStatement("s1", "SELECT 'old'");
+        PreparedStatementDef current = preparedStatement("s1", "SELECT 'new'");
         server.prepared(old);
         server.closedElsewhere("s1");
         binds(current);
@@ -111,8 +108,8 @@ class StatementPreludeTest {
 
     @Test
     void anotherVersionHeldUnderTheNameIsClosedBeforeTheParse() {
-        PreparedStatementDef old = statement("s1", "SELECT 'old'");
-        PreparedStatementDef current = statement("s1", "SELECT 'new'");
+        PreparedStatementDef old = preparedStatement("s1", "SELECT 'old'");
+        PreparedStatementDef current = preparedStatement("s1", "SELECT 'new'");
         server.prepared(old);
         binds(current);
 
@@ -124,8 +121,8 @@ class StatementPreludeTest {
 
     @Test
     void unnamedStatementIsReplacedWithoutAClose() {
-        PreparedStatementDef old = statement("", "SELECT 'old'");
-        PreparedStatementDef current = statement("", "SELECT 'new'");
+        PreparedStatementDef old = preparedStatement("", "SELECT 'old'");
+        PreparedStatementDef current = preparedStatement("", "SELECT 'new'");
         server.prepared(old);
         binds(current);
 
@@ -137,9 +134,9 @@ class StatementPreludeTest {
 
     @Test
     void clientReParseOfAnOutdatedNameGetsACloseFirst() {
-        server.prepared(statement("s1", "SELECT 'old'"));
+        server.prepared(preparedStatement("s1", "SELECT 'old'"));
         server.closedElsewhere("s1");
-        segment.parse(statement("s1", "SELECT 'new'"));
+        segment.parse(preparedStatement("s1", "SELECT 'new'"));
 
         StatementPrelude prelude = StatementPrelude.build(segment, server, ALLOC);
 
@@ -151,8 +148,8 @@ class StatementPreludeTest {
 
     @Test
     void clientParseOfANameTheServerNeverHeldGetsNone() {
-        server.prepared(statement("other", "SELECT 0"));
-        segment.parse(statement("s1", "SELECT 1"));
+        server.prepared(preparedStatement("other", "SELECT 0"));
+        segment.parse(preparedStatement("s1", "SELECT 1"));
 
         assertThat(StatementPrelude.build(segment, server, ALLOC)).isSameAs(StatementPrelude.NONE);
     }
