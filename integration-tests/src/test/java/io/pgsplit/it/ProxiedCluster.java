@@ -36,7 +36,8 @@ final class ProxiedCluster implements AutoCloseable {
   }
 
   static ProxiedCluster start() {
-    LocalPgCluster cluster = LocalPgCluster.builder().replicas(2).logTo(Path.of("target", "pg-logs")).start();
+    LocalPgCluster cluster = LocalPgCluster.builder().replicas(2).binaries(TestPostgres.binaries())
+        .logTo(Path.of("target", "pg-logs")).start();
     try {
       return new ProxiedCluster(cluster, startProxy(ProxyYaml.forCluster(cluster)));
     } catch (RuntimeException e) {

@@ -5,9 +5,9 @@ import io.netty.buffer.ByteBufUtil;
 import java.nio.charset.StandardCharsets;
 
 /**
- * The protocol's "String" type: bytes up to a NUL terminator. The proxy speaks UTF-8 only (it sets
- * client_encoding on its server connections); invalid sequences decode to U+FFFD rather than failing,
- * because these strings are used for routing and logging, never written back verbatim.
+ * The protocol's "String" type: bytes up to a NUL terminator, read and written as UTF-8. Invalid
+ * sequences decode to U+FFFD instead of failing: decoded strings feed routing and logging, while the
+ * original bytes are what gets forwarded.
  */
 public final class CStrings {
 

@@ -8,22 +8,26 @@ import io.pgsplit.health.HealthMonitor;
 import io.pgsplit.health.HealthSettings;
 import io.pgsplit.health.ProbeCredentials;
 import io.pgsplit.health.ServerAddress;
+import io.pgsplit.proxy.admin.AdminServer;
 import io.pgsplit.proxy.config.HealthConfig;
 import io.pgsplit.proxy.config.PgSplitConfig;
 import io.pgsplit.proxy.config.RoutingConfig;
 import io.pgsplit.proxy.metrics.ProxyMetrics;
 import io.pgsplit.proxy.netty.Transports;
 import io.pgsplit.proxy.server.ClientChannelInitializer;
+import io.pgsplit.proxy.session.ClientSession;
 import io.pgsplit.router.RouterSettings;
 import io.pgsplit.router.StatementClassifier;
 import java.net.InetSocketAddress;
 import java.time.Duration;
 import java.util.HashSet;
 import java.util.List;
+import java.util.Optional;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ThreadFactory;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicInteger;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -35,32 +39,38 @@ public final class PgSplitServer implements AutoCloseable {
     private final ProxyContext context;
     private final EventLoopGroup acceptor;
     private final EventLoopGroup workers;
-    private final ExecutorService parserExecutor;
+    private final ExecutorService workExecutor;
     private final Channel listener;
+    private final AdminServer admin; // null without an admin address
+    private final AtomicBoolean closed = new AtomicBoolean();
 
     private PgSplitServer(ProxyContext context, EventLoopGroup acceptor, EventLoopGroup workers,
-                          ExecutorService parserExecutor, Channel listener) {
+                          ExecutorService workExecutor, Channel listener, AdminServer admin) {
         this.context = context;
         this.acceptor = acceptor;
         this.workers = workers;
-        this.parserExecutor = parserExecutor;
+        this.workExecutor = workExecutor;
         this.listener = listener;
+        this.admin = admin;
     }
 
     /** Starts health checks, waits briefly for the first round so roles are known, then listens. */
     public static PgSplitServer start(PgSplitConfig config) throws InterruptedException {
         ProxyMetrics metrics = new ProxyMetrics();
-        ExecutorService parserExecutor = Executors.newFixedThreadPool(2, daemonThreads("pgsplit-parser"));
-        StatementClassifier classifier = new StatementClassifier(routerSettings(config.routing()), parserExecutor);
+        // Off-loop work: JSqlParser on a cache miss, SCRAM key derivation for new server connections.
+        ExecutorService workExecutor = Executors.newFixedThreadPool(2, daemonThreads("pgsplit-work"));
+        StatementClassifier classifier = new StatementClassifier(routerSettings(config.routing()), workExecutor);
         metrics.bindClassifier(classifier);
         classifier.classify("SELECT 1 FROM warm_up FOR UPDATE"); // loads JSqlParser's classes before the first client needs them
         HealthMonitor health = new HealthMonitor(serverAddresses(config), healthSettings(config.health()), probeCredentials(config.health()));
         health.start();
+        metrics.bindTopology(health::topology);
+        metrics.bindJvmAndProcess();
         Duration firstRound = config.health().interval().plus(config.health().timeout()).multipliedBy(2);
         if (!health.awaitFirstRound(firstRound)) {
             log.warn("not every server answered its first health probe within {} ms; starting anyway", firstRound.toMillis());
         }
-        ProxyContext context = new ProxyContext(config, classifier, health, metrics);
+        ProxyContext context = new ProxyContext(config, classifier, health, metrics, workExecutor);
         EventLoopGroup acceptor = Transports.newGroup(1, "pgsplit-accept");
         EventLoopGroup workers = Transports.newGroup(0, "pgsplit-io");
         try {
@@ -76,18 +86,25 @@ public final class PgSplitServer implements AutoCloseable {
                     .sync()
                     .channel();
             log.info("pgsplit listening on {} ({}), servers: {}", listener.localAddress(), Transports.name(), config.servers().size());
-            return new PgSplitServer(context, acceptor, workers, parserExecutor, listener);
+            AdminServer admin = config.admin().isEmpty() ? null : AdminServer.start(config.admin().get(), health::topology, metrics);
+            return new PgSplitServer(context, acceptor, workers, workExecutor, listener, admin);
         } catch (RuntimeException | InterruptedException e) {
             acceptor.shutdownGracefully(0, 0, TimeUnit.MILLISECONDS);
             workers.shutdownGracefully(0, 0, TimeUnit.MILLISECONDS);
             health.close();
-            parserExecutor.shutdownNow();
+            workExecutor.shutdownNow();
+            metrics.close();
             throw e;
         }
     }
 
     public InetSocketAddress listenAddress() {
         return (InetSocketAddress) listener.localAddress();
+    }
+
+    /** The admin HTTP listener's address; empty when the config has no {@code admin}. */
+    public Optional<InetSocketAddress> adminAddress() {
+        return Optional.ofNullable(admin).map(AdminServer::address);
     }
 
     public ProxyContext context() {
@@ -98,13 +115,81 @@ public final class PgSplitServer implements AutoCloseable {
         return context.metrics();
     }
 
+    /**
+     * Graceful stop (SIGTERM): stop accepting, let open transactions and groups finish for up to
+     * {@code timeout}, then close the sessions left with {@code 57P01}, as PostgreSQL does on a
+     * fast shutdown, and release everything.
+     */
+    public void shutdown(Duration timeout) {
+        listener.close().syncUninterruptibly();
+        List<ClientSession> open = List.copyOf(context.sessions());
+        log.info("shutting down: no new connections; waiting up to {} ms for {} sessions to finish their transactions",
+                timeout.toMillis(), open.size());
+        open.forEach(ClientSession::shutdownWhenIdle);
+        long deadline = System.nanoTime() + timeout.toNanos();
+        while (!context.sessions().isEmpty() && System.nanoTime() < deadline) {
+            sleepBriefly();
+        }
+        List<ClientSession> left = List.copyOf(context.sessions());
+        if (!left.isEmpty()) {
+            log.warn("shutdown timeout: closing {} sessions that are still busy", left.size());
+            left.forEach(ClientSession::closeForShutdown);
+            long grace = System.nanoTime() + TimeUnit.SECONDS.toNanos(1);
+            while (!context.sessions().isEmpty() && System.nanoTime() < grace) {
+                sleepBriefly();
+            }
+        }
+        close();
+    }
+
+    private static void sleepBriefly() {
+        try {
+            Thread.sleep(20);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
+    }
+
+    /**
+     * Applies a new configuration without dropping anyone: added servers are probed and get work
+     * once healthy; removed servers drain (no new work, open work finishes, then their
+     * connections close); users, limits, routing and health settings take effect for new
+     * requests. The listen and admin addresses need a restart.
+     */
+    public synchronized void reload(PgSplitConfig next) {
+        PgSplitConfig previous = context.config();
+        if (!next.listen().equals(previous.listen()) || !next.admin().equals(previous.admin())) {
+            log.warn("reload: listen/admin addresses changed; they take effect only after a restart");
+        }
+        StatementClassifier classifier = next.routing().equals(previous.routing())
+                ? context.classifier()
+                : new StatementClassifier(routerSettings(next.routing()), workExecutor);
+        context.apply(next, classifier);
+        context.health().reconfigure(serverAddresses(next), healthSettings(next.health()), probeCredentials(next.health()));
+        context.metrics().configReload("ok");
+        log.info("configuration reloaded: {} servers, {} users", next.servers().size(), next.users().size());
+    }
+
+    /** A new configuration was rejected whole; the running one stays. */
+    public void reloadRejected(String why) {
+        context.metrics().configReload("error");
+        log.error("configuration reload rejected, keeping the running configuration: {}", why);
+    }
+
     @Override
     public void close() {
+        if (!closed.compareAndSet(false, true)) {
+            return;
+        }
         listener.close().syncUninterruptibly();
+        if (admin != null) {
+            admin.close();
+        }
         workers.shutdownGracefully(0, 2, TimeUnit.SECONDS).syncUninterruptibly();
         acceptor.shutdownGracefully(0, 2, TimeUnit.SECONDS).syncUninterruptibly();
         context.health().close();
-        parserExecutor.shutdownNow();
+        workExecutor.shutdownNow();
+        context.metrics().close();
         log.info("pgsplit stopped");
     }
 

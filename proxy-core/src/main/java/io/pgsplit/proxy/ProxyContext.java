@@ -16,32 +16,47 @@ import io.pgsplit.proxy.metrics.ProxyMetrics;
 import io.pgsplit.proxy.session.ClientSession;
 import io.pgsplit.router.RoundRobin;
 import io.pgsplit.router.StatementClassifier;
+import java.util.Collections;
+import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.Executor;
 
 /**
- * The services every session shares: configuration, classifier, topology, connector, metrics and
- * the cancel registry. All of them are safe to use from any event loop.
+ * The services every session shares: configuration, classifier, topology, connector, metrics, the
+ * cancel registry and the live sessions. All are safe to use from any event loop. A reload swaps
+ * the configuration-derived ones as a whole; sessions read them afresh for every request.
  */
 public final class ProxyContext {
     /** Requests larger than this are not buffered whole before routing; see SegmentScanner. */
     private static final int MAX_BUFFERED_REQUEST = 1 << 20;
 
-    private final PgSplitConfig config;
-    private final StatementClassifier classifier;
+    private volatile PgSplitConfig config;
+    private volatile StatementClassifier classifier;
+    private volatile BackendConnector connector;
+    private volatile ClientAuthExchanges authExchanges;
     private final HealthMonitor health;
-    private final BackendConnector connector;
     private final ProxyMetrics metrics;
+    private final Set<ClientSession> sessions = ConcurrentHashMap.newKeySet();
     private final CancelRegistry cancels = new CancelRegistry();
     private final CancelForwarder cancelForwarder = new CancelForwarder();
     private final RoundRobin replicaRotation = new RoundRobin();
-    private final ClientAuthExchanges authExchanges;
+    private final Executor slowWork;
 
-    ProxyContext(PgSplitConfig config, StatementClassifier classifier, HealthMonitor health, ProxyMetrics metrics) {
-        this.config = config;
-        this.classifier = classifier;
+    ProxyContext(PgSplitConfig config, StatementClassifier classifier, HealthMonitor health, ProxyMetrics metrics,
+                 Executor slowWork) {
         this.health = health;
         this.metrics = metrics;
-        this.connector = new BackendConnector(config.limits().maxMessageSize(), config.limits().connectTimeout());
-        this.authExchanges = new ClientAuthExchanges(config.users());
+        this.slowWork = slowWork;
+        apply(config, classifier);
+        health.addListener(this::onTopologyChanged);
+    }
+
+    /** Takes a new configuration; built off the event loops (SCRAM verifiers are derived here). */
+    void apply(PgSplitConfig newConfig, StatementClassifier newClassifier) {
+        this.authExchanges = new ClientAuthExchanges(newConfig.users());
+        this.connector = new BackendConnector(newConfig.limits().maxMessageSize(), newConfig.limits().connectTimeout(), slowWork);
+        this.classifier = newClassifier;
+        this.config = newConfig;
     }
 
     public PgSplitConfig config() {
@@ -109,7 +124,24 @@ public final class ProxyContext {
         return new ServerAddress(server.name(), server.host(), server.port());
     }
 
+    /** A session became ready for queries: it can be cancelled, and it follows topology changes. */
+    public void sessionOpened(ClientSession session) {
+        cancels.register(session);
+        sessions.add(session);
+    }
+
     public void sessionClosed(ClientSession session) {
         cancels.unregister(session);
+        sessions.remove(session);
+    }
+
+    public Set<ClientSession> sessions() {
+        return Collections.unmodifiableSet(sessions);
+    }
+
+    private void onTopologyChanged(Topology topology) {
+        for (ClientSession session : sessions) {
+            session.eventLoop().execute(() -> session.onTopologyChanged(topology));
+        }
     }
 }

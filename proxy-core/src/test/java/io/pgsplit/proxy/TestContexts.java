@@ -24,6 +24,6 @@ public final class TestContexts {
         HealthMonitor health = new HealthMonitor(PgSplitServer.serverAddresses(config), HealthSettings.defaults(),
                 new ProbeCredentials(config.health().user(), config.health().password(), config.health().database()));
         return new ProxyContext(config, new StatementClassifier(RouterSettings.defaults(), Runnable::run), health,
-                new ProxyMetrics());
+                new ProxyMetrics(), Runnable::run);
     }
 }

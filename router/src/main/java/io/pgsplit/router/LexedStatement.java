@@ -84,6 +84,22 @@ final class LexedStatement {
         return endOf(index) - from == keyword.length() && sql.regionMatches(true, from, keyword, 0, keyword.length());
     }
 
+    /** True when the token is an unquoted word among {@code keywords} (given in upper case). */
+    boolean isAnyWord(int index, String[] keywords) {
+        for (String keyword : keywords) {
+            if (isWord(index, keyword)) {
+                return true;
+            }
+        }
+        return false;
+    }
+
+    /** True when the token is the one-character punctuation {@code symbol}, such as {@code =} or {@code *}. */
+    boolean isSymbol(int index, char symbol) {
+        return type(index) == TokenType.OTHER && endOf(index) - startOf(index) == 1
+                && sql.charAt(startOf(index)) == symbol;
+    }
+
     /** The upper-cased text of an unquoted word, or null when the token is not a word. */
     String word(int index) {
         return type(index) == TokenType.WORD ? sql.substring(startOf(index), endOf(index)).toUpperCase(Locale.ROOT)

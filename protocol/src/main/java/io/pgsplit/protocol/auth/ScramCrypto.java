@@ -19,13 +19,20 @@ final class ScramCrypto {
     private ScramCrypto() {
     }
 
-    static byte[] hmac(byte[] key, byte[] data) {
-        Mac mac = newMac(key);
-        return mac.doFinal(data);
+    /**
+     * SCRAM messages are handled as ISO-8859-1 text, which maps each byte to one char and back: the
+     * AuthMessage we sign is then byte-for-byte what the peer signed, even if its user name is not UTF-8.
+     */
+    static String text(byte[] message) {
+        return new String(message, StandardCharsets.ISO_8859_1);
     }
 
-    static byte[] hmac(byte[] key, String data) {
-        return hmac(key, data.getBytes(StandardCharsets.UTF_8));
+    static byte[] bytes(String message) {
+        return message.getBytes(StandardCharsets.ISO_8859_1);
+    }
+
+    static byte[] hmac(byte[] key, String message) {
+        return newMac(key).doFinal(bytes(message));
     }
 
     static byte[] sha256(byte[] data) {

@@ -1,6 +1,5 @@
 package io.pgsplit.protocol.auth;
 
-import java.nio.charset.StandardCharsets;
 import java.security.MessageDigest;
 import java.security.SecureRandom;
 
@@ -14,24 +13,35 @@ public final class ScramSha256Client {
     private static final String CHANNEL_BINDING = "biws";
 
     private final String password;
+    private final SaltedPasswordCache cache;
     private final String clientNonce;
     private final String clientFirstBare;
     private byte[] expectedServerSignature;
     private boolean verified;
 
     public ScramSha256Client(String password, SecureRandom random) {
-        this(password, ScramCrypto.nonce(random));
+        this(password, ScramCrypto.nonce(random), null);
+    }
+
+    /** With a cache, the key derivation runs once per password, salt and iteration count. */
+    public ScramSha256Client(String password, SecureRandom random, SaltedPasswordCache cache) {
+        this(password, ScramCrypto.nonce(random), cache);
     }
 
     ScramSha256Client(String password, String clientNonce) {
+        this(password, clientNonce, null);
+    }
+
+    private ScramSha256Client(String password, String clientNonce, SaltedPasswordCache cache) {
         this.password = password;
+        this.cache = cache;
         this.clientNonce = clientNonce;
         this.clientFirstBare = "n=,r=" + clientNonce;
     }
 
     /** The SASLInitialResponse data. */
     public byte[] clientFirstMessage() {
-        return ("n,," + clientFirstBare).getBytes(StandardCharsets.UTF_8);
+        return ScramCrypto.bytes("n,," + clientFirstBare);
     }
 
     /**
@@ -44,7 +54,7 @@ public final class ScramSha256Client {
         if (expectedServerSignature != null) {
             throw new IllegalStateException("client-final-message already sent");
         }
-        String serverFirstMessage = new String(serverFirst, StandardCharsets.UTF_8);
+        String serverFirstMessage = ScramCrypto.text(serverFirst);
         ScramAttributeReader reader = new ScramAttributeReader(serverFirstMessage);
         if (reader.peekName() == 'm') {
             throw new ScramException("server requires an unsupported SCRAM extension");
@@ -58,13 +68,15 @@ public final class ScramSha256Client {
         if (!nonce.startsWith(clientNonce) || nonce.length() == clientNonce.length()) {
             throw new ScramException("invalid SCRAM response (nonce mismatch)");
         }
-        byte[] saltedPassword = ScramCrypto.saltedPassword(password, salt, iterations);
+        byte[] saltedPassword = cache != null
+                ? cache.saltedPassword(password, salt, iterations)
+                : ScramCrypto.saltedPassword(password, salt, iterations);
         byte[] clientKey = ScramCrypto.clientKey(saltedPassword);
         String withoutProof = "c=" + CHANNEL_BINDING + ",r=" + nonce;
         String authMessage = clientFirstBare + "," + serverFirstMessage + "," + withoutProof;
         byte[] proof = ScramCrypto.xor(clientKey, ScramCrypto.hmac(ScramCrypto.sha256(clientKey), authMessage));
         expectedServerSignature = ScramCrypto.hmac(ScramCrypto.serverKey(saltedPassword), authMessage);
-        return (withoutProof + ",p=" + ScramCrypto.base64(proof)).getBytes(StandardCharsets.UTF_8);
+        return ScramCrypto.bytes(withoutProof + ",p=" + ScramCrypto.base64(proof));
     }
 
     /**
@@ -78,7 +90,7 @@ public final class ScramSha256Client {
             throw new IllegalStateException("server-final-message out of sequence");
         }
         verified = true;
-        ScramAttributeReader reader = new ScramAttributeReader(new String(serverFinal, StandardCharsets.UTF_8));
+        ScramAttributeReader reader = new ScramAttributeReader(ScramCrypto.text(serverFinal));
         if (reader.peekName() == 'e') {
             throw new ScramException("server rejected SCRAM authentication: " + reader.read('e'));
         }

@@ -1,6 +1,5 @@
 package io.pgsplit.protocol.auth;
 
-import java.nio.charset.StandardCharsets;
 import java.security.MessageDigest;
 import java.security.SecureRandom;
 import java.util.Optional;
@@ -50,7 +49,7 @@ public final class ScramSha256Server {
         if (serverFirst != null) {
             throw new IllegalStateException("server-first-message already sent");
         }
-        String message = new String(clientFirstMessage, StandardCharsets.UTF_8);
+        String message = ScramCrypto.text(clientFirstMessage);
         gs2Header = readGs2Header(message);
         clientFirstBare = message.substring(gs2Header.length());
         ScramAttributeReader reader = new ScramAttributeReader(clientFirstBare);
@@ -65,7 +64,7 @@ public final class ScramSha256Server {
         }
         nonce = clientNonce + serverNonce;
         serverFirst = "r=" + nonce + ",s=" + ScramCrypto.base64(keys.salt) + ",i=" + keys.iterations;
-        return serverFirst.getBytes(StandardCharsets.UTF_8);
+        return ScramCrypto.bytes(serverFirst);
     }
 
     /**
@@ -79,10 +78,10 @@ public final class ScramSha256Server {
             throw new IllegalStateException("client-final-message out of sequence");
         }
         finished = true;
-        String message = new String(clientFinalMessage, StandardCharsets.UTF_8);
+        String message = ScramCrypto.text(clientFinalMessage);
         ScramAttributeReader reader = new ScramAttributeReader(message);
         byte[] channelBinding = ScramCrypto.unbase64(reader.read('c'), "channel binding");
-        if (!MessageDigest.isEqual(channelBinding, gs2Header.getBytes(StandardCharsets.UTF_8))) {
+        if (!MessageDigest.isEqual(channelBinding, ScramCrypto.bytes(gs2Header))) {
             throw new ScramException("unexpected SCRAM channel-binding attribute in client-final-message");
         }
         if (!reader.read('r').equals(nonce)) {
@@ -103,7 +102,7 @@ public final class ScramSha256Server {
             return Optional.empty();
         }
         String serverFinal = "v=" + ScramCrypto.base64(ScramCrypto.hmac(keys.serverKey, authMessage));
-        return Optional.of(serverFinal.getBytes(StandardCharsets.UTF_8));
+        return Optional.of(ScramCrypto.bytes(serverFinal));
     }
 
     /**

@@ -6,13 +6,14 @@ import io.pgsplit.protocol.CStrings;
 import java.util.Collections;
 import java.util.LinkedHashMap;
 import java.util.Map;
+import java.util.StringJoiner;
 
 /**
  * The field model ErrorResponse and NoticeResponse share: (code byte, string) pairs ended by a zero
  * byte. Order is kept because clients such as psql print fields in the order received.
  */
 public final class ErrorFields {
-    /** Localized severity, e.g. "FATAL" in English, "FATAL" translated otherwise. */
+    /** Severity in the server's lc_messages language ("FEHLER" from a German server). */
     public static final byte SEVERITY = 'S';
     /** Severity that is never localized; what the proxy should inspect. */
     public static final byte SEVERITY_NON_LOCALIZED = 'V';
@@ -71,6 +72,13 @@ public final class ErrorFields {
     static String severity(Map<Byte, String> fields) {
         String severity = fields.get(SEVERITY_NON_LOCALIZED);
         return severity != null ? severity : fields.get(SEVERITY);
+    }
+
+    /** Renders codes as letters ("S=FATAL") rather than the numbers a {@code Map<Byte, String>} would print. */
+    static String toString(String messageName, Map<Byte, String> fields) {
+        StringJoiner joiner = new StringJoiner(", ", messageName + "[", "]");
+        fields.forEach((code, value) -> joiner.add((char) code.byteValue() + "=" + value));
+        return joiner.toString();
     }
 
     static Map<Byte, String> decode(ByteBuf body, String message) {

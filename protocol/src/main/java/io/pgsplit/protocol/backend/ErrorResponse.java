@@ -66,4 +66,9 @@ public record ErrorResponse(Map<Byte, String> fields) implements WireMessage {
         ErrorFields.write(out, fields);
         MessageWriter.finish(out, start);
     }
+
+    @Override
+    public String toString() {
+        return ErrorFields.toString("ErrorResponse", fields);
+    }
 }

@@ -50,4 +50,9 @@ public record NoticeResponse(Map<Byte, String> fields) implements WireMessage {
         ErrorFields.write(out, fields);
         MessageWriter.finish(out, start);
     }
+
+    @Override
+    public String toString() {
+        return ErrorFields.toString("NoticeResponse", fields);
+    }
 }

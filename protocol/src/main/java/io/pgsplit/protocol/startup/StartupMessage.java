@@ -93,7 +93,6 @@ public record StartupMessage(int majorVersion, int minorVersion, Map<String, Str
         int major = version >>> 16;
         int minor = version & 0xFFFF;
         if (major != 3) {
-            rest.skipBytes(rest.readableBytes());
             return new StartupMessage(major, minor, Map.of());
         }
         LinkedHashMap<String, String> parameters = new LinkedHashMap<>();

@@ -40,8 +40,8 @@ public final class StartupPackets {
 
     /**
      * Decodes one whole packet (length prefix included) from the reader index, without moving the
-     * buffer's indices. Protocol versions other
-     * than 3 still come back as a StartupMessage so the proxy can refuse them the way PostgreSQL does.
+     * buffer's indices. Protocol versions other than 3 still come back as a StartupMessage so the
+     * proxy can refuse them the way PostgreSQL does.
      *
      * @throws MalformedMessageException on unknown special codes, wrong lengths or a broken parameter list
      */

@@ -53,6 +53,17 @@ class ScramSha256Test {
     }
 
     @Test
+    void serverSignsTheClientsExactBytesEvenWhenTheUserNameIsNotUtf8() {
+        // Proof and signature computed with Python over the raw bytes "n=\xff,r=abc".
+        ScramSha256Server server = new ScramSha256Server(rfcKeys(), "SRV");
+        byte[] clientFirst = bytes("n,,n=?,r=abc");
+        clientFirst[5] = (byte) 0xFF;
+        server.serverFirstMessage(clientFirst);
+        assertThat(server.verifyClientFinal(bytes("c=biws,r=abcSRV,p=eV2109wo3ik+mqSmzCGQhmBqwcI5iMXRAJ3PPCFxymk=")))
+                .map(ScramSha256Test::text).contains("v=lphTszkvXXE33TpfFL32cmqaQ/FPHrrpx3+mvMFjOxg=");
+    }
+
+    @Test
     void clientAndServerAgreeOnTheRightPassword() {
         ScramSha256Server server = ScramSha256Server.forPassword("s3cr\u00e9t", RANDOM);
         ScramSha256Client client = new ScramSha256Client("s3cr\u00e9t", RANDOM);

@@ -25,6 +25,7 @@ class ErrorResponseTest {
         assertThat(decoded.severity()).isEqualTo("FATAL");
         assertThat(decoded.sqlState()).isEqualTo("28P01");
         assertThat(decoded.message()).isEqualTo("bad password");
+        assertThat(decoded).hasToString("ErrorResponse[S=FATAL, V=FATAL, C=28P01, M=bad password]");
     }
 
     @Test

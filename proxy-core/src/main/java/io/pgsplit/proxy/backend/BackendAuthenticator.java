@@ -3,6 +3,7 @@ package io.pgsplit.proxy.backend;
 import io.netty.buffer.ByteBuf;
 import io.netty.buffer.ByteBufAllocator;
 import io.pgsplit.protocol.auth.Md5Password;
+import io.pgsplit.protocol.auth.SaltedPasswordCache;
 import io.pgsplit.protocol.auth.ScramException;
 import io.pgsplit.protocol.auth.ScramSha256Client;
 import io.pgsplit.protocol.auth.ScramSha256Server;
@@ -25,11 +26,21 @@ final class BackendAuthenticator {
 
     private final String user;
     private final String password;
+    private final SaltedPasswordCache saltedPasswords;
     private ScramSha256Client scram;
 
-    BackendAuthenticator(String user, String password) {
+    BackendAuthenticator(String user, String password, SaltedPasswordCache saltedPasswords) {
         this.user = user;
         this.password = password;
+        this.saltedPasswords = saltedPasswords;
+    }
+
+    /**
+     * True for the one request whose answer may derive a key (4096 HMAC rounds, about a
+     * millisecond): it is answered off the event loop.
+     */
+    static boolean isSlow(AuthenticationMessage request) {
+        return request instanceof AuthenticationSaslContinue;
     }
 
     /** The reply to send, or null when the request needs none (AuthenticationOk, SASL final). */
@@ -45,7 +56,7 @@ final class BackendAuthenticator {
                 if (!sasl.mechanisms().contains(ScramSha256Server.MECHANISM)) {
                     throw new BackendStartupException("server offers no supported SASL mechanism: " + sasl.mechanisms(), (Throwable) null);
                 }
-                scram = new ScramSha256Client(requirePassword("SCRAM-SHA-256"), RANDOM);
+                scram = new ScramSha256Client(requirePassword("SCRAM-SHA-256"), RANDOM, saltedPasswords);
                 return new SaslInitialResponse(ScramSha256Server.MECHANISM, scram.clientFirstMessage()).encode(alloc);
             } else if (request instanceof AuthenticationSaslContinue next) {
                 return new SaslResponse(scramInProgress().clientFinalMessage(next.data())).encode(alloc);

@@ -3,6 +3,7 @@ package io.pgsplit.proxy.backend;
 import io.netty.buffer.ByteBuf;
 import io.netty.channel.Channel;
 import io.netty.channel.ChannelFutureListener;
+import io.pgsplit.protocol.backend.TransactionStatus;
 import io.pgsplit.protocol.frontend.Terminate;
 import io.pgsplit.proxy.statements.ServerStatements;
 import java.util.Collections;
@@ -21,8 +22,10 @@ public final class BackendConnection {
     final PendingResponses pending = new PendingResponses();
     private BackendKey key;
     private BackendListener listener;
+    private TransactionStatus transactionStatus = TransactionStatus.IDLE;
     private boolean groupOpen;
     private boolean closing;
+    private String closeReason;
 
     BackendConnection(String serverName, Channel channel) {
         this.serverName = serverName;
@@ -106,8 +109,19 @@ public final class BackendConnection {
     }
 
     /** Only a dispatch closes or opens a group: a ReadyForQuery for an earlier group leaves a later Flush-ended one open. */
-    void readyForQueryReceived() {
+    void readyForQueryReceived(TransactionStatus status) {
+        transactionStatus = status;
         pending.onReadyForQuery();
+    }
+
+    /** The transaction status of the last ReadyForQuery (IDLE after startup). */
+    public TransactionStatus transactionStatus() {
+        return transactionStatus;
+    }
+
+    /** True when nothing is owed and no transaction is open: the connection may serve another client. */
+    public boolean isIdle() {
+        return !isBusy() && transactionStatus == TransactionStatus.IDLE;
     }
 
     public void setAutoRead(boolean autoRead) {
@@ -131,8 +145,21 @@ public final class BackendConnection {
 
     /** Closes at once; used when the connection can no longer be trusted. */
     public void abort() {
+        abort(null);
+    }
+
+    /** Closes at once, saying why to the session (and through it, to the client). */
+    public void abort(String reason) {
+        if (reason != null && closeReason == null) {
+            closeReason = reason;
+        }
         closing = true;
         channel.close();
+    }
+
+    /** Why the proxy closed this connection, or null when the server or the network did. */
+    String closeReason() {
+        return closeReason;
     }
 
     boolean isClosing() {

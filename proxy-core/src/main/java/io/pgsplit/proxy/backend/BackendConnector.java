@@ -1,16 +1,19 @@
 package io.pgsplit.proxy.backend;
 
 import io.netty.bootstrap.Bootstrap;
+import io.netty.buffer.ByteBufAllocator;
 import io.netty.channel.Channel;
 import io.netty.channel.ChannelFuture;
 import io.netty.channel.ChannelOption;
 import io.netty.channel.EventLoop;
 import io.netty.util.concurrent.ScheduledFuture;
+import io.pgsplit.protocol.auth.SaltedPasswordCache;
 import io.pgsplit.protocol.startup.StartupMessage;
 import io.pgsplit.proxy.netty.Transports;
 import java.time.Duration;
 import java.util.Map;
 import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.Executor;
 import java.util.concurrent.TimeUnit;
 
 /**
@@ -18,12 +21,18 @@ import java.util.concurrent.TimeUnit;
  * servers share one thread and never need locks (as in Netty's HexDumpProxy).
  */
 public final class BackendConnector {
+    /** Shared by every connector (and so across reloads): a role's salt outlives a configuration. */
+    private static final SaltedPasswordCache SALTED_PASSWORDS = new SaltedPasswordCache(1024);
+
     private final int maxMessageSize;
     private final Duration connectTimeout;
+    private final Executor slowWork;
 
-    public BackendConnector(int maxMessageSize, Duration connectTimeout) {
+    /** @param slowWork where SCRAM key derivation runs, off the event loops */
+    public BackendConnector(int maxMessageSize, Duration connectTimeout, Executor slowWork) {
         this.maxMessageSize = maxMessageSize;
         this.connectTimeout = connectTimeout;
+        this.slowWork = slowWork;
     }
 
     /**
@@ -34,9 +43,8 @@ public final class BackendConnector {
     public CompletableFuture<BackendConnection> connect(EventLoop loop, String serverName, String host, int port,
                                                         Map<String, String> startupParameters, String user, String password) {
         CompletableFuture<BackendConnection> ready = new CompletableFuture<>();
-        BackendHandler handler = new BackendHandler(new BackendAuthenticator(user, password),
-                StartupMessage.v3(startupParameters).encode(io.netty.buffer.ByteBufAllocator.DEFAULT),
-                maxMessageSize, ready, serverName);
+        BackendHandler handler = new BackendHandler(new BackendAuthenticator(user, password, SALTED_PASSWORDS), slowWork,
+                StartupMessage.v3(startupParameters).encode(ByteBufAllocator.DEFAULT), maxMessageSize, ready, serverName);
         ChannelFuture connect = new Bootstrap()
                 .group(loop)
                 .channel(Transports.clientChannel())

@@ -16,6 +16,7 @@ import io.pgsplit.protocol.backend.ReadyForQuery;
 import io.pgsplit.protocol.backend.TransactionStatus;
 import io.pgsplit.proxy.netty.InboundBuffer;
 import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.Executor;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -31,6 +32,7 @@ final class BackendHandler extends ChannelInboundHandlerAdapter {
 
     private final InboundBuffer inbound = new InboundBuffer();
     private final BackendAuthenticator authenticator;
+    private final Executor slowWork;
     private final CompletableFuture<BackendConnection> ready;
     private final int maxMessageSize;
     private final String serverName;
@@ -39,9 +41,10 @@ final class BackendHandler extends ChannelInboundHandlerAdapter {
     private boolean started;
     private String closedReason;
 
-    BackendHandler(BackendAuthenticator authenticator, ByteBuf startupMessage, int maxMessageSize,
+    BackendHandler(BackendAuthenticator authenticator, Executor slowWork, ByteBuf startupMessage, int maxMessageSize,
                    CompletableFuture<BackendConnection> ready, String serverName) {
         this.authenticator = authenticator;
+        this.slowWork = slowWork;
         this.startupMessage = startupMessage;
         this.maxMessageSize = maxMessageSize;
         this.ready = ready;
@@ -97,9 +100,14 @@ final class BackendHandler extends ChannelInboundHandlerAdapter {
             ByteBuf body = buf.slice(index + HEADER_LENGTH, length - HEADER_LENGTH);
             switch (buf.getByte(index)) {
                 case MessageTypes.AUTHENTICATION -> {
-                    ByteBuf reply = authenticator.respond(AuthenticationMessage.decode(body), ctx.alloc());
-                    if (reply != null) {
-                        ctx.writeAndFlush(reply);
+                    AuthenticationMessage request = AuthenticationMessage.decode(body);
+                    if (BackendAuthenticator.isSlow(request)) {
+                        respondOffLoop(ctx, request);
+                    } else {
+                        ByteBuf reply = authenticator.respond(request, ctx.alloc());
+                        if (reply != null) {
+                            ctx.writeAndFlush(reply);
+                        }
                     }
                 }
                 case MessageTypes.ERROR_RESPONSE -> {
@@ -124,6 +132,21 @@ final class BackendHandler extends ChannelInboundHandlerAdapter {
         if (started) {
             ready.complete(connection);
         }
+    }
+
+    /** The server waits for this answer, so nothing else arrives meanwhile; the reply is written on the loop. */
+    private void respondOffLoop(ChannelHandlerContext ctx, AuthenticationMessage request) {
+        slowWork.execute(() -> {
+            try {
+                ByteBuf reply = authenticator.respond(request, ctx.alloc());
+                ctx.executor().execute(() -> ctx.writeAndFlush(reply));
+            } catch (BackendStartupException e) {
+                ctx.executor().execute(() -> {
+                    ready.completeExceptionally(e);
+                    ctx.close();
+                });
+            }
+        });
     }
 
     private void relay() {
@@ -153,7 +176,7 @@ final class BackendHandler extends ChannelInboundHandlerAdapter {
             } else if (type == MessageTypes.READY_FOR_QUERY) {
                 TransactionStatus status = ReadyForQuery.statusAt(buf, index);
                 run = passOn(run);
-                connection.readyForQueryReceived();
+                connection.readyForQueryReceived(status);
                 connection.listener().onReadyForQuery(connection, status);
             }
         }
@@ -199,7 +222,9 @@ final class BackendHandler extends ChannelInboundHandlerAdapter {
         if (!started) {
             ready.completeExceptionally(new BackendStartupException("server closed the connection during startup", (Throwable) null));
         } else if (connection.listener() != null) {
-            connection.listener().onBackendClosed(connection, closedReason != null ? closedReason : "server closed the connection");
+            String reason = connection.closeReason() != null ? connection.closeReason()
+                    : closedReason != null ? closedReason : "server closed the connection";
+            connection.listener().onBackendClosed(connection, reason);
         }
         ctx.fireChannelInactive();
     }

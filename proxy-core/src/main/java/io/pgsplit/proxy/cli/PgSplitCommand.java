@@ -1,6 +1,7 @@
 package io.pgsplit.proxy.cli;
 
 import io.pgsplit.proxy.PgSplitServer;
+import io.pgsplit.proxy.config.ConfigException;
 import io.pgsplit.proxy.config.ConfigLoader;
 import io.pgsplit.proxy.config.PgSplitConfig;
 import org.slf4j.Logger;
@@ -29,6 +30,9 @@ public final class PgSplitCommand implements Callable<Integer> {
     @Option(names = "--config", paramLabel = "FILE", description = "YAML configuration to run the proxy with.")
     private Path configFile;
 
+    @Option(names = "--watch", description = "Reload the configuration when the file changes (SIGHUP always reloads).")
+    private boolean watch;
+
     public static void main(String[] args) {
         System.exit(commandLine().execute(args));
     }
@@ -45,11 +49,26 @@ public final class PgSplitCommand implements Callable<Integer> {
             throw new ParameterException(spec.commandLine(), "Missing required option: '--config=FILE'");
         }
         PgSplitConfig config = ConfigLoader.load(configFile);
-        try (ShutdownSignal shutdown = ShutdownSignal.install(); PgSplitServer server = PgSplitServer.start(config)) {
+        try (ShutdownSignal shutdown = ShutdownSignal.install(); PgSplitServer server = PgSplitServer.start(config);
+             ReloadTriggers reloads = ReloadTriggers.install(() -> reload(server))) {
+            if (watch) {
+                reloads.watching(configFile);
+            }
             log.info("pgsplit listening on {} in front of {} servers", server.listenAddress(), config.servers().size());
             shutdown.await();
-            log.info("Shutting down");
+            server.shutdown(server.context().config().shutdownTimeout());
         }
         return ExitCode.OK;
+    }
+
+    /** Reads the file again; a config with any error is rejected whole and the running one stays. */
+    private void reload(PgSplitServer server) {
+        try {
+            server.reload(ConfigLoader.load(configFile));
+        } catch (ConfigException e) {
+            server.reloadRejected(e.getMessage());
+        } catch (RuntimeException e) {
+            server.reloadRejected(e.toString());
+        }
     }
 }

@@ -1,46 +1,53 @@
 package io.pgsplit.proxy.cli;
 
 import java.util.concurrent.CountDownLatch;
-import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicInteger;
+import sun.misc.Signal;
+import sun.misc.SignalHandler;
 
 /**
- * Turns SIGINT/SIGTERM into an event the main thread waits for, so that the main thread, which started everything,
- * also stops everything, even when the signal arrives halfway through startup. The shutdown hook only wakes the
- * main thread and holds the JVM open until {@link #close()} says the cleanup is done.
+ * Turns SIGTERM and SIGINT into an event the main thread waits for, so the thread that started
+ * everything also stops everything — gracefully, however long that takes — and the process then
+ * exits 0, as a service manager expects after a requested stop. Handling the signals (rather than a
+ * shutdown hook) keeps the JVM alive during that cleanup. A second signal during a hung cleanup
+ * ends the process at once.
  */
 final class ShutdownSignal implements AutoCloseable {
-    /** Bounds a hung cleanup; long enough for a cluster that is still starting to finish and be stopped again. */
-    private static final long CLEANUP_LIMIT_SECONDS = 120;
+    private static final int EXIT_ON_SECOND_SIGNAL = 130;
+    private static final String[] SIGNALS = {"TERM", "INT"};
 
     private final CountDownLatch requested = new CountDownLatch(1);
-    private final CountDownLatch cleanedUp = new CountDownLatch(1);
+    private final AtomicInteger received = new AtomicInteger();
+    private final SignalHandler[] previous = new SignalHandler[SIGNALS.length];
 
     private ShutdownSignal() {
     }
 
     static ShutdownSignal install() {
         ShutdownSignal signal = new ShutdownSignal();
-        Runtime.getRuntime().addShutdownHook(new Thread(signal::onShutdown, "pgsplit-shutdown"));
+        for (int i = 0; i < SIGNALS.length; i++) {
+            signal.previous[i] = Signal.handle(new Signal(SIGNALS[i]), signal::onSignal);
+        }
         return signal;
     }
 
-    /** Blocks until the JVM is asked to shut down. */
+    private void onSignal(Signal signal) {
+        if (received.incrementAndGet() > 1) {
+            Runtime.getRuntime().halt(EXIT_ON_SECOND_SIGNAL);
+        }
+        requested.countDown();
+    }
+
+    /** Blocks until SIGTERM or SIGINT arrives. */
     void await() throws InterruptedException {
         requested.await();
     }
 
-    /** Lets the JVM exit; after a startup failure the hook stays registered but then returns at once. */
+    /** Puts the JVM's own handlers back. */
     @Override
     public void close() {
-        cleanedUp.countDown();
-    }
-
-    private void onShutdown() {
-        requested.countDown();
-        try {
-            cleanedUp.await(CLEANUP_LIMIT_SECONDS, TimeUnit.SECONDS);
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
+        for (int i = 0; i < SIGNALS.length; i++) {
+            Signal.handle(new Signal(SIGNALS[i]), previous[i]);
         }
     }
 }

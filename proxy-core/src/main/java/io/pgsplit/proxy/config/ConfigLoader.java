@@ -7,6 +7,7 @@ import java.nio.charset.CharacterCodingException;
 import java.nio.file.Files;
 import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
+import java.time.Duration;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
@@ -18,7 +19,8 @@ import java.util.Set;
  */
 public final class ConfigLoader {
     private static final Set<String> TOP_LEVEL_KEYS = Set.of(
-            "listen", "admin", "auth_type", "servers", "users", "health", "routing", "limits");
+            "listen", "admin", "auth_type", "servers", "users", "health", "routing", "limits", "shutdown_timeout");
+    private static final Duration DEFAULT_SHUTDOWN_TIMEOUT = Duration.ofSeconds(30);
 
     private ConfigLoader() {
     }
@@ -62,6 +64,7 @@ public final class ConfigLoader {
         return new PgSplitConfig(listen, admin, authType, servers, users,
                 HealthSection.read(root.get("health"), users),
                 RoutingSection.read(root.get("routing")),
-                LimitsSection.read(root.get("limits")));
+                LimitsSection.read(root.get("limits")),
+                root.get("shutdown_timeout").asOr(Scalars.positiveDuration(), DEFAULT_SHUTDOWN_TIMEOUT));
     }
 }

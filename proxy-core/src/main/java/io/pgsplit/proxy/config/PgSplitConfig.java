@@ -1,12 +1,17 @@
 package io.pgsplit.proxy.config;
 
+import java.time.Duration;
 import java.util.List;
 import java.util.Objects;
 import java.util.Optional;
 
-/** The whole proxy configuration, validated by {@link ConfigLoader}. */
+/**
+ * The whole proxy configuration, validated by {@link ConfigLoader}. {@code shutdownTimeout}: how long
+ * SIGTERM lets open transactions finish before the remaining sessions are closed.
+ */
 public record PgSplitConfig(HostPort listen, Optional<HostPort> admin, AuthType authType, List<ServerConfig> servers,
-                            List<UserConfig> users, HealthConfig health, RoutingConfig routing, LimitsConfig limits) {
+                            List<UserConfig> users, HealthConfig health, RoutingConfig routing, LimitsConfig limits,
+                            Duration shutdownTimeout) {
 
     public PgSplitConfig {
         Objects.requireNonNull(listen, "listen");
@@ -17,6 +22,7 @@ public record PgSplitConfig(HostPort listen, Optional<HostPort> admin, AuthType 
         Objects.requireNonNull(health, "health");
         Objects.requireNonNull(routing, "routing");
         Objects.requireNonNull(limits, "limits");
+        Objects.requireNonNull(shutdownTimeout, "shutdownTimeout");
     }
 
     public Optional<UserConfig> user(String name) {

@@ -4,26 +4,50 @@ import io.micrometer.core.instrument.Counter;
 import io.micrometer.core.instrument.FunctionCounter;
 import io.micrometer.core.instrument.Gauge;
 import io.micrometer.core.instrument.MeterRegistry;
+import io.micrometer.core.instrument.Timer;
 import io.micrometer.prometheusmetrics.PrometheusConfig;
 import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
 import io.pgsplit.health.Role;
+import io.pgsplit.health.Topology;
 import io.pgsplit.router.StatementClassifier;
+import java.time.Duration;
+import java.util.Comparator;
+import java.util.List;
 import java.util.Locale;
 import java.util.Map;
+import java.util.Objects;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
+import java.util.function.Supplier;
 
 /**
  * The proxy's meters in a Prometheus registry. Counters are looked up once per label set and then
  * kept, so counting a routed statement costs a map lookup and an atomic add.
  */
-public final class ProxyMetrics {
+public final class ProxyMetrics implements AutoCloseable {
+    /** The Prometheus text exposition format, version 0.0.4, which {@link #scrape} writes. */
+    public static final String SCRAPE_CONTENT_TYPE = "text/plain; version=0.0.4; charset=utf-8";
+    public static final String RELOAD_OK = "ok";
+    public static final String RELOAD_ERROR = "error";
+
     private static final String NONE = "none";
+    /** From a cached pgbench -S read on loopback (well under a millisecond) to a report query. */
+    private static final Duration[] QUERY_DURATION_BUCKETS = {
+            Duration.ofMillis(1).dividedBy(2), Duration.ofMillis(1), Duration.ofMillis(5).dividedBy(2),
+            Duration.ofMillis(5), Duration.ofMillis(10), Duration.ofMillis(25), Duration.ofMillis(50),
+            Duration.ofMillis(100), Duration.ofMillis(250), Duration.ofMillis(500), Duration.ofSeconds(1),
+            Duration.ofMillis(2500), Duration.ofSeconds(5), Duration.ofSeconds(10)};
 
     private final PrometheusMeterRegistry registry = new PrometheusMeterRegistry(PrometheusConfig.DEFAULT);
     private final Map<RouteLabels, Counter> statements = new ConcurrentHashMap<>();
-    private final Map<String, AtomicInteger> serverConnections = new ConcurrentHashMap<>();
+    private final Map<String, ServerConnectionCounts> serverConnections = new ConcurrentHashMap<>();
+    private final Map<Role, Timer> queryDurations = new ConcurrentHashMap<>();
+    private final Map<String, Counter> configReloads = new ConcurrentHashMap<>();
+    private final Map<String, Counter> readRetries = new ConcurrentHashMap<>();
     private final AtomicInteger clientConnections = new AtomicInteger();
+    private volatile TopologyGauges topologyGauges;
+    private volatile JvmProcessMetrics jvmProcessMetrics;
 
     private record RouteLabels(String server, String role, String reason) {
     }
@@ -31,6 +55,16 @@ public final class ProxyMetrics {
     public ProxyMetrics() {
         Gauge.builder("pgsplit.client.connections", clientConnections, AtomicInteger::get)
                 .description("Client connections open").register(registry);
+        // Registered up front so that dashboards and alerts see zeros rather than no series at all.
+        queryTimer(Role.PRIMARY);
+        queryTimer(Role.REPLICA);
+        configReloadCounter(RELOAD_OK);
+        configReloadCounter(RELOAD_ERROR);
+    }
+
+    /** The lower-case form used in the {@code role} label and the status report. */
+    public static String label(Role role) {
+        return role.name().toLowerCase(Locale.ROOT);
     }
 
     public PrometheusMeterRegistry registry() {
@@ -48,9 +82,23 @@ public final class ProxyMetrics {
                 .description("Statements that had to be classified").register(registry);
     }
 
+    /**
+     * Publishes {@code pgsplit_server_up}, {@code pgsplit_server_is_primary}, {@code pgsplit_replica_lag_bytes},
+     * {@code pgsplit_replica_lag_seconds} (per server) and {@code pgsplit_split_brain} from the topology as it is at
+     * each scrape.
+     */
+    public void bindTopology(Supplier<Topology> topology) {
+        topologyGauges = new TopologyGauges(registry, Objects.requireNonNull(topology, "topology"));
+    }
+
+    /** JVM memory, GC, threads, class loading, CPU, uptime and open files; {@link #close} unbinds the GC listener. */
+    public void bindJvmAndProcess() {
+        jvmProcessMetrics = new JvmProcessMetrics(registry);
+    }
+
     /** One routed statement or Sync group. */
     public void routed(String server, Role role, String reason) {
-        count(new RouteLabels(server, role.name().toLowerCase(Locale.ROOT), reason));
+        count(new RouteLabels(server, label(role), reason));
     }
 
     /** A statement answered with an error because no suitable server was available. */
@@ -65,6 +113,46 @@ public final class ProxyMetrics {
                 .register(registry)).increment();
     }
 
+    /** Every routing counter so far, ordered by server, role and reason. */
+    public List<RouteCount> routeCounts() {
+        return statements.entrySet().stream()
+                .map(entry -> new RouteCount(entry.getKey().server(), entry.getKey().role(), entry.getKey().reason(),
+                        (long) entry.getValue().count()))
+                .sorted(Comparator.comparing(RouteCount::server).thenComparing(RouteCount::role)
+                        .thenComparing(RouteCount::reason))
+                .toList();
+    }
+
+    /** A routed group's time from dispatch to its ReadyForQuery. */
+    public void recordQuery(Role role, long nanos) {
+        queryTimer(role).record(nanos, TimeUnit.NANOSECONDS);
+    }
+
+    private Timer queryTimer(Role role) {
+        return queryDurations.computeIfAbsent(role, r -> Timer.builder("pgsplit.query.duration")
+                .description("Time from sending a routed request to the server's ReadyForQuery, by role")
+                .tag("role", label(r))
+                .serviceLevelObjectives(QUERY_DURATION_BUCKETS)
+                .register(registry));
+    }
+
+    /** A configuration reload finished; {@code result} is {@link #RELOAD_OK} or {@link #RELOAD_ERROR}. */
+    public void configReload(String result) {
+        configReloadCounter(result).increment();
+    }
+
+    private Counter configReloadCounter(String result) {
+        return configReloads.computeIfAbsent(result, r -> Counter.builder("pgsplit.config.reloads")
+                .description("Configuration reloads, by result").tag("result", r).register(registry));
+    }
+
+    /** A read was sent again elsewhere because {@code failedServer} closed before answering it. */
+    public void retried(String failedServer) {
+        readRetries.computeIfAbsent(failedServer, server -> Counter.builder("pgsplit.read.retries")
+                .description("Reads sent again elsewhere because this server closed before answering them")
+                .tag("server", server).register(registry)).increment();
+    }
+
     public void clientConnected() {
         clientConnections.incrementAndGet();
     }
@@ -77,25 +165,58 @@ public final class ProxyMetrics {
         return clientConnections.get();
     }
 
+    /** A new server connection; it is idle until {@link #serverConnectionBusy}. */
     public void serverConnectionOpened(String server) {
-        serverGauge(server).incrementAndGet();
+        serverConnectionCounts(server).opened();
     }
 
+    /** An idle server connection was given a request. */
+    public void serverConnectionBusy(String server) {
+        serverConnectionCounts(server).busy();
+    }
+
+    /** A busy server connection answered everything it owed. */
+    public void serverConnectionIdle(String server) {
+        serverConnectionCounts(server).idle();
+    }
+
+    /** An idle server connection closed. */
     public void serverConnectionClosed(String server) {
-        serverGauge(server).decrementAndGet();
+        serverConnectionClosed(server, false);
     }
 
-    private AtomicInteger serverGauge(String server) {
-        return serverConnections.computeIfAbsent(server, name -> {
-            AtomicInteger count = new AtomicInteger();
-            Gauge.builder("pgsplit.server.connections", count, AtomicInteger::get)
-                    .description("Server connections open, by server and state")
-                    .tag("server", name).tag("state", "open").register(registry);
-            return count;
-        });
+    /** A server connection closed; {@code busy} says whether it still owed replies. */
+    public void serverConnectionClosed(String server, boolean busy) {
+        serverConnectionCounts(server).closed(busy);
     }
 
+    public ConnectionCounts serverConnections(String server) {
+        ServerConnectionCounts counts = serverConnections.get(server);
+        return counts == null ? ConnectionCounts.NONE : counts.snapshot();
+    }
+
+    private ServerConnectionCounts serverConnectionCounts(String server) {
+        return serverConnections.computeIfAbsent(server, name -> new ServerConnectionCounts(name, registry));
+    }
+
+    /** Every meter in the Prometheus text format 0.0.4. */
     public String scrape() {
-        return registry.scrape();
+        followTopology();
+        return registry.scrape(SCRAPE_CONTENT_TYPE);
+    }
+
+    private void followTopology() {
+        TopologyGauges gauges = topologyGauges;
+        if (gauges != null) {
+            gauges.follow();
+        }
+    }
+
+    @Override
+    public void close() {
+        JvmProcessMetrics jvm = jvmProcessMetrics;
+        if (jvm != null) {
+            jvm.close();
+        }
     }
 }

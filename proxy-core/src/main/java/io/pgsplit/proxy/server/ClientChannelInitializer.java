@@ -3,9 +3,13 @@ package io.pgsplit.proxy.server;
 import io.netty.channel.ChannelInitializer;
 import io.netty.channel.socket.SocketChannel;
 import io.pgsplit.proxy.ProxyContext;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 /** Every accepted client starts with the startup handler, and counts as a client connection until it closes. */
 public final class ClientChannelInitializer extends ChannelInitializer<SocketChannel> {
+    private static final Logger log = LoggerFactory.getLogger(ClientChannelInitializer.class);
+
     private final ProxyContext context;
 
     public ClientChannelInitializer(ProxyContext context) {
@@ -15,7 +19,11 @@ public final class ClientChannelInitializer extends ChannelInitializer<SocketCha
     @Override
     protected void initChannel(SocketChannel channel) {
         context.metrics().clientConnected();
-        channel.closeFuture().addListener(f -> context.metrics().clientDisconnected());
+        log.debug("client {} connected", channel.remoteAddress());
+        channel.closeFuture().addListener(f -> {
+            context.metrics().clientDisconnected();
+            log.debug("client {} disconnected", channel.remoteAddress());
+        });
         channel.pipeline().addLast("startup", new StartupHandler(context));
     }
 }

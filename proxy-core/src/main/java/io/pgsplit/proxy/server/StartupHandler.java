@@ -215,7 +215,7 @@ final class StartupHandler extends ChannelInboundHandlerAdapter {
         }
         ctx.write(new BackendKeyData(session.clientKey().processId(), session.clientKey().secretKey()).encode(ctx.alloc()));
         ctx.writeAndFlush(new ReadyForQuery(TransactionStatus.IDLE).encode(ctx.alloc()));
-        context.cancels().register(session);
+        context.sessionOpened(session);
         timeout.cancel(false);
         phase = Phase.DONE;
         log.debug("client {}: session for user \"{}\" ready", ctx.channel().remoteAddress(), session.user());

@@ -6,6 +6,7 @@ import io.netty.channel.Channel;
 import io.netty.channel.ChannelFutureListener;
 import io.netty.channel.EventLoop;
 import io.pgsplit.health.Role;
+import io.pgsplit.health.ServerHealth;
 import io.pgsplit.health.ServerAddress;
 import io.pgsplit.health.Topology;
 import io.pgsplit.protocol.ProtocolException;
@@ -69,6 +70,11 @@ public final class ClientSession implements BackendListener {
     private final List<BackendConnection> unflushed = new ArrayList<>(2);
 
     private Segment segment;
+    /** A read whose server died before answering, to be sent again elsewhere before anything new. */
+    private Segment retrying;
+    /** The read in flight that may still be retried: nothing of its answer has reached the client yet. */
+    private RetryableRead retryable;
+    private long groupStartedNanos;
     private BackendConnection current;
     private Role currentRole;
     private String currentReason;
@@ -80,6 +86,7 @@ public final class ClientSession implements BackendListener {
     private TransactionStatus discardStatus = TransactionStatus.IDLE;
     private Wait waiting = Wait.NONE;
     private boolean driving;
+    private boolean shuttingDown;
     private boolean closed;
 
     /** What the session waits for before it reads on; while it waits, client reads are paused. */
@@ -161,6 +168,13 @@ public final class ClientSession implements BackendListener {
         driving = true;
         try {
             while (waiting == Wait.NONE && !closed) {
+                if (retrying != null) {
+                    if (!route(retrying)) {
+                        break;
+                    }
+                    retrying = null;
+                    continue;
+                }
                 if (segment == null) {
                     segment = new Segment();
                 }
@@ -187,7 +201,7 @@ public final class ClientSession implements BackendListener {
     private boolean handle(Segment s) {
         switch (s.end) {
             case TERMINATE -> {
-                inbound.skip(s.length);
+                drop(s);
                 close();
                 return true;
             }
@@ -204,8 +218,27 @@ public final class ClientSession implements BackendListener {
     /** COPY data belongs to the COPY running on the busy server; with none, PostgreSQL ignores it too. */
     private void forwardCopyMessage(Segment s) {
         if (current != null && current.isBusy()) {
-            current.sendRaw(inbound.takeSlice(s.length));
+            current.sendRaw(take(s));
             markUnflushed(current);
+        } else {
+            drop(s);
+        }
+    }
+
+    /** The segment's bytes, now owned by the caller: from the inbound buffer, or the copy kept for a retry. */
+    private ByteBuf take(Segment s) {
+        if (s.replay != null) {
+            ByteBuf bytes = s.replay;
+            s.replay = null;
+            return bytes;
+        }
+        return inbound.takeSlice(s.length);
+    }
+
+    private void drop(Segment s) {
+        if (s.replay != null) {
+            s.replay.release();
+            s.replay = null;
         } else {
             inbound.skip(s.length);
         }
@@ -238,16 +271,16 @@ public final class ClientSession implements BackendListener {
         if (current != null && current.isBusy()) {
             Optional<Route.ToServer> keep = planner.keep(current.serverName(), requirement, context.topology());
             if (keep.isPresent()) {
-                return send(s, current, keep.get().role(), keep.get().reason(), classification);
+                return send(s, current, keep.get().role(), keep.get().reason(), classification, null);
             }
             waiting = Wait.DRAIN; // let the replies drain so the client sees answers in order
             return false;
         }
         current = null;
-        return sendRouted(s, planner.plan(requirement, context.topology(), s.failedServers), classification);
+        return sendRouted(s, planner.plan(requirement, context.topology(), s.failedServers), classification, requirement);
     }
 
-    private boolean sendRouted(Segment s, Route route, Classification classification) {
+    private boolean sendRouted(Segment s, Route route, Classification classification, Requirement requirement) {
         if (route instanceof Route.Refuse refuse) {
             context.metrics().refused(refuse.reason());
             refuse(s, refuse.sqlState(), refuse.message());
@@ -259,7 +292,7 @@ public final class ClientSession implements BackendListener {
             connectFor(s, to.server());
             return false;
         }
-        return send(s, backend, to.role(), to.reason(), classification);
+        return send(s, backend, to.role(), to.reason(), classification, requirement);
     }
 
     /** In a transaction or an unfinished group, everything follows the server already chosen. */
@@ -274,7 +307,7 @@ public final class ClientSession implements BackendListener {
                 return true;
             }
         }
-        return send(s, current, currentRole, currentReason, classification);
+        return send(s, current, currentRole, currentReason, classification, null);
     }
 
     /**
@@ -376,9 +409,22 @@ public final class ClientSession implements BackendListener {
 
     // ---------------------------------------------------------------- sending
 
-    private boolean send(Segment s, BackendConnection backend, Role role, String reason, Classification classification) {
+    /**
+     * Sends the segment. {@code requirement} is non-null only for a segment routed on its own (not
+     * pinned or pipelined): only such a read may be retried elsewhere if its server dies first.
+     */
+    private boolean send(Segment s, BackendConnection backend, Role role, String reason, Classification classification,
+                         Requirement requirement) {
         StatementPrelude prelude = StatementPrelude.build(s, backend.statements(), client.alloc());
-        backend.send(prelude.bytes(), inbound.takeSlice(s.length),
+        ByteBuf bytes = take(s);
+        if (!backend.isBusy()) {
+            groupStartedNanos = System.nanoTime();
+            context.metrics().serverConnectionBusy(backend.serverName());
+        }
+        if (RetryableRead.allows(s, requirement, classification, backend)) {
+            retryable = new RetryableRead(s, backend, bytes.retainedDuplicate());
+        }
+        backend.send(prelude.bytes(), bytes,
                 new Dispatch(prelude.parses(), prelude.closes(), s.clientParses, s.clientCloses, s.end == Segment.End.READY_FOR_QUERY));
         markUnflushed(backend);
         applyStatementEvents(s, backend);
@@ -463,13 +509,13 @@ public final class ClientSession implements BackendListener {
 
     /** Answers a segment without sending it anywhere, as a server would answer an error. */
     private void refuse(Segment s, String sqlState, String message) {
-        inbound.skip(s.length);
+        drop(s);
         replies.error(sqlState, message);
         finishRefusal(s, TransactionStatus.IDLE);
     }
 
     private void refuseInTransaction(Segment s, String sqlState, String message) {
-        inbound.skip(s.length);
+        drop(s);
         replies.error(sqlState, message);
         finishRefusal(s, TransactionStatus.FAILED);
     }
@@ -485,7 +531,7 @@ public final class ClientSession implements BackendListener {
 
     /** After an error, PostgreSQL ignores the rest of the group up to Sync; so does the proxy. */
     private void discard(Segment s) {
-        inbound.skip(s.length);
+        drop(s);
         if (s.end == Segment.End.READY_FOR_QUERY) {
             discardUntilSync = false;
             replies.readyForQuery(discardStatus);
@@ -544,7 +590,15 @@ public final class ClientSession implements BackendListener {
             messages.release();
             return;
         }
+        if (retryable != null && retryable.backend() == backend) {
+            forgetRetryable(); // the client has seen part of the answer: too late to retry elsewhere
+        }
         client.write(messages, client.voidPromise());
+    }
+
+    private void forgetRetryable() {
+        retryable.bytes().release();
+        retryable = null;
     }
 
     @Override
@@ -554,10 +608,18 @@ public final class ClientSession implements BackendListener {
         }
         transactionStatus = status;
         if (!backend.isBusy()) {
+            context.metrics().serverConnectionIdle(backend.serverName());
+            context.metrics().recordQuery(currentRole, System.nanoTime() - groupStartedNanos);
             transactionPredicted = false;
             if (status == TransactionStatus.IDLE) {
                 readOnlyTransactionFailed = false;
                 current = null;
+                if (context.topology().server(backend.serverName()).isEmpty()) {
+                    retire(backend); // its server was removed while this work finished
+                }
+                if (shuttingDown) {
+                    closeForShutdown();
+                }
             }
         }
         if (current == null) {
@@ -576,16 +638,44 @@ public final class ClientSession implements BackendListener {
     @Override
     public void onBackendClosed(BackendConnection backend, String reason) {
         backends.remove(backend.serverName(), backend);
-        context.metrics().serverConnectionClosed(backend.serverName());
+        context.metrics().serverConnectionClosed(backend.serverName(), backend.isBusy());
         if (closed) {
             return;
         }
         if (backend == current) {
-            failCurrent(backend, reason);
+            if (retryable != null && retryable.backend() == backend) {
+                retryElsewhere(backend, reason);
+            } else {
+                failCurrent(backend, reason);
+            }
             resume(Wait.DRAIN);
         }
         replies.flush();
         client.flush();
+    }
+
+    /**
+     * The server died before any byte of this read's answer reached the client, outside a
+     * transaction: the read goes, once, to another eligible server, and the client never knows.
+     */
+    private void retryElsewhere(BackendConnection backend, String reason) {
+        Segment read = retryable.segment();
+        read.replay = retryable.bytes();
+        read.retried = true;
+        read.failedServers.add(backend.serverName());
+        retryable = null;
+        retrying = read;
+        resetToFree();
+        context.metrics().retried(backend.serverName());
+        log.info("client {}: retrying a read elsewhere: lost {}: {}", client.remoteAddress(), backend.serverName(), reason);
+        context.health().refreshNow();
+    }
+
+    private void resetToFree() {
+        current = null;
+        transactionStatus = TransactionStatus.IDLE;
+        transactionPredicted = false;
+        readOnlyTransactionFailed = false;
     }
 
     /**
@@ -608,11 +698,91 @@ public final class ClientSession implements BackendListener {
         } else if (owed == 0 && transactionStatus != TransactionStatus.IDLE) {
             brokenTransaction = message + "; the transaction was rolled back";
         }
-        current = null;
-        transactionStatus = TransactionStatus.IDLE;
-        transactionPredicted = false;
-        readOnlyTransactionFailed = false;
+        resetToFree();
         context.health().refreshNow();
+    }
+
+    // ---------------------------------------------------------------- topology changes
+
+    /**
+     * Follows the cluster: connections to a server marked down are dropped at once (a read in
+     * flight is retried elsewhere, anything else is answered with an error rather than left
+     * hanging); in a split brain an open transaction on a self-declared primary is cut, so no write
+     * goes anywhere; connections to a server removed from the configuration drain: they finish
+     * their work, then close.
+     */
+    public void onTopologyChanged(Topology topology) {
+        if (closed) {
+            return;
+        }
+        for (BackendConnection backend : List.copyOf(backends.values())) {
+            Optional<ServerHealth> server = topology.server(backend.serverName());
+            boolean working = backend == current;
+            if (server.isPresent() && !server.get().up()) {
+                backend.abort("server " + backend.serverName() + " is down (health checks failed)");
+            } else if (working && topology.splitBrain() && server.get().isPrimary()
+                    && transactionStatus != TransactionStatus.IDLE) {
+                backend.abort("more than one server claims to be the primary (split brain); the transaction was cut");
+            } else if (server.isEmpty() && !working) {
+                retire(backend);
+            }
+        }
+    }
+
+    /** A server removed from the configuration: close this idle connection to it. */
+    private void retire(BackendConnection backend) {
+        client.flush(); // its last answer may be written but not flushed: this read's flush goes to RETIRED
+        backends.remove(backend.serverName(), backend);
+        context.metrics().serverConnectionClosed(backend.serverName(), false);
+        backend.attach(RETIRED);
+        backend.terminate();
+    }
+
+    /** Listens to a connection that is closing on purpose and needs nothing more from the session. */
+    private static final BackendListener RETIRED = new BackendListener() {
+        @Override
+        public void onServerMessages(BackendConnection backend, ByteBuf messages) {
+            messages.release();
+        }
+
+        @Override
+        public void onReadyForQuery(BackendConnection backend, TransactionStatus status) {
+        }
+
+        @Override
+        public void onServerReadComplete(BackendConnection backend) {
+        }
+
+        @Override
+        public void onBackendClosed(BackendConnection backend, String reason) {
+        }
+    };
+
+    // ---------------------------------------------------------------- shutdown
+
+    /**
+     * The proxy is shutting down: an idle session is closed now; one inside a transaction or a
+     * group is closed as soon as that ends, like PostgreSQL's smart shutdown.
+     */
+    public void shutdownWhenIdle() {
+        loop.execute(() -> {
+            shuttingDown = true;
+            if (current == null && !discardUntilSync) {
+                closeForShutdown();
+            }
+        });
+    }
+
+    /** The shutdown timeout passed: close whatever the session is doing. */
+    public void closeForShutdown() {
+        loop.execute(() -> {
+            if (closed) {
+                return;
+            }
+            replies.fatal(SqlState.ADMIN_SHUTDOWN, "terminating connection due to administrator command");
+            replies.flush();
+            close();
+        });
     }
 
     // ---------------------------------------------------------------- cancel and close
@@ -632,6 +802,13 @@ public final class ClientSession implements BackendListener {
         }
         closed = true;
         inbound.release();
+        if (retryable != null) {
+            forgetRetryable();
+        }
+        if (retrying != null) {
+            drop(retrying);
+            retrying = null;
+        }
         for (BackendConnection backend : backends.values()) {
             backend.terminate();
         }

@@ -1,5 +1,6 @@
 package io.pgsplit.proxy.session;
 
+import io.netty.buffer.ByteBuf;
 import io.pgsplit.proxy.statements.PreparedStatementDef;
 import java.util.ArrayList;
 import java.util.HashMap;
@@ -54,6 +55,10 @@ final class Segment {
     private final Map<String, PreparedStatementDef> parsedHere = new HashMap<>();
     /** Servers that refused a connection for this segment; a read tries another one. */
     final Set<String> failedServers = new LinkedHashSet<>();
+    /** The bytes of a read being retried on another server; null while the bytes sit in the inbound buffer. */
+    ByteBuf replay;
+    /** A read is retried at most once. */
+    boolean retried;
 
     boolean isEmpty() {
         return length == 0;

@@ -6,6 +6,7 @@ import io.netty.buffer.ByteBuf;
 import io.netty.buffer.Unpooled;
 import io.netty.channel.embedded.EmbeddedChannel;
 import io.pgsplit.protocol.MessageTypes;
+import io.pgsplit.protocol.backend.TransactionStatus;
 import java.nio.charset.StandardCharsets;
 import java.util.Map;
 import org.junit.jupiter.api.AfterEach;
@@ -64,7 +65,7 @@ class BackendConnectionTest {
         assertThat(backend.readyForQueryOwed()).isEqualTo(1);
         assertThat(backend.pendingGroupOpen()).isFalse();
 
-        backend.readyForQueryReceived();
+        backend.readyForQueryReceived(TransactionStatus.IDLE);
 
         assertThat(backend.isBusy()).isFalse();
         assertThat(backend.readyForQueryOwed()).isZero();
@@ -80,7 +81,7 @@ class BackendConnectionTest {
 
         backend.send(null, bytes("S"), new Dispatch(0, 0, 0, 0, true));
         assertThat(backend.pendingGroupOpen()).isFalse();
-        backend.readyForQueryReceived();
+        backend.readyForQueryReceived(TransactionStatus.IDLE);
 
         assertThat(backend.isBusy()).isFalse();
     }
@@ -90,10 +91,25 @@ class BackendConnectionTest {
         backend.send(null, bytes("PBES"), new Dispatch(0, 0, 1, 0, true));
         backend.send(null, bytes("PBEH"), new Dispatch(0, 0, 1, 0, false));
 
-        backend.readyForQueryReceived(); // answers the first group only
+        backend.readyForQueryReceived(TransactionStatus.IDLE); // answers the first group only
 
         assertThat(backend.pendingGroupOpen()).as("the second group still waits for its Sync").isTrue();
         assertThat(backend.isBusy()).isTrue();
+    }
+
+    @Test
+    void isIdleOnlyWhenNothingIsOwedAndTheLastReadyForQuerySaidIdle() {
+        assertThat(backend.isIdle()).as("after startup").isTrue();
+
+        backend.send(null, bytes("BEGIN"), new Dispatch(0, 0, 0, 0, true));
+        assertThat(backend.isIdle()).as("reply owed").isFalse();
+        backend.readyForQueryReceived(TransactionStatus.IN_TRANSACTION);
+        assertThat(backend.transactionStatus()).isEqualTo(TransactionStatus.IN_TRANSACTION);
+        assertThat(backend.isIdle()).as("transaction open").isFalse();
+
+        backend.send(null, bytes("COMMIT"), new Dispatch(0, 0, 0, 0, true));
+        backend.readyForQueryReceived(TransactionStatus.IDLE);
+        assertThat(backend.isIdle()).isTrue();
     }
 
     @Test

@@ -1,0 +1,76 @@
+package io.pgsplit.proxy.admin;
+
+import io.netty.bootstrap.ServerBootstrap;
+import io.netty.channel.Channel;
+import io.netty.channel.ChannelFuture;
+import io.netty.channel.ChannelOption;
+import io.netty.channel.EventLoopGroup;
+import io.netty.channel.group.ChannelGroup;
+import io.netty.channel.group.DefaultChannelGroup;
+import io.pgsplit.health.Topology;
+import io.pgsplit.proxy.config.HostPort;
+import io.pgsplit.proxy.metrics.ProxyMetrics;
+import io.pgsplit.proxy.netty.Transports;
+import java.net.InetSocketAddress;
+import java.util.concurrent.TimeUnit;
+import java.util.function.Supplier;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * The HTTP admin listener: Prometheus metrics, liveness and readiness probes, a JSON status report
+ * and an HTML status page. It has its own single event loop, so a scrape never delays client traffic
+ * and a flood of admin requests cannot starve sessions.
+ */
+public final class AdminServer implements AutoCloseable {
+    private static final Logger log = LoggerFactory.getLogger(AdminServer.class);
+
+    private final EventLoopGroup group;
+    private final Channel listener;
+    private final ChannelGroup connections;
+
+    private AdminServer(EventLoopGroup group, Channel listener, ChannelGroup connections) {
+        this.group = group;
+        this.listener = listener;
+        this.connections = connections;
+    }
+
+    /** Binds {@code address}; a bind failure is an {@link IllegalStateException} naming the address. */
+    public static AdminServer start(HostPort address, Supplier<Topology> topology, ProxyMetrics metrics)
+            throws InterruptedException {
+        EventLoopGroup group = Transports.newGroup(1, "pgsplit-admin");
+        ChannelGroup connections = new DefaultChannelGroup("pgsplit-admin-connections", group.next());
+        ChannelFuture bind = new ServerBootstrap()
+                .group(group)
+                .channel(Transports.serverChannel())
+                .option(ChannelOption.SO_REUSEADDR, true)
+                .childHandler(new AdminChannelInitializer(new AdminRequestHandler(topology, metrics), connections))
+                .bind(address.host(), address.port());
+        try {
+            bind.await();
+        } catch (InterruptedException e) {
+            group.shutdownGracefully(0, 0, TimeUnit.MILLISECONDS);
+            throw e;
+        }
+        if (!bind.isSuccess()) {
+            group.shutdownGracefully(0, 0, TimeUnit.MILLISECONDS);
+            throw new IllegalStateException("cannot listen for admin requests on " + address + ": "
+                    + bind.cause().getMessage(), bind.cause());
+        }
+        AdminServer admin = new AdminServer(group, bind.channel(), connections);
+        log.info("admin listening on http://{}:{}/", admin.address().getHostString(), admin.address().getPort());
+        return admin;
+    }
+
+    public InetSocketAddress address() {
+        return (InetSocketAddress) listener.localAddress();
+    }
+
+    /** Closes kept-alive connections too: shutting the event loop down does not close them. */
+    @Override
+    public void close() {
+        listener.close().syncUninterruptibly();
+        connections.close().awaitUninterruptibly();
+        group.shutdownGracefully(0, 1, TimeUnit.SECONDS).syncUninterruptibly();
+    }
+}

@@ -1,0 +1,7 @@
+package io.pgsplit.proxy.pool;
+
+import io.pgsplit.proxy.backend.BackendConnection;
+
+/** A connection parked in the pool; {@code generation} tells whether its server was retired since it opened. */
+record IdleConnection(PoolKey key, BackendConnection connection, int generation) {
+}

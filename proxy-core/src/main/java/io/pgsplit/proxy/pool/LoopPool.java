@@ -1,0 +1,333 @@
+package io.pgsplit.proxy.pool;
+
+import io.netty.channel.EventLoop;
+import io.pgsplit.proxy.backend.BackendConnection;
+import java.time.Duration;
+import java.util.ArrayDeque;
+import java.util.HashMap;
+import java.util.Iterator;
+import java.util.Map;
+import java.util.concurrent.CancellationException;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionException;
+import java.util.concurrent.RejectedExecutionException;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicBoolean;
+
+/**
+ * One server's connections and queued clients on one event loop. Its state is touched only on
+ * that loop (other threads post tasks to it), so it needs no locks; only the limit is shared, in
+ * {@link ServerPool}.
+ */
+final class LoopPool {
+    private final ServerPool server;
+    private final EventLoop loop;
+    /** Oldest first: reuse takes the newest of a key (its server process is warmest), eviction the oldest of any. */
+    private final ArrayDeque<IdleConnection> idle = new ArrayDeque<>();
+    private final ArrayDeque<Waiter> waiters = new ArrayDeque<>();
+    /** Connections lent to clients, with the server generation they were opened in. */
+    private final Map<BackendConnection, Integer> lent = new HashMap<>();
+    private final IdleConnectionListener idleListener = new IdleConnectionListener(this);
+    private final AtomicBoolean awaitingSlot = new AtomicBoolean();
+    /** Read by other loops choosing where to evict; written only here. */
+    private volatile int idleCount;
+
+    LoopPool(ServerPool server, EventLoop loop) {
+        this.server = server;
+        this.loop = loop;
+    }
+
+    // ---------------------------------------------------------------- lending
+
+    CompletableFuture<BackendConnection> acquire(PoolKey key) {
+        if (server.isClosed()) {
+            return CompletableFuture.failedFuture(server.closedError());
+        }
+        CompletableFuture<BackendConnection> result = new CompletableFuture<>();
+        IdleConnection parked = takeIdle(key);
+        if (parked != null) {
+            lend(parked.key(), parked.connection(), parked.generation(), result);
+        } else if (reserveEvictingIdle()) {
+            open(key, result);
+        } else {
+            enqueue(new Waiter(key, result, server.generation()));
+        }
+        return result;
+    }
+
+    /** The newest live idle connection of {@code key}; dead or retired ones met on the way are dropped. */
+    private IdleConnection takeIdle(PoolKey key) {
+        for (Iterator<IdleConnection> newestFirst = idle.descendingIterator(); newestFirst.hasNext(); ) {
+            IdleConnection candidate = newestFirst.next();
+            if (!candidate.key().equals(key)) {
+                continue;
+            }
+            newestFirst.remove();
+            idleRemoved();
+            if (candidate.connection().isActive() && candidate.generation() == server.generation()) {
+                return candidate;
+            }
+            discard(candidate.connection(), false);
+        }
+        return null;
+    }
+
+    /** Claims a slot, closing idle connections of other users or databases on this loop if they hold the last ones. */
+    private boolean reserveEvictingIdle() {
+        while (!server.tryReserve()) {
+            if (!evictOldestIdleNow()) {
+                return false;
+            }
+        }
+        return true;
+    }
+
+    private boolean evictOldestIdleNow() {
+        IdleConnection oldest = idle.pollFirst();
+        if (oldest == null) {
+            return false;
+        }
+        idleRemoved();
+        discard(oldest.connection(), true);
+        return true;
+    }
+
+    /** Opens a connection in a slot already claimed; the acquire timeout covers only the wait for a slot. */
+    private void open(PoolKey key, CompletableFuture<BackendConnection> result) {
+        int generation = server.generation();
+        CompletableFuture<BackendConnection> opening;
+        try {
+            opening = server.opener().open(loop, key);
+        } catch (RuntimeException e) {
+            opening = CompletableFuture.failedFuture(e);
+        }
+        opening.whenComplete((connection, error) -> {
+            if (loop.inEventLoop()) {
+                opened(key, generation, connection, error, result);
+            } else {
+                loop.execute(() -> opened(key, generation, connection, error, result));
+            }
+        });
+    }
+
+    private void opened(PoolKey key, int generation, BackendConnection connection, Throwable error,
+                        CompletableFuture<BackendConnection> result) {
+        if (error != null) {
+            server.slotReleased();
+            result.completeExceptionally(error instanceof CompletionException && error.getCause() != null ? error.getCause() : error);
+            return;
+        }
+        connection.attach(idleListener); // until the client attaches itself, nothing the server says may go unread
+        if (server.isClosed()) {
+            discard(connection, true);
+            result.completeExceptionally(server.closedError());
+            return;
+        }
+        lend(key, connection, generation, result);
+    }
+
+    /** A client that gave up meanwhile (cancelled) does not get it: it goes straight back. */
+    private void lend(PoolKey key, BackendConnection connection, int generation, CompletableFuture<BackendConnection> result) {
+        lent.put(connection, generation);
+        server.lentChanged(1);
+        if (!result.complete(connection)) {
+            release(key, connection, true);
+        }
+    }
+
+    // ---------------------------------------------------------------- returning
+
+    void release(PoolKey key, BackendConnection connection, boolean reusable) {
+        Integer generation = lent.remove(connection);
+        if (generation == null) {
+            throw new IllegalStateException(connection + " is not lent by the pool of " + key);
+        }
+        server.lentChanged(-1);
+        if (!reusable || !connection.isIdle() || !connection.isActive()) {
+            discard(connection, false); // its state is unknown or mid-transaction: closing rolls it back
+            return;
+        }
+        if (generation != server.generation() || server.isClosed() || server.overLimit()) {
+            discard(connection, true);
+            return;
+        }
+        Waiter waiter = takeWaiter(key);
+        if (waiter != null) {
+            lend(key, connection, generation, waiter.future);
+            return;
+        }
+        park(new IdleConnection(key, connection, generation));
+        // Parked before looking, so a client queuing elsewhere meanwhile either is seen here or sees this connection to evict.
+        if (server.hasWaiters()) {
+            evictOldestIdleNow(); // a client of another loop, user or database needs the slot more than the idle list does
+        }
+    }
+
+    private void park(IdleConnection entry) {
+        BackendConnection connection = entry.connection();
+        connection.attach(idleListener);
+        connection.setAutoRead(true); // a paused channel would not notice the server closing it
+        idle.addLast(entry);
+        idleCount++;
+        server.idleChanged(1);
+    }
+
+    /** The server closed a parked connection: it leaves the pool and its slot goes to whoever waits. */
+    void idleConnectionClosed(BackendConnection connection) {
+        if (idle.removeIf(entry -> entry.connection() == connection)) {
+            idleRemoved();
+            server.slotReleased();
+        }
+    }
+
+    private void idleRemoved() {
+        idleCount--;
+        server.idleChanged(-1);
+    }
+
+    /** Closes a connection that counted against the limit and passes its slot on. */
+    private void discard(BackendConnection connection, boolean clean) {
+        connection.attach(DiscardingListener.INSTANCE);
+        if (clean) {
+            connection.terminate();
+        } else {
+            connection.abort();
+        }
+        server.slotReleased();
+    }
+
+    // ---------------------------------------------------------------- queueing
+
+    private void enqueue(Waiter waiter) {
+        waiters.addLast(waiter);
+        server.waitingChanged(1);
+        Duration timeout = server.settings().acquireTimeout();
+        waiter.timeout(loop.schedule(() -> {
+            if (leaveQueue(waiter)) {
+                waiter.future.completeExceptionally(server.timeout(timeout));
+            }
+        }, timeout.toNanos(), TimeUnit.NANOSECONDS));
+        waiter.future.whenComplete((connection, error) -> {
+            if (error instanceof CancellationException) {
+                onLoop(() -> leaveQueue(waiter));
+            }
+        });
+        serveWaiters();
+        if (!waiters.isEmpty()) {
+            server.evictIdleElsewhere(this);
+        }
+    }
+
+    private boolean leaveQueue(Waiter waiter) {
+        if (!waiters.remove(waiter)) {
+            return false;
+        }
+        waiter.stopTimer();
+        server.waitingChanged(-1);
+        return true;
+    }
+
+    /** The oldest waiter for {@code key}, out of the queue, or null. */
+    private Waiter takeWaiter(PoolKey key) {
+        failRetiredWaiters();
+        for (Waiter waiter : waiters) {
+            if (waiter.key.equals(key)) {
+                leaveQueue(waiter);
+                return waiter;
+            }
+        }
+        return null;
+    }
+
+    /** Opens connections for the oldest waiters while the server has room, else lines up for the next free slot. */
+    private void serveWaiters() {
+        failRetiredWaiters();
+        while (!waiters.isEmpty()) {
+            if (!server.tryReserve()) {
+                server.awaitSlot(this);
+                if (!server.tryReserve()) {
+                    return; // the second look catches a slot freed before this loop was in line
+                }
+            }
+            Waiter oldest = waiters.peekFirst();
+            leaveQueue(oldest);
+            open(oldest.key, oldest.future);
+        }
+    }
+
+    /** Waiters queue in generation order, so those of a retired generation are at the front. */
+    private void failRetiredWaiters() {
+        Waiter oldest;
+        while ((oldest = waiters.peekFirst()) != null && oldest.generation != server.generation()) {
+            leaveQueue(oldest);
+            oldest.future.completeExceptionally(server.retiredError());
+        }
+    }
+
+    // ---------------------------------------------------------------- signals from other threads
+
+    /** True when this loop was not yet in line for a slot; cleared when it is woken. */
+    boolean markAwaitingSlot() {
+        return awaitingSlot.compareAndSet(false, true);
+    }
+
+    /** Woken for a freed slot; with nobody queued here any more, the slot goes to the next loop in line. */
+    void slotMayBeFree() {
+        awaitingSlot.set(false);
+        onLoop(() -> {
+            failRetiredWaiters();
+            if (waiters.isEmpty()) {
+                server.wakeNextWaitingLoop();
+            } else {
+                serveWaiters();
+            }
+        });
+    }
+
+    int idleCount() {
+        return idleCount;
+    }
+
+    void evictOldestIdle() {
+        onLoop(this::evictOldestIdleNow);
+    }
+
+    void dropRetired() {
+        onLoop(() -> {
+            failRetiredWaiters();
+            for (Iterator<IdleConnection> entries = idle.iterator(); entries.hasNext(); ) {
+                IdleConnection entry = entries.next();
+                if (entry.generation() != server.generation()) {
+                    entries.remove();
+                    idleRemoved();
+                    discard(entry.connection(), true);
+                }
+            }
+        });
+    }
+
+    void close() {
+        onLoop(() -> {
+            Waiter waiter;
+            while ((waiter = waiters.peekFirst()) != null) {
+                leaveQueue(waiter);
+                waiter.future.completeExceptionally(server.closedError());
+            }
+            while (evictOldestIdleNow()) {
+                // one connection closed per call
+            }
+        });
+    }
+
+    /**
+     * Always a later task, never inline, so a signal never re-enters pool code already running on
+     * this loop. A loop that is shutting down has no sessions left to serve.
+     */
+    private void onLoop(Runnable task) {
+        try {
+            loop.execute(task);
+        } catch (RejectedExecutionException shuttingDown) {
+            // nothing on this loop needs the pool any more
+        }
+    }
+}

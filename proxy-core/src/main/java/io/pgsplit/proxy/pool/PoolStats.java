@@ -1,0 +1,7 @@
+package io.pgsplit.proxy.pool;
+
+/** One server's pool at a glance: connections lent to clients, connections parked idle, clients queued. */
+public record PoolStats(int lent, int idle, int waiting) {
+
+    static final PoolStats EMPTY = new PoolStats(0, 0, 0);
+}

@@ -1,0 +1,164 @@
+package io.pgsplit.proxy.pool;
+
+import io.netty.channel.EventLoop;
+import io.pgsplit.proxy.backend.BackendStartupException;
+import java.time.Duration;
+import java.util.Queue;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.ConcurrentLinkedQueue;
+import java.util.concurrent.atomic.AtomicInteger;
+
+/**
+ * Everything pooled for one server: the limit, counted once over every event loop, user and
+ * database, and one {@link LoopPool} per event loop, since a channel never leaves its loop.
+ *
+ * <p>A slot freed on one loop may be needed by a client queued on another. Loops with queued
+ * clients line up in {@link #waitingLoops}; each freed slot wakes the first of them, which opens a
+ * connection on its own loop. A loop is in that line at most once, so loops take turns.
+ */
+final class ServerPool {
+    private final String serverName;
+    private final ReplicaPools pools;
+    /** Connections that count against the limit: lent, idle, or being opened. */
+    private final AtomicInteger open = new AtomicInteger();
+    private final AtomicInteger generation = new AtomicInteger();
+    private final AtomicInteger lent = new AtomicInteger();
+    private final AtomicInteger idle = new AtomicInteger();
+    private final AtomicInteger waiting = new AtomicInteger();
+    private final ConcurrentHashMap<EventLoop, LoopPool> loops = new ConcurrentHashMap<>();
+    private final Queue<LoopPool> waitingLoops = new ConcurrentLinkedQueue<>();
+
+    ServerPool(String serverName, ReplicaPools pools) {
+        this.serverName = serverName;
+        this.pools = pools;
+    }
+
+    LoopPool on(EventLoop loop) {
+        return loops.computeIfAbsent(loop, l -> new LoopPool(this, l));
+    }
+
+    PoolSettings settings() {
+        return pools.settings();
+    }
+
+    ConnectionOpener opener() {
+        return pools.opener();
+    }
+
+    boolean isClosed() {
+        return pools.isClosed();
+    }
+
+    /** Bumped by {@link #retire()}: connections and waiters of an earlier generation are not served again. */
+    int generation() {
+        return generation.get();
+    }
+
+    /** Claims a slot for a connection about to be opened; false when the server is at its limit. */
+    boolean tryReserve() {
+        int max = settings().replicaMaxPerServer();
+        int current;
+        do {
+            current = open.get();
+            if (current >= max) {
+                return false;
+            }
+        } while (!open.compareAndSet(current, current + 1));
+        return true;
+    }
+
+    /** The limit was lowered: a returning connection is closed instead of kept. */
+    boolean overLimit() {
+        return open.get() > settings().replicaMaxPerServer();
+    }
+
+    /** A connection counted against the limit is gone (closed, or its opening failed). */
+    void slotReleased() {
+        open.decrementAndGet();
+        wakeNextWaitingLoop();
+    }
+
+    /** A loop with clients queued lines up for the next freed slot (once, however many clients it has). */
+    void awaitSlot(LoopPool loopPool) {
+        if (loopPool.markAwaitingSlot()) {
+            waitingLoops.offer(loopPool);
+        }
+    }
+
+    void wakeNextWaitingLoop() {
+        LoopPool next = waitingLoops.poll();
+        if (next != null) {
+            next.slotMayBeFree();
+        }
+    }
+
+    /** The limit was raised: every loop with clients queued may now open connections. */
+    void wakeAllWaitingLoops() {
+        LoopPool next;
+        while ((next = waitingLoops.poll()) != null) {
+            next.slotMayBeFree();
+        }
+    }
+
+    /**
+     * A client queued on {@code requester} while the server is at its limit: an idle connection on
+     * another loop (of any user or database) is holding a slot nobody uses. The loop with the most
+     * idle connections closes its least recently used one, and the freed slot goes to the queue.
+     */
+    void evictIdleElsewhere(LoopPool requester) {
+        LoopPool richest = null;
+        for (LoopPool candidate : loops.values()) {
+            if (candidate != requester && candidate.idleCount() > 0
+                    && (richest == null || candidate.idleCount() > richest.idleCount())) {
+                richest = candidate;
+            }
+        }
+        if (richest != null) {
+            richest.evictOldestIdle();
+        }
+    }
+
+    /** The server is down or removed: nothing idle or queued of this generation is served again. */
+    void retire() {
+        generation.incrementAndGet();
+        loops.values().forEach(LoopPool::dropRetired);
+    }
+
+    void close() {
+        loops.values().forEach(LoopPool::close);
+    }
+
+    void lentChanged(int delta) {
+        lent.addAndGet(delta);
+    }
+
+    void idleChanged(int delta) {
+        idle.addAndGet(delta);
+    }
+
+    void waitingChanged(int delta) {
+        waiting.addAndGet(delta);
+    }
+
+    boolean hasWaiters() {
+        return waiting.get() > 0;
+    }
+
+    PoolStats stats() {
+        return new PoolStats(lent.get(), idle.get(), waiting.get());
+    }
+
+    PoolTimeoutException timeout(Duration waited) {
+        return new PoolTimeoutException(serverName, waited, settings().replicaMaxPerServer());
+    }
+
+    /** Treated by the session like a failed connection: the request goes to another server, or the client is told. */
+    BackendStartupException retiredError() {
+        return new BackendStartupException("pgsplit: server " + serverName
+                + " was taken out of service while waiting for a connection to it", (Throwable) null);
+    }
+
+    BackendStartupException closedError() {
+        return new BackendStartupException("pgsplit: the connection pools are closed (pgsplit is shutting down)", (Throwable) null);
+    }
+}

@@ -1,0 +1,38 @@
+package io.pgsplit.proxy.backend;
+
+import io.netty.bootstrap.Bootstrap;
+import io.netty.buffer.ByteBufAllocator;
+import io.netty.channel.ChannelFuture;
+import io.netty.channel.EventLoop;
+import io.netty.channel.local.LocalAddress;
+import io.netty.channel.local.LocalChannel;
+import io.pgsplit.protocol.auth.SaltedPasswordCache;
+import io.pgsplit.protocol.startup.StartupMessage;
+import java.util.Map;
+import java.util.concurrent.CompletableFuture;
+
+/** Real server connections (BackendConnection behind a BackendHandler) over in-memory channels, for tests of other packages. */
+public final class TestBackendConnections {
+    private static final int MAX_MESSAGE_SIZE = 1 << 20;
+
+    private TestBackendConnections() {
+    }
+
+    /**
+     * Connects on {@code loop} to a fake server bound at {@code server}, which must trust the user
+     * (answer the StartupMessage with AuthenticationOk and ReadyForQuery). Completes on {@code loop}.
+     */
+    public static CompletableFuture<BackendConnection> connect(EventLoop loop, LocalAddress server, String serverName, String user) {
+        CompletableFuture<BackendConnection> ready = new CompletableFuture<>();
+        BackendHandler handler = new BackendHandler(new BackendAuthenticator(user, null, new SaltedPasswordCache(1)), Runnable::run,
+                StartupMessage.v3(Map.of("user", user)).encode(ByteBufAllocator.DEFAULT), MAX_MESSAGE_SIZE, ready, serverName);
+        ChannelFuture connect = new Bootstrap().group(loop).channel(LocalChannel.class).handler(handler).connect(server);
+        handler.connection(new BackendConnection(serverName, connect.channel()));
+        connect.addListener(f -> {
+            if (!f.isSuccess()) {
+                ready.completeExceptionally(f.cause());
+            }
+        });
+        return ready;
+    }
+}
