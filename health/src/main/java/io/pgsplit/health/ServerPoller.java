@@ -29,7 +29,10 @@ final class ServerPoller {
     private static final Logger log = LoggerFactory.getLogger(ServerPoller.class);
 
     private final ServerAddress address;
+    private static final long MIN_REFRESH_GAP_NANOS = TimeUnit.MILLISECONDS.toNanos(100);
+
     private final ScheduledExecutorService executor;
+    private long lastRoundStartNanos = System.nanoTime() - MIN_REFRESH_GAP_NANOS; // guarded by this
     private final ServerProbe probe;
     private final Runnable afterEachRound;
     private volatile HealthSettings settings;
@@ -85,8 +88,12 @@ final class ServerPoller {
         }
         refreshRequests.add(done);
         // A round already under way may have probed before the caller saw its failure: the request waits for the next.
-        if (!roundRunning && nextRound != null && nextRound.cancel(false)) {
-            scheduleRound(0);
+        // Rounds are not forced closer together than MIN_REFRESH_GAP: many sessions failing at once ask for one round
+        // between them, not a storm of probes that would starve the probe threads and fail healthy servers.
+        long delay = Math.max(0, MIN_REFRESH_GAP_NANOS - (System.nanoTime() - lastRoundStartNanos));
+        if (!roundRunning && nextRound != null && nextRound.getDelay(TimeUnit.NANOSECONDS) > delay
+                && nextRound.cancel(false)) {
+            scheduleRound(delay);
         }
         return done;
     }
@@ -113,6 +120,7 @@ final class ServerPoller {
                 return;
             }
             roundRunning = true;
+            lastRoundStartNanos = System.nanoTime();
             served = refreshRequests;
             refreshRequests = new ArrayList<>();
             if (attempt.isDone()) {
@@ -161,7 +169,8 @@ final class ServerPoller {
             synchronized (this) {
                 roundRunning = false;
                 if (!closed) {
-                    scheduleRound(refreshRequests.isEmpty() ? settings.interval().toNanos() : 0);
+                    long interval = settings.interval().toNanos();
+                    scheduleRound(refreshRequests.isEmpty() ? interval : Math.min(interval, MIN_REFRESH_GAP_NANOS));
                 }
             }
         }

@@ -12,6 +12,7 @@ import io.pgsplit.proxy.admin.AdminServer;
 import io.pgsplit.proxy.config.HealthConfig;
 import io.pgsplit.proxy.config.PgSplitConfig;
 import io.pgsplit.proxy.config.RoutingConfig;
+import io.pgsplit.proxy.config.ServerConfig;
 import io.pgsplit.proxy.metrics.ProxyMetrics;
 import io.pgsplit.proxy.netty.Transports;
 import io.pgsplit.proxy.server.ClientChannelInitializer;
@@ -164,6 +165,11 @@ public final class PgSplitServer implements AutoCloseable {
         StatementClassifier classifier = next.routing().equals(previous.routing())
                 ? context.classifier()
                 : new StatementClassifier(routerSettings(next.routing()), workExecutor);
+        for (ServerConfig server : previous.servers()) {
+            if (!next.servers().contains(server)) {
+                context.pools().retire(server.name()); // removed, or moved to another address
+            }
+        }
         context.apply(next, classifier);
         context.health().reconfigure(serverAddresses(next), healthSettings(next.health()), probeCredentials(next.health()));
         context.metrics().configReload("ok");
@@ -187,6 +193,7 @@ public final class PgSplitServer implements AutoCloseable {
         }
         workers.shutdownGracefully(0, 2, TimeUnit.SECONDS).syncUninterruptibly();
         acceptor.shutdownGracefully(0, 2, TimeUnit.SECONDS).syncUninterruptibly();
+        context.pools().close();
         context.health().close();
         workExecutor.shutdownNow();
         context.metrics().close();

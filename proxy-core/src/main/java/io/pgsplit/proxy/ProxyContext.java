@@ -15,7 +15,22 @@ import io.pgsplit.proxy.config.UserConfig;
 import io.pgsplit.proxy.metrics.ProxyMetrics;
 import io.pgsplit.proxy.session.ClientSession;
 import io.pgsplit.router.RoundRobin;
+import io.pgsplit.router.SessionCommand;
+import io.pgsplit.router.SessionCommands;
 import io.pgsplit.router.StatementClassifier;
+import com.github.benmanes.caffeine.cache.Cache;
+import com.github.benmanes.caffeine.cache.Caffeine;
+import io.netty.channel.EventLoop;
+import io.pgsplit.proxy.backend.BackendConnection;
+import io.pgsplit.proxy.config.PoolConfig;
+import io.pgsplit.proxy.pool.PoolKey;
+import io.pgsplit.proxy.pool.PoolSettings;
+import io.pgsplit.proxy.pool.ReplicaPools;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.concurrent.CompletableFuture;
 import java.util.Collections;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
@@ -37,6 +52,9 @@ public final class ProxyContext {
     private final HealthMonitor health;
     private final ProxyMetrics metrics;
     private final Set<ClientSession> sessions = ConcurrentHashMap.newKeySet();
+    private final ReplicaPools pools;
+    /** Session commands per SQL text: writes repeat as much as reads, and are not lexed twice. */
+    private final Cache<String, List<SessionCommand>> sessionCommands = Caffeine.newBuilder().maximumSize(10_000).build();
     private final CancelRegistry cancels = new CancelRegistry();
     private final CancelForwarder cancelForwarder = new CancelForwarder();
     private final RoundRobin replicaRotation = new RoundRobin();
@@ -48,7 +66,19 @@ public final class ProxyContext {
         this.metrics = metrics;
         this.slowWork = slowWork;
         apply(config, classifier);
+        this.pools = new ReplicaPools(poolSettings(config.pool()), this::openPooled);
         health.addListener(this::onTopologyChanged);
+    }
+
+    private static PoolSettings poolSettings(PoolConfig pool) {
+        return new PoolSettings(pool.replicaMaxPerServer(), pool.acquireTimeout());
+    }
+
+    /** Pooled connections start with nothing but user and database: each borrower's settings are set on them. */
+    private CompletableFuture<BackendConnection> openPooled(EventLoop loop, PoolKey key) {
+        ServerAddress server = key.server();
+        return connector.connect(loop, server.name(), server.host(), server.port(),
+                Map.of("user", key.user(), "database", key.database()), key.user(), backendPassword(key.user()));
     }
 
     /** Takes a new configuration; built off the event loops (SCRAM verifiers are derived here). */
@@ -57,6 +87,18 @@ public final class ProxyContext {
         this.connector = new BackendConnector(newConfig.limits().maxMessageSize(), newConfig.limits().connectTimeout(), slowWork);
         this.classifier = newClassifier;
         this.config = newConfig;
+        if (pools != null) {
+            pools.reconfigure(poolSettings(newConfig.pool()));
+        }
+    }
+
+    public ReplicaPools pools() {
+        return pools;
+    }
+
+    /** The session commands in a SQL text (cached; the text is lexed once). */
+    public List<SessionCommand> sessionCommands(String sql) {
+        return sessionCommands.get(sql, SessionCommands::of);
     }
 
     public PgSplitConfig config() {
@@ -120,6 +162,17 @@ public final class ProxyContext {
                 .orElseThrow(() -> new IllegalArgumentException("unknown server " + name)));
     }
 
+    /** Servers whose idle pooled connections are useless now: down, or no longer replicas. */
+    private static List<String> pooledServersToRetire(Topology topology) {
+        List<String> retire = new ArrayList<>();
+        for (ServerHealth server : topology.servers()) {
+            if (!server.isReplica()) {
+                retire.add(server.name());
+            }
+        }
+        return retire;
+    }
+
     static ServerAddress address(ServerConfig server) {
         return new ServerAddress(server.name(), server.host(), server.port());
     }
@@ -140,6 +193,9 @@ public final class ProxyContext {
     }
 
     private void onTopologyChanged(Topology topology) {
+        for (String server : pooledServersToRetire(topology)) {
+            pools.retire(server);
+        }
         for (ClientSession session : sessions) {
             session.eventLoop().execute(() -> session.onTopologyChanged(topology));
         }

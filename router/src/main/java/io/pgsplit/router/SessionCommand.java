@@ -60,10 +60,11 @@ public sealed interface SessionCommand {
     }
 
     /**
-     * {@code PREPARE name [(types)] AS statement}. The proxy replays the whole original text; the inner statement
-     * is here so that it can be classified, and its own session commands read, when the client executes it.
+     * {@code PREPARE name [(types)] AS statement}. {@code replaySql} is the whole statement as written (what the
+     * proxy replays on another server); the inner statement is here so that it can be classified, and its own
+     * session commands read, when the client executes it.
      */
-    record Prepare(String name, String statementSql) implements SessionCommand {
+    record Prepare(String name, String statementSql, String replaySql) implements SessionCommand {
     }
 
     /** {@code EXECUTE name [(arguments)]}, also under EXPLAIN and in {@code CREATE TABLE ... AS EXECUTE name}. */

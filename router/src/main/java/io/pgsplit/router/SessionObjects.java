@@ -36,7 +36,7 @@ final class SessionObjects {
         if (name == null || !statement.isWord(as, "AS") || as + 1 >= statement.tokenCount()) {
             out.add(SessionStatementReader.unrecognised("PREPARE"));
         } else {
-            out.add(new Prepare(name, statement.text(as + 1, statement.tokenCount())));
+            out.add(new Prepare(name, statement.text(as + 1, statement.tokenCount()), statement.text(0, statement.tokenCount())));
         }
     }
 

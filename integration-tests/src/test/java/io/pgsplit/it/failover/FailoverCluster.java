@@ -100,7 +100,8 @@ final class FailoverCluster implements AutoCloseable {
 
   /** Statements as superuser on database "app" of {@code node}, e.g. ALTER SYSTEM or replay control. */
   void superuserExecute(PgNode node, String... statements) throws SQLException {
-    try (Connection connection = node.connectAsSuperuser(DATABASE); Statement statement = connection.createStatement()) {
+    try (Connection connection = node.connectAsSuperuser(DATABASE);
+        Statement statement = connection.createStatement()) {
       for (String sql : statements) {
         statement.execute(sql);
       }

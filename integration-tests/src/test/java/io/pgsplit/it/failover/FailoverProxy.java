@@ -33,7 +33,8 @@ final class FailoverProxy implements AutoCloseable {
    * finding about the proxy rather than about slow machines.
    */
   static final int SOCKET_TIMEOUT_SECONDS = 5;
-  private static final String CLIENT_TIMEOUTS = "connectTimeout=3&loginTimeout=5&socketTimeout=" + SOCKET_TIMEOUT_SECONDS;
+  private static final String CLIENT_TIMEOUTS =
+      "connectTimeout=3&loginTimeout=5&socketTimeout=" + SOCKET_TIMEOUT_SECONDS;
   private static final long POLL_NANOS = TimeUnit.MILLISECONDS.toNanos(5);
 
   private final FailoverCluster cluster;

@@ -98,7 +98,7 @@ final class FaultyRelay implements AutoCloseable {
     switchTo(new RelayFault.BlackHole());
   }
 
-  /** Each connection, open or new, is reset on both sides once it would relay more than {@code bytes} more to the client. */
+  /** Each connection, open or new, is reset on both sides once it would pass {@code bytes} more to the client. */
   void resetAfterBytes(long bytes) {
     switchTo(new RelayFault.ResetAfter(bytes));
   }

@@ -10,8 +10,9 @@ import java.sql.SQLException;
  * @param serverPort {@code inet_server_port()} of the server that answered; 0 when there was no answer
  * @param error      SQLSTATE, with "(client timeout)" when pgjdbc's own socket timeout fired; null on success
  */
-record LoadOutcome(ClientKind kind, int client, boolean connecting, long startNanos, long endNanos, int serverPort, String error,
-                   String message) {
+record LoadOutcome(ClientKind kind, int client, boolean connecting, long startNanos, long endNanos, int serverPort,
+                   String error, String message) {
+  private static final String CLIENT_TIMEOUT = " (client timeout)";
 
   static LoadOutcome success(ClientKind kind, int client, long startNanos, int serverPort) {
     return new LoadOutcome(kind, client, false, startNanos, System.nanoTime(), serverPort, null, null);
@@ -33,12 +34,17 @@ record LoadOutcome(ClientKind kind, int client, boolean connecting, long startNa
     return (endNanos - startNanos) / 1_000_000;
   }
 
+  /** pgjdbc gave up waiting for an answer: the client hung for its whole socket timeout. */
+  boolean timedOut() {
+    return error != null && error.endsWith(CLIENT_TIMEOUT);
+  }
+
   /** The SQLSTATE alone cannot tell pgjdbc giving up on a silent socket (08006) from a server reporting 08006. */
   private static String errorKey(SQLException e) {
     String state = e.getSQLState() == null ? "no SQLSTATE" : e.getSQLState();
     for (Throwable cause = e; cause != null; cause = cause.getCause()) {
       if (cause instanceof SocketTimeoutException) {
-        return state + " (client timeout)";
+        return state + CLIENT_TIMEOUT;
       }
     }
     return state;

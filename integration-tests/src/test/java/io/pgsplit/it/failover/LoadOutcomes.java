@@ -34,6 +34,11 @@ record LoadOutcomes(List<LoadOutcome> all) {
     return filter(outcome -> !outcome.ok());
   }
 
+  /** Attempts the client gave up on at its socket timeout: hangs. */
+  LoadOutcomes timedOut() {
+    return filter(LoadOutcome::timedOut);
+  }
+
   /** Statements that got an answer (connection openings excluded). */
   LoadOutcomes answered() {
     return filter(outcome -> outcome.ok() && !outcome.connecting());

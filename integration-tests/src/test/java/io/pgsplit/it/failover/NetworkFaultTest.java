@@ -31,7 +31,8 @@ class NetworkFaultTest {
   private static final Duration LATENCY = Duration.ofMillis(50);
   private static final long RESET_AFTER_BYTES = 1 << 20;
   /** About 100 MB of rows: far more than the reset budget, so the reset always lands mid-stream. */
-  private static final String BIG_RESULT = "SELECT inet_server_port(), repeat('x', 1000) FROM generate_series(1, 100000)";
+  private static final String BIG_RESULT =
+      "SELECT inet_server_port(), repeat('x', 1000) FROM generate_series(1, 100000)";
 
   private static FailoverCluster cluster;
   private static FaultyRelay relay;

@@ -101,6 +101,8 @@ class PrimaryFailoverTest {
       softly.assertThat(reads.startedAfter(followed).failed().count())
           .as("read errors once pgsplit followed the promotion: %s", reads.startedAfter(followed).sampleMessages())
           .isZero();
+      softly.assertThat(load.outcomes().timedOut().count())
+          .as("clients that hung until their socket timeout: %s", load.outcomes().timedOut().sampleMessages()).isZero();
       softly.assertAll();
     }
   }

@@ -76,7 +76,8 @@ class ReplicaFailureTest {
       LoadOutcomes writes = load.outcomes().of(ClientKind.WRITER);
       LoadOutcomes readsAfterStop = reads.endedAfter(stopping);
       report(scenario, "detection ms (stop command to out of rotation)", millisBetween(stopping, detected));
-      report(scenario, "readmission ms (server accepting connections to readable)", millisBetween(restarted, readmitted));
+      report(scenario, "readmission ms (server accepting connections to readable)",
+          millisBetween(restarted, readmitted));
       report(scenario, "restart ms (pg_ctl start)", millisBetween(restarting, restarted));
       report(scenario, "read errors before detection", readsAfterStop.startedBefore(detected).errorsByState());
       report(scenario, "read errors after detection", reads.startedAfter(detected).errorsByState());
@@ -90,11 +91,14 @@ class ReplicaFailureTest {
           .as("read errors once pgsplit knew pg2 was down: %s", reads.startedAfter(detected).sampleMessages())
           .isZero();
       softly.assertThat(reads.failed().count())
-          .as("read errors at all (a read whose replica died is retried elsewhere): %s", reads.failed().sampleMessages())
+          .as("read errors at all (a read whose replica died is retried elsewhere): %s",
+              reads.failed().sampleMessages())
           .isZero();
       softly.assertThat(writes.failed().count()).as("write errors: %s", writes.failed().sampleMessages()).isZero();
       softly.assertThat(reads.startedAfter(readmitted).servedBy(pg2.port()).count())
           .as("reads served by pg2 after it came back").isPositive();
+      softly.assertThat(load.outcomes().timedOut().count())
+          .as("clients that hung until their socket timeout: %s", load.outcomes().timedOut().sampleMessages()).isZero();
       softly.assertAll();
     }
   }
@@ -142,6 +146,8 @@ class ReplicaFailureTest {
       softly.assertThat(reads.failed().count()).as("read errors: %s", reads.failed().sampleMessages()).isZero();
       softly.assertThat(reads.startedAfter(readmitted).servedBy(pg2.port()).count())
           .as("reads served by pg2 once it caught up").isPositive();
+      softly.assertThat(load.outcomes().timedOut().count())
+          .as("clients that hung until their socket timeout: %s", load.outcomes().timedOut().sampleMessages()).isZero();
       softly.assertAll();
     }
   }

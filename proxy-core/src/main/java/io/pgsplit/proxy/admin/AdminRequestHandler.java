@@ -65,7 +65,8 @@ final class AdminRequestHandler extends SimpleChannelInboundHandler<FullHttpRequ
         }
         return switch (new QueryStringDecoder(request.uri()).path()) {
             case "/" -> response(alloc, HttpResponseStatus.OK, HTML, StatusPage.render(status()));
-            case "/metrics" -> response(alloc, HttpResponseStatus.OK, ProxyMetrics.SCRAPE_CONTENT_TYPE, metrics.scrape());
+            case "/metrics" ->
+                    response(alloc, HttpResponseStatus.OK, ProxyMetrics.SCRAPE_CONTENT_TYPE, metrics.scrape());
             case "/health" -> text(alloc, HttpResponseStatus.OK, "ok\n");
             case "/ready" -> ready(alloc);
             case "/status" -> response(alloc, HttpResponseStatus.OK, JSON, status().toJson());

@@ -43,7 +43,7 @@ final class StatusPage {
 
     private static String serverRow(ServerStatus server) {
         return "<tr class=\"" + state(server) + "\" data-server=\"" + escape(server.name()) + "\">"
-                + cell(server.name()) + cell(server.host() + ":" + server.port()) + cell(server.up() ? "UP" : "DOWN")
+                + cell(server.name()) + cell(server.host() + ":" + server.port()) + cell(statusText(server))
                 + cell(server.role()) + cell(lag(server))
                 + cell(server.walLsn() == null ? UNKNOWN : server.walLsn())
                 + numberCell(server.connections().active()) + numberCell(server.connections().idle())
@@ -61,6 +61,13 @@ final class StatusPage {
             return "down";
         }
         return "replica".equals(server.role()) && !server.readable() ? "lagging" : server.role();
+    }
+
+    private static String statusText(ServerStatus server) {
+        if (!server.up()) {
+            return "DOWN";
+        }
+        return "lagging".equals(state(server)) ? "UP (lagging: no reads)" : "UP";
     }
 
     private static String lag(ServerStatus server) {

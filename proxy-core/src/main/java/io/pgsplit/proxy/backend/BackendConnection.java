@@ -6,7 +6,9 @@ import io.netty.channel.ChannelFutureListener;
 import io.pgsplit.protocol.backend.TransactionStatus;
 import io.pgsplit.protocol.frontend.Terminate;
 import io.pgsplit.proxy.statements.ServerStatements;
+import io.pgsplit.proxy.state.ServerSettings;
 import java.util.Collections;
+import java.util.HashMap;
 import java.util.LinkedHashMap;
 import java.util.Map;
 
@@ -19,6 +21,8 @@ public final class BackendConnection {
     private final Channel channel;
     private final Map<String, String> parameters = new LinkedHashMap<>();
     private final ServerStatements statements = new ServerStatements();
+    private final ServerSettings settings;
+    private final Map<String, String> sqlPrepared = new HashMap<>();
     final PendingResponses pending = new PendingResponses();
     private BackendKey key;
     private BackendListener listener;
@@ -27,9 +31,11 @@ public final class BackendConnection {
     private boolean closing;
     private String closeReason;
 
-    BackendConnection(String serverName, Channel channel) {
+    /** @param initialSettings the settings its StartupMessage carried, as statements (see StartupSettings) */
+    BackendConnection(String serverName, Channel channel, Map<String, String> initialSettings) {
         this.serverName = serverName;
         this.channel = channel;
+        this.settings = new ServerSettings(initialSettings);
     }
 
     public String serverName() {
@@ -62,6 +68,16 @@ public final class BackendConnection {
         return statements;
     }
 
+    /** The run-time parameters pgsplit has set here, and for which client. */
+    public ServerSettings settings() {
+        return settings;
+    }
+
+    /** SQL-level prepared statements (PREPARE name AS …) that exist here: name to the PREPARE text. */
+    public Map<String, String> sqlPrepared() {
+        return sqlPrepared;
+    }
+
     BackendListener listener() {
         return listener;
     }
@@ -71,10 +87,15 @@ public final class BackendConnection {
     }
 
     /**
-     * Writes (without flushing) one dispatch: the optional prelude of injected messages, then the
-     * client's bytes. The counts say which ParseComplete/CloseComplete replies to hide.
+     * Writes (without flushing) one dispatch: an optional query the proxy injects to bring this
+     * connection's session state in line (answered invisibly), the optional prelude of injected
+     * Parse/Close messages, then the client's bytes. The counts say which replies to hide.
      */
-    public void send(ByteBuf prelude, ByteBuf clientMessages, Dispatch dispatch) {
+    public void send(ByteBuf injectedQuery, ByteBuf prelude, ByteBuf clientMessages, Dispatch dispatch) {
+        if (injectedQuery != null) {
+            pending.addInjectedQuery();
+            channel.write(injectedQuery, channel.voidPromise());
+        }
         pending.add(dispatch.injectedParses(), dispatch.injectedCloses(), dispatch.clientParses(), dispatch.clientCloses(),
                 dispatch.endsWithSync());
         groupOpen = !dispatch.endsWithSync();
@@ -95,7 +116,7 @@ public final class BackendConnection {
 
     /** True while the server owes replies: a group was sent and its ReadyForQuery has not come. */
     public boolean isBusy() {
-        return groupOpen || pending.readyForQueryOwed() > 0;
+        return groupOpen || !pending.isEmpty();
     }
 
     /** ReadyForQuery messages the server still owes (one per Sync or simple Query sent). */
@@ -108,10 +129,13 @@ public final class BackendConnection {
         return groupOpen;
     }
 
-    /** Only a dispatch closes or opens a group: a ReadyForQuery for an earlier group leaves a later Flush-ended one open. */
-    void readyForQueryReceived(TransactionStatus status) {
+    /**
+     * Only a dispatch closes or opens a group: a ReadyForQuery for an earlier group leaves a later
+     * Flush-ended one open. Returns whether the group it ends saw an error.
+     */
+    boolean readyForQueryReceived(TransactionStatus status) {
         transactionStatus = status;
-        pending.onReadyForQuery();
+        return pending.onReadyForQuery();
     }
 
     /** The transaction status of the last ReadyForQuery (IDLE after startup). */

@@ -9,6 +9,7 @@ import io.netty.channel.EventLoop;
 import io.netty.util.concurrent.ScheduledFuture;
 import io.pgsplit.protocol.auth.SaltedPasswordCache;
 import io.pgsplit.protocol.startup.StartupMessage;
+import io.pgsplit.proxy.state.StartupSettings;
 import io.pgsplit.proxy.netty.Transports;
 import java.time.Duration;
 import java.util.Map;
@@ -54,7 +55,7 @@ public final class BackendConnector {
                 .handler(handler)
                 .connect(host, port);
         Channel channel = connect.channel();
-        handler.connection(new BackendConnection(serverName, channel));
+        handler.connection(new BackendConnection(serverName, channel, StartupSettings.of(startupParameters)));
         connect.addListener(f -> {
             if (!f.isSuccess()) {
                 ready.completeExceptionally(new BackendStartupException(

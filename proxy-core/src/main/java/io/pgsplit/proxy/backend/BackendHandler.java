@@ -40,6 +40,8 @@ final class BackendHandler extends ChannelInboundHandlerAdapter {
     private BackendConnection connection;
     private boolean started;
     private String closedReason;
+    /** Whether the run being gathered holds part of an answer, not only notices and the like. */
+    private boolean runAnswers;
 
     BackendHandler(BackendAuthenticator authenticator, Executor slowWork, ByteBuf startupMessage, int maxMessageSize,
                    CompletableFuture<BackendConnection> ready, String serverName) {
@@ -151,6 +153,7 @@ final class BackendHandler extends ChannelInboundHandlerAdapter {
 
     private void relay() {
         int run = 0; // bytes from the reader index onward that are scanned and go to the client as one slice
+        runAnswers = false;
         while (inbound.readableBytes() > run) {
             ByteBuf buf = inbound.buffer();
             int index = buf.readerIndex() + run;
@@ -164,6 +167,11 @@ final class BackendHandler extends ChannelInboundHandlerAdapter {
                 closeOnUnexpected(buf, index, length, type);
                 return;
             }
+            if (connection.pending.answeringInjectedQuery()) {
+                run = passOn(run);
+                absorbInjectedReply(buf, index, length, type);
+                continue;
+            }
             if (type == MessageTypes.PARSE_COMPLETE && connection.pending.hideParseComplete()
                     || type == MessageTypes.CLOSE_COMPLETE && connection.pending.hideCloseComplete()) {
                 run = passOn(run);
@@ -171,19 +179,34 @@ final class BackendHandler extends ChannelInboundHandlerAdapter {
                 continue;
             }
             run += length;
+            runAnswers |= isUnexpectedWhileIdle(type);
             if (type == MessageTypes.ERROR_RESPONSE) {
                 connection.pending.onError();
             } else if (type == MessageTypes.READY_FOR_QUERY) {
                 TransactionStatus status = ReadyForQuery.statusAt(buf, index);
                 run = passOn(run);
-                connection.readyForQueryReceived(status);
-                connection.listener().onReadyForQuery(connection, status);
+                boolean failed = connection.readyForQueryReceived(status);
+                connection.listener().onReadyForQuery(connection, status, failed);
             }
         }
         passOn(run);
     }
 
-    /** While a server owes nothing it may send only notifications, notices and parameter changes. */
+    /**
+     * A reply to a query pgsplit injected to align this connection with its client: never passed
+     * on. A failure is logged; the client's own work follows and shows what the server makes of it.
+     */
+    private void absorbInjectedReply(ByteBuf buf, int index, int length, byte type) {
+        if (type == MessageTypes.ERROR_RESPONSE) {
+            log.warn("{}: could not align session state: {}", connection,
+                    ErrorResponse.decode(buf.slice(index + HEADER_LENGTH, length - HEADER_LENGTH)).message());
+        } else if (type == MessageTypes.READY_FOR_QUERY) {
+            connection.readyForQueryReceived(ReadyForQuery.statusAt(buf, index));
+        }
+        inbound.skip(length);
+    }
+
+    /** While a server owes nothing it may send only notifications, notices and parameter changes; anything else answers. */
     private static boolean isUnexpectedWhileIdle(byte type) {
         return type != MessageTypes.NOTIFICATION_RESPONSE && type != MessageTypes.NOTICE_RESPONSE
                 && type != MessageTypes.PARAMETER_STATUS;
@@ -203,7 +226,8 @@ final class BackendHandler extends ChannelInboundHandlerAdapter {
 
     private int passOn(int run) {
         if (run > 0) {
-            connection.listener().onServerMessages(connection, inbound.takeSlice(run));
+            connection.listener().onServerMessages(connection, inbound.takeSlice(run), runAnswers);
+            runAnswers = false;
         }
         return 0;
     }

@@ -6,11 +6,18 @@ import io.pgsplit.protocol.backend.TransactionStatus;
 /** How a backend connection reports to the client session that owns it; always called on its event loop. */
 public interface BackendListener {
 
-    /** Whole server messages for the client, in order; ownership of {@code messages} passes to the listener. */
-    void onServerMessages(BackendConnection backend, ByteBuf messages);
+    /**
+     * Whole server messages for the client, in order; ownership of {@code messages} passes to the
+     * listener. {@code answer}: they include more than notices, notifications and parameter changes,
+     * which a server may send before it dies (immediate shutdown) without having answered anything.
+     */
+    void onServerMessages(BackendConnection backend, ByteBuf messages, boolean answer);
 
-    /** A ReadyForQuery ended one of the groups sent to this backend (it has already been passed on). */
-    void onReadyForQuery(BackendConnection backend, TransactionStatus status);
+    /**
+     * A ReadyForQuery ended one of the groups sent to this backend (it has already been passed on);
+     * {@code failed} when that group saw an ErrorResponse.
+     */
+    void onReadyForQuery(BackendConnection backend, TransactionStatus status, boolean failed);
 
     /** The end of one read from the server: the moment to flush what was passed on. */
     void onServerReadComplete(BackendConnection backend);

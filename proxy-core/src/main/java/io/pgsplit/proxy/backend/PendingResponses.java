@@ -4,21 +4,31 @@ import java.util.ArrayDeque;
 
 /**
  * What a backend still owes for the work sent to it, in send order, so its answers can be
- * filtered without decoding them: ParseComplete and CloseComplete replies to messages the proxy
- * injected (re-preparing a statement on this server) are hidden from the client, the client's own
- * are not. Injected messages always precede the client's messages of the same dispatch, so within
- * one entry the first replies are the hidden ones.
+ * filtered without decoding them:
+ * <ul>
+ *   <li>a query the proxy injected (replaying session settings or SQL PREPAREs) is answered in
+ *       full, up to its ReadyForQuery, and all of that is hidden from the client;</li>
+ *   <li>ParseComplete and CloseComplete replies to Parse/Close messages the proxy injected in front
+ *       of a client's group are hidden; the client's own pass. Injected messages precede the
+ *       client's, so within one entry the first such replies are the hidden ones.</li>
+ * </ul>
+ * It also remembers whether a group saw an ErrorResponse, so session state is only recorded for
+ * work that succeeded.
  */
 final class PendingResponses {
 
     private static final class Entry {
+        final boolean injectedQuery;
+        final boolean endsWithReadyForQuery;
         int hiddenParse;
         int hiddenClose;
         int visibleParse;
         int visibleClose;
-        final boolean endsWithReadyForQuery;
+        boolean failed;
 
-        Entry(int hiddenParse, int hiddenClose, int visibleParse, int visibleClose, boolean endsWithReadyForQuery) {
+        Entry(boolean injectedQuery, int hiddenParse, int hiddenClose, int visibleParse, int visibleClose,
+              boolean endsWithReadyForQuery) {
+            this.injectedQuery = injectedQuery;
             this.hiddenParse = hiddenParse;
             this.hiddenClose = hiddenClose;
             this.visibleParse = visibleParse;
@@ -30,8 +40,13 @@ final class PendingResponses {
     private final ArrayDeque<Entry> entries = new ArrayDeque<>();
     private int readyForQueryOwed;
 
+    /** A query injected by the proxy: everything it is answered with is hidden. */
+    void addInjectedQuery() {
+        entries.add(new Entry(true, 0, 0, 0, 0, true));
+    }
+
     void add(int hiddenParse, int hiddenClose, int visibleParse, int visibleClose, boolean endsWithReadyForQuery) {
-        entries.add(new Entry(hiddenParse, hiddenClose, visibleParse, visibleClose, endsWithReadyForQuery));
+        entries.add(new Entry(false, hiddenParse, hiddenClose, visibleParse, visibleClose, endsWithReadyForQuery));
         if (endsWithReadyForQuery) {
             readyForQueryOwed++;
         }
@@ -41,8 +56,15 @@ final class PendingResponses {
         return entries.isEmpty();
     }
 
+    /** ReadyForQuery messages owed to the client (injected queries not counted). */
     int readyForQueryOwed() {
         return readyForQueryOwed;
+    }
+
+    /** True while the server is answering a query the proxy injected: the message is not the client's. */
+    boolean answeringInjectedQuery() {
+        Entry head = entries.peek();
+        return head != null && head.injectedQuery;
     }
 
     /** True when this ParseComplete answers an injected Parse and must not reach the client. */
@@ -87,6 +109,7 @@ final class PendingResponses {
     /** After an ErrorResponse the server skips to the next Sync: nothing more comes for this group. */
     void onError() {
         for (Entry entry : entries) {
+            entry.failed = true;
             entry.hiddenParse = entry.hiddenClose = entry.visibleParse = entry.visibleClose = 0;
             if (entry.endsWithReadyForQuery) {
                 return;
@@ -94,14 +117,23 @@ final class PendingResponses {
         }
     }
 
-    /** ReadyForQuery ends the oldest group, including any Flush-ended dispatches before it. */
-    void onReadyForQuery() {
+    /**
+     * ReadyForQuery ends the oldest group, including any Flush-ended dispatches before it.
+     * Returns whether that group (or one of its dispatches) saw an error.
+     */
+    boolean onReadyForQuery() {
+        boolean failed = false;
         while (!entries.isEmpty()) {
-            if (entries.poll().endsWithReadyForQuery) {
-                readyForQueryOwed--;
-                return;
+            Entry entry = entries.poll();
+            failed |= entry.failed;
+            if (entry.endsWithReadyForQuery) {
+                if (!entry.injectedQuery) {
+                    readyForQueryOwed--;
+                }
+                return failed;
             }
         }
+        return failed;
     }
 
     void clear() {

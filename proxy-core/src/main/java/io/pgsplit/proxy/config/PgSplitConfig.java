@@ -11,7 +11,7 @@ import java.util.Optional;
  */
 public record PgSplitConfig(HostPort listen, Optional<HostPort> admin, AuthType authType, List<ServerConfig> servers,
                             List<UserConfig> users, HealthConfig health, RoutingConfig routing, LimitsConfig limits,
-                            Duration shutdownTimeout) {
+                            PoolConfig pool, Duration shutdownTimeout) {
 
     public PgSplitConfig {
         Objects.requireNonNull(listen, "listen");
@@ -22,6 +22,7 @@ public record PgSplitConfig(HostPort listen, Optional<HostPort> admin, AuthType 
         Objects.requireNonNull(health, "health");
         Objects.requireNonNull(routing, "routing");
         Objects.requireNonNull(limits, "limits");
+        Objects.requireNonNull(pool, "pool");
         Objects.requireNonNull(shutdownTimeout, "shutdownTimeout");
     }
 

@@ -39,6 +39,7 @@ public final class ProxyMetrics implements AutoCloseable {
             Duration.ofMillis(100), Duration.ofMillis(250), Duration.ofMillis(500), Duration.ofSeconds(1),
             Duration.ofMillis(2500), Duration.ofSeconds(5), Duration.ofSeconds(10)};
 
+    private final Map<String, Counter> sessionPins = new ConcurrentHashMap<>();
     private final PrometheusMeterRegistry registry = new PrometheusMeterRegistry(PrometheusConfig.DEFAULT);
     private final Map<RouteLabels, Counter> statements = new ConcurrentHashMap<>();
     private final Map<String, ServerConnectionCounts> serverConnections = new ConcurrentHashMap<>();
@@ -151,6 +152,13 @@ public final class ProxyMetrics implements AutoCloseable {
         readRetries.computeIfAbsent(failedServer, server -> Counter.builder("pgsplit.read.retries")
                 .description("Reads sent again elsewhere because this server closed before answering them")
                 .tag("server", server).register(registry)).increment();
+    }
+
+    /** A session became tied to the primary because of state that cannot be replayed ({@code reason}: temp_table, listen, …). */
+    public void sessionPinned(String reason) {
+        sessionPins.computeIfAbsent(reason, r -> Counter.builder("pgsplit.session.pins")
+                .description("Sessions pinned to the primary, by the state that pinned them")
+                .tag("reason", r).register(registry)).increment();
     }
 
     public void clientConnected() {

@@ -10,12 +10,12 @@ enum DiscardingListener implements BackendListener {
     INSTANCE;
 
     @Override
-    public void onServerMessages(BackendConnection backend, ByteBuf messages) {
+    public void onServerMessages(BackendConnection backend, ByteBuf messages, boolean answer) {
         messages.release();
     }
 
     @Override
-    public void onReadyForQuery(BackendConnection backend, TransactionStatus status) {
+    public void onReadyForQuery(BackendConnection backend, TransactionStatus status, boolean failed) {
     }
 
     @Override

@@ -21,13 +21,13 @@ final class IdleConnectionListener implements BackendListener {
      * connection that owes nothing on any other message. No client is there to read them.
      */
     @Override
-    public void onServerMessages(BackendConnection backend, ByteBuf messages) {
+    public void onServerMessages(BackendConnection backend, ByteBuf messages, boolean answer) {
         messages.release();
     }
 
     /** A connection here owes nothing, so BackendHandler closes it on a ReadyForQuery instead of reporting one. */
     @Override
-    public void onReadyForQuery(BackendConnection backend, TransactionStatus status) {
+    public void onReadyForQuery(BackendConnection backend, TransactionStatus status, boolean failed) {
     }
 
     @Override

@@ -27,7 +27,6 @@ import io.pgsplit.protocol.startup.StartupPackets;
 import io.pgsplit.proxy.ProxyContext;
 import io.pgsplit.proxy.auth.AuthStep;
 import io.pgsplit.proxy.auth.ClientAuthExchange;
-import io.pgsplit.proxy.backend.BackendConnection;
 import io.pgsplit.proxy.backend.BackendKey;
 import io.pgsplit.proxy.backend.BackendStartupException;
 import io.pgsplit.proxy.netty.InboundBuffer;
@@ -197,20 +196,20 @@ final class StartupHandler extends ChannelInboundHandlerAdapter {
     private void openSession(ChannelHandlerContext ctx) {
         BackendKey key = context.cancels().newKey();
         ClientSession session = new ClientSession(context, ctx.channel(), startup.user(), startup.parameters(), key);
-        session.connectFirstServer().whenComplete((backend, error) -> ctx.executor().execute(() -> {
+        session.connectFirstServer().whenComplete((parameters, error) -> ctx.executor().execute(() -> {
             if (error != null) {
                 refuseSession(ctx, error); // first: closing the session closes the channel
                 session.close();
             } else if (!ctx.channel().isActive()) {
                 session.close();
             } else {
-                becomeReady(ctx, session, backend);
+                becomeReady(ctx, session, parameters);
             }
         }));
     }
 
-    private void becomeReady(ChannelHandlerContext ctx, ClientSession session, BackendConnection first) {
-        for (Map.Entry<String, String> parameter : first.parameters().entrySet()) {
+    private void becomeReady(ChannelHandlerContext ctx, ClientSession session, Map<String, String> parameters) {
+        for (Map.Entry<String, String> parameter : parameters.entrySet()) {
             ctx.write(new ParameterStatus(parameter.getKey(), parameter.getValue()).encode(ctx.alloc()));
         }
         ctx.write(new BackendKeyData(session.clientKey().processId(), session.clientKey().secretKey()).encode(ctx.alloc()));

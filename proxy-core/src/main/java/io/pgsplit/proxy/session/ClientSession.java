@@ -7,11 +7,11 @@ import io.netty.channel.ChannelFutureListener;
 import io.netty.channel.EventLoop;
 import io.pgsplit.health.Role;
 import io.pgsplit.health.ServerHealth;
-import io.pgsplit.health.ServerAddress;
 import io.pgsplit.health.Topology;
 import io.pgsplit.protocol.ProtocolException;
 import io.pgsplit.protocol.SqlState;
 import io.pgsplit.protocol.backend.TransactionStatus;
+import io.pgsplit.protocol.frontend.Query;
 import io.pgsplit.proxy.ProxyContext;
 import io.pgsplit.proxy.backend.BackendConnection;
 import io.pgsplit.proxy.backend.BackendKey;
@@ -19,18 +19,24 @@ import io.pgsplit.proxy.backend.BackendListener;
 import io.pgsplit.proxy.backend.BackendStartupException;
 import io.pgsplit.proxy.backend.Dispatch;
 import io.pgsplit.proxy.netty.InboundBuffer;
+import io.pgsplit.proxy.pool.PoolTimeoutException;
+import io.pgsplit.proxy.state.SessionState;
+import io.pgsplit.proxy.state.StartupSettings;
 import io.pgsplit.proxy.statements.PreparedStatementDef;
 import io.pgsplit.router.Classification;
+import io.pgsplit.router.RouteReason;
+import io.pgsplit.router.SessionCommand;
 import io.pgsplit.router.StatementKind;
 import io.pgsplit.router.TransactionControl;
+import java.util.ArrayDeque;
 import java.util.ArrayList;
 import java.util.HashMap;
-import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
 import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionException;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -50,7 +56,8 @@ import org.slf4j.LoggerFactory;
  *
  * While BUSY and not pinned, a segment that would go to another server waits for the replies to
  * drain, so the client sees answers in the order it asked. Waiting for a parse, a connection or a
- * drain stops reading from the client; nothing is dropped.
+ * drain stops reading from the client; nothing is dropped. A replica connection is borrowed from
+ * the pools when a segment goes to a replica and returned when the session is FREE again.
  */
 public final class ClientSession implements BackendListener {
     private static final Logger log = LoggerFactory.getLogger(ClientSession.class);
@@ -64,10 +71,15 @@ public final class ClientSession implements BackendListener {
     private final SegmentScanner scanner;
     private final RoutePlanner planner;
     private final ClientReplies replies;
+    private final ServerConnections connections;
+    private final SessionState state;
     private final InboundBuffer inbound = new InboundBuffer();
-    private final Map<String, BackendConnection> backends = new LinkedHashMap<>();
     private final Map<String, PreparedStatementDef> statements = new HashMap<>();
     private final List<BackendConnection> unflushed = new ArrayList<>(2);
+    /** Session commands of the groups sent and not yet answered, in order. */
+    private final ArrayDeque<GroupEffects> groupEffects = new ArrayDeque<>();
+    /** Session commands of a group sent up to a Flush, waiting for the rest of it. */
+    private List<SessionCommand> openGroupCommands = new ArrayList<>(0);
 
     private Segment segment;
     /** A read whose server died before answering, to be sent again elsewhere before anything new. */
@@ -103,6 +115,8 @@ public final class ClientSession implements BackendListener {
         this.scanner = new SegmentScanner(context.limits().maxMessageSize(), context.maxBufferedRequest());
         this.planner = new RoutePlanner(context.replicaRotation());
         this.replies = new ClientReplies(client);
+        this.connections = new ServerConnections(context, loop, this, user, startupParameters);
+        this.state = new SessionState(StartupSettings.of(startupParameters));
     }
 
     public BackendKey clientKey() {
@@ -120,17 +134,34 @@ public final class ClientSession implements BackendListener {
     // ---------------------------------------------------------------- startup
 
     /**
-     * Opens the first server connection (the primary, else any readable server) so the client gets
-     * real ParameterStatus values and a real error for a bad database, as from PostgreSQL itself.
+     * Opens the first server connection — the primary, or, with none known, a pooled replica — so
+     * the client gets real ParameterStatus values and a real error for a bad database, as from
+     * PostgreSQL itself. A pooled connection reports neutral values, so the client's own startup
+     * values are reported where it gave them.
      */
-    public CompletableFuture<BackendConnection> connectFirstServer() {
-        Topology topology = context.topology();
-        Route route = planner.plan(new Requirement(Requirement.Need.ANY, Requirement.REASON_PROTOCOL), topology, Set.of());
+    public CompletableFuture<Map<String, String>> connectFirstServer() {
+        Route route = planner.plan(new Requirement(Requirement.Need.ANY, Requirement.REASON_PROTOCOL), context.topology(), Set.of());
         if (route instanceof Route.Refuse refuse) {
             return CompletableFuture.failedFuture(new BackendStartupException(refuse.message(), (Throwable) null));
         }
         Route.ToServer target = (Route.ToServer) route;
-        return connect(target.server());
+        return connections.open(target.server(), target.role()).thenApply(first -> {
+            Map<String, String> parameters = new java.util.LinkedHashMap<>(first.parameters());
+            if (!connections.isOwned(first)) {
+                parameters.replaceAll((name, value) -> clientValue(name, value));
+                connections.returnLent();
+            }
+            return parameters;
+        });
+    }
+
+    private String clientValue(String parameter, String serverValue) {
+        for (Map.Entry<String, String> given : startupParameters.entrySet()) {
+            if (given.getKey().equalsIgnoreCase(parameter)) {
+                return given.getValue();
+            }
+        }
+        return serverValue;
     }
 
     // ---------------------------------------------------------------- client side
@@ -151,7 +182,7 @@ public final class ClientSession implements BackendListener {
     }
 
     public void onClientWritabilityChanged(boolean writable) {
-        for (BackendConnection backend : backends.values()) {
+        for (BackendConnection backend : connections.all()) {
             backend.setAutoRead(writable);
         }
     }
@@ -254,60 +285,66 @@ public final class ClientSession implements BackendListener {
             brokenTransaction = null;
             return true;
         }
-        if (current != null && !current.isActive()) {
-            current = null;
+        if (s.poolTimeout != null) {
+            refuse(s, SqlState.TOO_MANY_CONNECTIONS, s.poolTimeout);
+            return true;
+        }
+        if (s.analysis == null) {
+            s.analysis = analyze(s);
+            if (s.analysis == null) {
+                return false; // parsing off the event loop; drive() resumes when it is done
+            }
         }
         if (current != null && isPinned()) {
             return sendPinned(s);
         }
-        Classification classification = null;
-        if (s.hasSql()) {
-            classification = classify(s);
-            if (classification == null) {
-                return false; // parsing off the event loop; drive() resumes when it is done
-            }
-        }
-        Requirement requirement = Requirement.of(s, classification);
+        Requirement requirement = requirementFor(s);
         if (current != null && current.isBusy()) {
             Optional<Route.ToServer> keep = planner.keep(current.serverName(), requirement, context.topology());
             if (keep.isPresent()) {
-                return send(s, current, keep.get().role(), keep.get().reason(), classification, null);
+                return send(s, current, keep.get().role(), keep.get().reason(), null);
             }
             waiting = Wait.DRAIN; // let the replies drain so the client sees answers in order
             return false;
         }
         current = null;
-        return sendRouted(s, planner.plan(requirement, context.topology(), s.failedServers), classification, requirement);
+        Route route = s.chosen != null ? s.chosen : planner.plan(requirement, context.topology(), s.failedServers);
+        return sendRouted(s, route, requirement);
     }
 
-    private boolean sendRouted(Segment s, Route route, Classification classification, Requirement requirement) {
+    /** A session holding state that cannot be replayed elsewhere is kept on the primary. */
+    private Requirement requirementFor(Segment s) {
+        Requirement requirement = Requirement.of(s, s.analysis.classification());
+        if (state.isPinned() && requirement.need() != Requirement.Need.PRIMARY) {
+            return new Requirement(Requirement.Need.PRIMARY, Requirement.REASON_PINNED);
+        }
+        return requirement;
+    }
+
+    private boolean sendRouted(Segment s, Route route, Requirement requirement) {
         if (route instanceof Route.Refuse refuse) {
             context.metrics().refused(refuse.reason());
             refuse(s, refuse.sqlState(), refuse.message());
             return true;
         }
         Route.ToServer to = (Route.ToServer) route;
-        BackendConnection backend = backends.get(to.server().name());
-        if (backend == null || !backend.isActive()) {
-            connectFor(s, to.server());
+        BackendConnection backend = connections.ready(to.server(), to.role());
+        if (backend == null) {
+            s.chosen = to;
+            connectFor(s, to);
             return false;
         }
-        return send(s, backend, to.role(), to.reason(), classification, requirement);
+        s.chosen = null;
+        return send(s, backend, to.role(), to.reason(), requirement);
     }
 
     /** In a transaction or an unfinished group, everything follows the server already chosen. */
     private boolean sendPinned(Segment s) {
-        Classification classification = null;
-        if (currentRole == Role.REPLICA && s.hasSql()) {
-            classification = classify(s);
-            if (classification == null) {
-                return false;
-            }
-            if (guardReadOnlyTransaction(s, classification)) {
-                return true;
-            }
+        Classification classification = s.analysis.classification();
+        if (currentRole == Role.REPLICA && classification != null && guardReadOnlyTransaction(s, classification)) {
+            return true;
         }
-        return send(s, current, currentRole, currentReason, classification, null);
+        return send(s, current, currentRole, currentReason, null);
     }
 
     /**
@@ -329,7 +366,7 @@ public final class ClientSession implements BackendListener {
         }
         if (isWrite(classification) && !current.isBusy()) {
             readOnlyTransactionFailed = true;
-            context.metrics().refused("read_only_transaction");
+            context.metrics().refused(RouteReason.READ_ONLY_TRANSACTION.label());
             refuseInTransaction(s, SqlState.READ_ONLY_SQL_TRANSACTION,
                     "cannot execute a write in a read-only transaction");
             return true;
@@ -354,44 +391,90 @@ public final class ClientSession implements BackendListener {
         return transactionStatus != TransactionStatus.IDLE || transactionPredicted || current.pendingGroupOpen();
     }
 
-    /** The segment's classification, or null after starting a parse off the loop. */
-    private Classification classify(Segment s) {
+    // ---------------------------------------------------------------- classification
+
+    /** The segment's statements understood, or null after starting a parse off the loop. */
+    private Analysis analyze(Segment s) {
+        if (s.queries.isEmpty() && s.parsed.isEmpty() && s.referenced.isEmpty()) {
+            return Analysis.NO_SQL;
+        }
         List<Classification> parts = new ArrayList<>(2);
+        List<SessionCommand> commands = new ArrayList<>(0);
+        List<String> executed = new ArrayList<>(0);
         for (String sql : s.queries) {
-            Classification known = context.classifier().classifyFast(sql);
-            if (known == null) {
-                awaitClassification(context.classifier().classify(sql), null);
+            Classification classification = classifyText(sql, null);
+            if (classification == null) {
                 return null;
             }
-            parts.add(known);
+            List<SessionCommand> found = commandsIn(sql, classification);
+            SessionCommand.Prepare prepared = executedStatement(classification, found);
+            if (prepared != null) {
+                // EXECUTE of a prepared read may run on a replica: it is routed as what it executes.
+                classification = classifyText(prepared.statementSql(), null);
+                if (classification == null) {
+                    return null;
+                }
+                executed.add(prepared.name());
+                commands.addAll(commandsIn(prepared.statementSql(), classification));
+            }
+            parts.add(classification);
+            commands.addAll(found);
         }
-        if (!classifyStatements(s.parsed, parts) || !classifyStatements(s.referenced, parts)) {
+        if (!analyzeStatements(s.parsed, parts, commands) || !analyzeStatements(s.referenced, parts, commands)) {
             return null;
         }
-        return parts.isEmpty() ? null : SegmentClassification.combine(parts);
+        return new Analysis(SegmentClassification.combine(parts), commands, executed);
     }
 
-    private boolean classifyStatements(Iterable<PreparedStatementDef> defs, List<Classification> parts) {
+    private boolean analyzeStatements(Iterable<PreparedStatementDef> defs, List<Classification> parts,
+                                      List<SessionCommand> commands) {
         for (PreparedStatementDef def : defs) {
-            Classification known = def.classification();
-            if (known == null) {
-                known = context.classifier().classifyFast(def.sql());
-                if (known == null) {
-                    awaitClassification(context.classifier().classify(def.sql()), def);
+            Classification classification = def.classification();
+            if (classification == null) {
+                classification = classifyText(def.sql(), def);
+                if (classification == null) {
                     return false;
                 }
-                def.classification(known);
+                def.classification(classification);
+                def.sessionCommands(commandsIn(def.sql(), classification));
             }
-            parts.add(known);
+            parts.add(classification);
+            commands.addAll(def.sessionCommands());
         }
         return true;
+    }
+
+    private Classification classifyText(String sql, PreparedStatementDef def) {
+        Classification known = context.classifier().classifyFast(sql);
+        if (known == null) {
+            awaitClassification(context.classifier().classify(sql), def);
+        }
+        return known;
+    }
+
+    /** Plain reads cannot change session state; only the rest is read for session commands. */
+    private List<SessionCommand> commandsIn(String sql, Classification classification) {
+        boolean mayChangeState = classification.kinds().contains(StatementKind.SESSION)
+                || classification.kinds().contains(StatementKind.UTILITY)
+                || classification.requiresPrimary() && classification.reason() != RouteReason.LOCKING_READ
+                && classification.reason() != RouteReason.TRANSACTION;
+        return mayChangeState ? context.sessionCommands(sql) : List.of();
+    }
+
+    /** The SQL-prepared statement a string consisting of one EXECUTE runs, when the session knows it. */
+    private SessionCommand.Prepare executedStatement(Classification classification, List<SessionCommand> found) {
+        if (classification.kinds().size() == 1 && found.size() == 1 && found.get(0) instanceof SessionCommand.Execute execute) {
+            return state.sqlPrepared(execute.name());
+        }
+        return null;
     }
 
     private void awaitClassification(CompletableFuture<Classification> pending, PreparedStatementDef def) {
         waiting = Wait.CLASSIFICATION;
         pending.whenComplete((classification, error) -> loop.execute(() -> {
-            if (def != null && classification != null) {
+            if (def != null && classification != null && def.classification() == null) {
                 def.classification(classification);
+                def.sessionCommands(commandsIn(def.sql(), classification));
             }
             resume(Wait.CLASSIFICATION);
         }));
@@ -410,21 +493,27 @@ public final class ClientSession implements BackendListener {
     // ---------------------------------------------------------------- sending
 
     /**
-     * Sends the segment. {@code requirement} is non-null only for a segment routed on its own (not
-     * pinned or pipelined): only such a read may be retried elsewhere if its server dies first.
+     * Sends the segment, preceded by whatever the server needs to be in line with the client:
+     * settings, SQL-prepared statements and protocol-level statements. {@code requirement} is
+     * non-null only for a segment routed on its own (not pinned or pipelined): only such a read may
+     * be retried elsewhere if its server dies first.
      */
-    private boolean send(Segment s, BackendConnection backend, Role role, String reason, Classification classification,
-                         Requirement requirement) {
-        StatementPrelude prelude = StatementPrelude.build(s, backend.statements(), client.alloc());
+    private boolean send(Segment s, BackendConnection backend, Role role, String reason, Requirement requirement) {
+        Classification classification = s.analysis.classification();
+        String alignment = ServerAlignment.statementsFor(backend, state, s.analysis.executedStatements());
+        ByteBuf injected = alignment == null ? null : new Query(alignment).encode(client.alloc());
+        StatementPrelude prelude = StatementPrelude.build(s, backend.statements(), statements, client.alloc());
         ByteBuf bytes = take(s);
         if (!backend.isBusy()) {
             groupStartedNanos = System.nanoTime();
-            context.metrics().serverConnectionBusy(backend.serverName());
+            if (connections.isOwned(backend)) {
+                context.metrics().serverConnectionBusy(backend.serverName());
+            }
         }
         if (RetryableRead.allows(s, requirement, classification, backend)) {
             retryable = new RetryableRead(s, backend, bytes.retainedDuplicate());
         }
-        backend.send(prelude.bytes(), bytes,
+        backend.send(injected, prelude.bytes(), bytes,
                 new Dispatch(prelude.parses(), prelude.closes(), s.clientParses, s.clientCloses, s.end == Segment.End.READY_FOR_QUERY));
         markUnflushed(backend);
         applyStatementEvents(s, backend);
@@ -436,18 +525,50 @@ public final class ClientSession implements BackendListener {
         if (classification != null) {
             predictTransaction(classification);
         }
+        expectEffects(s, classification);
         if (s.hasSql()) {
             context.metrics().routed(backend.serverName(), currentRole, currentReason);
         }
         return true;
     }
 
+    /** Queues the group's session commands; they are recorded when its ReadyForQuery says how it went. */
+    private void expectEffects(Segment s, Classification classification) {
+        openGroupCommands.addAll(s.analysis.commands());
+        if (s.end != Segment.End.READY_FOR_QUERY) {
+            return;
+        }
+        boolean rollback = classification != null && classification.transaction() == TransactionControl.END
+                && endsWithRollback(s);
+        groupEffects.add(new GroupEffects(openGroupCommands, rollback));
+        openGroupCommands = new ArrayList<>(0);
+    }
+
+    private static boolean endsWithRollback(Segment s) {
+        for (String sql : s.queries) {
+            if (GroupEffects.isRollback(sql)) {
+                return true;
+            }
+        }
+        for (PreparedStatementDef def : s.parsed) {
+            if (GroupEffects.isRollback(def.sql())) {
+                return true;
+            }
+        }
+        for (PreparedStatementDef def : s.referenced) {
+            if (GroupEffects.isRollback(def.sql())) {
+                return true;
+            }
+        }
+        return false;
+    }
+
     private static String transactionReason(Role role, String reason, Classification classification) {
         if (classification != null && classification.transaction() == TransactionControl.BEGIN) {
-            return io.pgsplit.router.RouteReason.TRANSACTION.label();
+            return RouteReason.TRANSACTION.label();
         }
         if (classification != null && classification.transaction() == TransactionControl.BEGIN_READ_ONLY && role == Role.REPLICA) {
-            return io.pgsplit.router.RouteReason.READ_ONLY_TRANSACTION.label();
+            return RouteReason.READ_ONLY_TRANSACTION.label();
         }
         return reason;
     }
@@ -474,11 +595,6 @@ public final class ClientSession implements BackendListener {
             } else if (event instanceof Segment.StatementEvent.Closed closedEvent) {
                 statements.remove(closedEvent.name());
                 backend.statements().closed(closedEvent.name());
-                for (BackendConnection other : backends.values()) {
-                    if (other != backend) {
-                        other.statements().closedElsewhere(closedEvent.name());
-                    }
-                }
             }
         }
     }
@@ -497,7 +613,7 @@ public final class ClientSession implements BackendListener {
     }
 
     private boolean serversWritable() {
-        for (BackendConnection backend : backends.values()) {
+        for (BackendConnection backend : connections.all()) {
             if (!backend.channel().isWritable()) {
                 return false;
             }
@@ -548,49 +664,43 @@ public final class ClientSession implements BackendListener {
 
     // ---------------------------------------------------------------- server connections
 
-    private void connectFor(Segment s, ServerAddress server) {
+    /**
+     * Opens the primary connection or borrows a replica one, then routes the segment again. A
+     * server that refuses is skipped for this segment (a read then goes elsewhere); a pool that
+     * stays exhausted for the acquire timeout is answered with 53300.
+     */
+    private void connectFor(Segment s, Route.ToServer to) {
         waiting = Wait.CONNECTION;
-        connect(server).whenComplete((backend, error) -> loop.execute(() -> {
+        connections.open(to.server(), to.role()).whenComplete((backend, error) -> loop.execute(() -> {
             if (error != null) {
-                s.failedServers.add(server.name());
-                context.health().refreshNow();
+                Throwable cause = error instanceof CompletionException && error.getCause() != null ? error.getCause() : error;
+                s.chosen = null;
+                if (cause instanceof PoolTimeoutException) {
+                    s.poolTimeout = cause.getMessage();
+                } else {
+                    log.warn("client {}: could not open a connection to {}: {}", client.remoteAddress(), to.server().name(),
+                            cause.getMessage());
+                    s.failedServers.add(to.server().name());
+                    context.health().refreshNow();
+                }
+            } else if (closed) {
+                connections.closeAll();
+            } else {
+                backend.setAutoRead(client.isWritable());
             }
             resume(Wait.CONNECTION);
         }));
     }
 
-    private CompletableFuture<BackendConnection> connect(ServerAddress server) {
-        Map<String, String> parameters = new LinkedHashMap<>(startupParameters);
-        CompletableFuture<BackendConnection> connected = context.connector().connect(loop, server.name(), server.host(),
-                server.port(), parameters, user, context.backendPassword(user));
-        return connected.whenComplete((backend, error) -> {
-            if (error != null) {
-                log.warn("client {}: could not open a connection to {}: {}", client.remoteAddress(), server.name(), error.getMessage());
-                return;
-            }
-            if (closed) {
-                backend.terminate();
-                return;
-            }
-            backend.attach(this);
-            backend.setAutoRead(client.isWritable());
-            BackendConnection previous = backends.put(server.name(), backend);
-            if (previous != null) {
-                previous.abort();
-            }
-            context.metrics().serverConnectionOpened(server.name());
-        });
-    }
-
     // ---------------------------------------------------------------- server side (BackendListener)
 
     @Override
-    public void onServerMessages(BackendConnection backend, ByteBuf messages) {
+    public void onServerMessages(BackendConnection backend, ByteBuf messages, boolean answer) {
         if (closed) {
             messages.release();
             return;
         }
-        if (retryable != null && retryable.backend() == backend) {
+        if (answer && retryable != null && retryable.backend() == backend) {
             forgetRetryable(); // the client has seen part of the answer: too late to retry elsewhere
         }
         client.write(messages, client.voidPromise());
@@ -602,28 +712,92 @@ public final class ClientSession implements BackendListener {
     }
 
     @Override
-    public void onReadyForQuery(BackendConnection backend, TransactionStatus status) {
+    public void onReadyForQuery(BackendConnection backend, TransactionStatus status, boolean failed) {
         if (backend != current) {
             return;
         }
+        TransactionStatus before = transactionStatus;
         transactionStatus = status;
+        record(groupEffects.poll(), before, status, failed, backend);
         if (!backend.isBusy()) {
-            context.metrics().serverConnectionIdle(backend.serverName());
+            if (connections.isOwned(backend)) {
+                context.metrics().serverConnectionIdle(backend.serverName());
+            }
             context.metrics().recordQuery(currentRole, System.nanoTime() - groupStartedNanos);
             transactionPredicted = false;
             if (status == TransactionStatus.IDLE) {
-                readOnlyTransactionFailed = false;
-                current = null;
-                if (context.topology().server(backend.serverName()).isEmpty()) {
-                    retire(backend); // its server was removed while this work finished
-                }
-                if (shuttingDown) {
-                    closeForShutdown();
-                }
+                becomeFree(backend);
             }
         }
         if (current == null) {
             resume(Wait.DRAIN);
+        }
+    }
+
+    /** Nothing is owed and no transaction is open: give back a borrowed connection, honour a pending stop. */
+    private void becomeFree(BackendConnection backend) {
+        readOnlyTransactionFailed = false;
+        current = null;
+        if (!connections.isOwned(backend)) {
+            // Flush first: the end of this server read now goes to the pool's listener, not to this session.
+            client.flush();
+            connections.returnLent();
+        } else if (context.topology().server(backend.serverName()).isEmpty()) {
+            client.flush();
+            connections.dropOwned("server removed from the configuration");
+        }
+        if (shuttingDown) {
+            closeForShutdown();
+        }
+    }
+
+    /** Records what a group changed in the session, if it succeeded; a transaction's changes wait for its commit. */
+    private void record(GroupEffects effects, TransactionStatus before, TransactionStatus after, boolean failed,
+                        BackendConnection backend) {
+        boolean transactionEnded = before != TransactionStatus.IDLE && after == TransactionStatus.IDLE;
+        if (transactionEnded) {
+            boolean committed = before == TransactionStatus.IN_TRANSACTION && !failed && (effects == null || !effects.rollback());
+            react(state.transactionEnded(committed), backend);
+        }
+        if (effects == null || failed || effects.commands().isEmpty()) {
+            return;
+        }
+        boolean inTransaction = after != TransactionStatus.IDLE || effects.rollback();
+        react(state.groupSucceeded(effects.commands(), inTransaction), backend);
+        if (effects.rollback() && !transactionEnded) {
+            react(state.transactionEnded(false), backend);
+        }
+        if (!inTransaction) {
+            noteServerSideEffects(effects.commands(), backend);
+        }
+    }
+
+    /** The server the commands ran on now holds their effects, so it needs no replay of them. */
+    private void react(SessionState.Recorded recorded, BackendConnection backend) {
+        if (recorded.settingsChanged()) {
+            backend.settings().ranHere(state.settings());
+        }
+        if (recorded.protocolStatementsDropped()) {
+            statements.clear();
+            backend.statements().clear();
+            backend.sqlPrepared().clear();
+        }
+        for (SessionState.Pin pin : recorded.newPins()) {
+            context.metrics().sessionPinned(pin.label());
+        }
+        if (state.firstPin()) {
+            log.info("client {}: session pinned to the primary ({}); further pins of this session are not logged",
+                    client.remoteAddress(), state.pins().iterator().next().label());
+        }
+    }
+
+    private static void noteServerSideEffects(List<SessionCommand> commands, BackendConnection backend) {
+        for (SessionCommand command : commands) {
+            if (command instanceof SessionCommand.Prepare prepare) {
+                backend.sqlPrepared().put(prepare.name(), prepare.replaySql());
+            } else if (command instanceof SessionCommand.Deallocate deallocate && deallocate.name() != null) {
+                backend.sqlPrepared().remove(deallocate.name());
+            }
         }
     }
 
@@ -637,18 +811,23 @@ public final class ClientSession implements BackendListener {
 
     @Override
     public void onBackendClosed(BackendConnection backend, String reason) {
-        backends.remove(backend.serverName(), backend);
-        context.metrics().serverConnectionClosed(backend.serverName(), backend.isBusy());
+        boolean wasCurrent = backend == current;
+        connections.lost(backend);
         if (closed) {
             return;
         }
-        if (backend == current) {
+        if (wasCurrent) {
             if (retryable != null && retryable.backend() == backend) {
                 retryElsewhere(backend, reason);
             } else {
                 failCurrent(backend, reason);
             }
-            resume(Wait.DRAIN);
+            if (waiting == Wait.DRAIN) {
+                waiting = Wait.NONE;
+            }
+            if (waiting == Wait.NONE) {
+                drive(); // the retry (or the client's next request) goes out now, not on the client's next bytes
+            }
         }
         replies.flush();
         client.flush();
@@ -676,6 +855,8 @@ public final class ClientSession implements BackendListener {
         transactionStatus = TransactionStatus.IDLE;
         transactionPredicted = false;
         readOnlyTransactionFailed = false;
+        groupEffects.clear();
+        openGroupCommands = new ArrayList<>(0);
     }
 
     /**
@@ -698,6 +879,9 @@ public final class ClientSession implements BackendListener {
         } else if (owed == 0 && transactionStatus != TransactionStatus.IDLE) {
             brokenTransaction = message + "; the transaction was rolled back";
         }
+        if (transactionStatus != TransactionStatus.IDLE) {
+            state.transactionEnded(false);
+        }
         resetToFree();
         context.health().refreshNow();
     }
@@ -705,17 +889,17 @@ public final class ClientSession implements BackendListener {
     // ---------------------------------------------------------------- topology changes
 
     /**
-     * Follows the cluster: connections to a server marked down are dropped at once (a read in
+     * Follows the cluster: a connection to a server marked down is dropped at once (a read in
      * flight is retried elsewhere, anything else is answered with an error rather than left
      * hanging); in a split brain an open transaction on a self-declared primary is cut, so no write
-     * goes anywhere; connections to a server removed from the configuration drain: they finish
-     * their work, then close.
+     * goes anywhere; the session's primary connection is closed once its server is no longer the
+     * primary or was removed from the configuration — after any work on it finished.
      */
     public void onTopologyChanged(Topology topology) {
         if (closed) {
             return;
         }
-        for (BackendConnection backend : List.copyOf(backends.values())) {
+        for (BackendConnection backend : connections.all()) {
             Optional<ServerHealth> server = topology.server(backend.serverName());
             boolean working = backend == current;
             if (server.isPresent() && !server.get().up()) {
@@ -723,40 +907,11 @@ public final class ClientSession implements BackendListener {
             } else if (working && topology.splitBrain() && server.get().isPrimary()
                     && transactionStatus != TransactionStatus.IDLE) {
                 backend.abort("more than one server claims to be the primary (split brain); the transaction was cut");
-            } else if (server.isEmpty() && !working) {
-                retire(backend);
+            } else if (!working && connections.isOwned(backend) && (server.isEmpty() || !server.get().isPrimary())) {
+                connections.dropOwned("server " + backend.serverName() + " is no longer the primary");
             }
         }
     }
-
-    /** A server removed from the configuration: close this idle connection to it. */
-    private void retire(BackendConnection backend) {
-        client.flush(); // its last answer may be written but not flushed: this read's flush goes to RETIRED
-        backends.remove(backend.serverName(), backend);
-        context.metrics().serverConnectionClosed(backend.serverName(), false);
-        backend.attach(RETIRED);
-        backend.terminate();
-    }
-
-    /** Listens to a connection that is closing on purpose and needs nothing more from the session. */
-    private static final BackendListener RETIRED = new BackendListener() {
-        @Override
-        public void onServerMessages(BackendConnection backend, ByteBuf messages) {
-            messages.release();
-        }
-
-        @Override
-        public void onReadyForQuery(BackendConnection backend, TransactionStatus status) {
-        }
-
-        @Override
-        public void onServerReadComplete(BackendConnection backend) {
-        }
-
-        @Override
-        public void onBackendClosed(BackendConnection backend, String reason) {
-        }
-    };
 
     // ---------------------------------------------------------------- shutdown
 
@@ -809,10 +964,7 @@ public final class ClientSession implements BackendListener {
             drop(retrying);
             retrying = null;
         }
-        for (BackendConnection backend : backends.values()) {
-            backend.terminate();
-        }
-        backends.clear();
+        connections.closeAll();
         context.sessionClosed(this);
         if (client.isActive()) {
             client.writeAndFlush(Unpooled.EMPTY_BUFFER).addListener(ChannelFutureListener.CLOSE);

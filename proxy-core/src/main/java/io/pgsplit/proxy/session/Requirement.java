@@ -21,6 +21,7 @@ record Requirement(Need need, String reason) {
     static final String REASON_FUNCTION_CALL = "function_call";
     static final String REASON_LARGE_REQUEST = "large_request";
     static final String REASON_PROTOCOL = "protocol";
+    static final String REASON_PINNED = "pinned";
 
     static Requirement of(Segment segment, Classification classification) {
         if (segment.tooLarge) {

@@ -59,6 +59,12 @@ final class Segment {
     ByteBuf replay;
     /** A read is retried at most once. */
     boolean retried;
+    /** What its statements are; kept while the segment waits for a connection or a drain. */
+    Analysis analysis;
+    /** Set when the replica pool stayed exhausted: the segment is answered with 53300. */
+    String poolTimeout;
+    /** The server chosen while its connection was being opened: routing again must not choose another. */
+    Route.ToServer chosen;
 
     boolean isEmpty() {
         return length == 0;

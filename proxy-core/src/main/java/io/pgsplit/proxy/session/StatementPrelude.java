@@ -8,17 +8,29 @@ import io.pgsplit.protocol.frontend.Close;
 import io.pgsplit.protocol.frontend.TargetKind;
 import io.pgsplit.proxy.statements.PreparedStatementDef;
 import io.pgsplit.proxy.statements.ServerStatements;
+import java.util.HashMap;
+import java.util.HashSet;
+import java.util.Map;
+import java.util.Set;
 
 /**
  * The messages injected in front of a segment so its target server holds every statement the
- * segment binds or describes: the client's original Parse, preceded by a Close where the server
- * still holds an outdated statement of that name. Their replies are hidden from the client.
+ * segment binds or describes — the client's original Parse, after a Close where the server holds
+ * another statement of that name — and so the client's own Parse of a name does not collide with
+ * one the server still holds from before (another client's, or one this client closed elsewhere).
+ * Their replies are hidden from the client.
  */
 record StatementPrelude(ByteBuf bytes, int parses, int closes) {
     static final StatementPrelude NONE = new StatementPrelude(null, 0, 0);
 
-    /** Builds the prelude and records on {@code server} what it will hold once the prelude ran. */
-    static StatementPrelude build(Segment segment, ServerStatements server, ByteBufAllocator alloc) {
+    /**
+     * Builds the prelude and records on {@code server} what it will hold once the prelude ran.
+     * {@code sessionStatements}: the client's statements before this segment, to tell a stale
+     * server copy (close it) from a client re-parsing a name it still has (let the server refuse it,
+     * as PostgreSQL would).
+     */
+    static StatementPrelude build(Segment segment, ServerStatements server, Map<String, PreparedStatementDef> sessionStatements,
+                                  ByteBufAllocator alloc) {
         CompositeByteBuf bytes = null;
         int parses = 0;
         int closes = 0;
@@ -27,7 +39,7 @@ record StatementPrelude(ByteBuf bytes, int parses, int closes) {
                 continue;
             }
             bytes = bytes != null ? bytes : alloc.compositeBuffer();
-            if (server.needsCloseBefore(def.name(), def)) {
+            if (server.holds(def.name())) {
                 bytes.addComponent(true, new Close(TargetKind.STATEMENT, def.name()).encode(alloc));
                 closes++;
             }
@@ -35,12 +47,24 @@ record StatementPrelude(ByteBuf bytes, int parses, int closes) {
             parses++;
             server.prepared(def);
         }
-        for (PreparedStatementDef def : segment.parsed) {
-            if (server.isOutdated(def.name())) {
-                bytes = bytes != null ? bytes : alloc.compositeBuffer();
-                bytes.addComponent(true, new Close(TargetKind.STATEMENT, def.name()).encode(alloc));
-                closes++;
-                server.closed(def.name());
+        if (!segment.parsed.isEmpty()) {
+            Map<String, Boolean> liveInSegment = new HashMap<>();
+            Set<String> closedBySegment = new HashSet<>();
+            for (Segment.StatementEvent event : segment.events) {
+                if (event instanceof Segment.StatementEvent.Closed closed) {
+                    liveInSegment.put(closed.name(), false);
+                    closedBySegment.add(closed.name()); // the client's own Close reaches this server first
+                    continue;
+                }
+                String name = ((Segment.StatementEvent.Parsed) event).def().name();
+                boolean live = liveInSegment.getOrDefault(name, sessionStatements.containsKey(name));
+                if (!live && server.holds(name) && !closedBySegment.contains(name)) {
+                    bytes = bytes != null ? bytes : alloc.compositeBuffer();
+                    bytes.addComponent(true, new Close(TargetKind.STATEMENT, name).encode(alloc));
+                    closes++;
+                    server.closed(name);
+                }
+                liveInSegment.put(name, true);
             }
         }
         return bytes == null ? NONE : new StatementPrelude(bytes, parses, closes);

@@ -1,6 +1,8 @@
 package io.pgsplit.proxy.statements;
 
 import io.pgsplit.router.Classification;
+import io.pgsplit.router.SessionCommand;
+import java.util.List;
 
 /**
  * A statement the client prepared with a Parse message: its name, SQL and the original message
@@ -12,6 +14,7 @@ public final class PreparedStatementDef {
     private final String sql;
     private final byte[] parseMessage;
     private Classification classification;
+    private List<SessionCommand> sessionCommands;
 
     public PreparedStatementDef(String name, String sql, byte[] parseMessage) {
         this.name = name;
@@ -39,5 +42,14 @@ public final class PreparedStatementDef {
 
     public void classification(Classification classification) {
         this.classification = classification;
+    }
+
+    /** The session commands in its SQL, once read (null before). */
+    public List<SessionCommand> sessionCommands() {
+        return sessionCommands;
+    }
+
+    public void sessionCommands(List<SessionCommand> sessionCommands) {
+        this.sessionCommands = sessionCommands;
     }
 }

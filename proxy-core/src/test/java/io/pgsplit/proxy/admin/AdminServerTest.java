@@ -39,9 +39,9 @@ class AdminServerTest {
         try (AdminServer admin = AdminServer.start(ANY_FREE_PORT, () -> topology, metrics)) {
             HttpClient http = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(5)).build();
             URI health = URI.create("http://127.0.0.1:" + admin.address().getPort() + "/health");
+            HttpRequest request = HttpRequest.newBuilder(health).timeout(Duration.ofSeconds(5)).build();
 
-            HttpResponse<String> response = http.send(HttpRequest.newBuilder(health).timeout(Duration.ofSeconds(5)).build(),
-                    HttpResponse.BodyHandlers.ofString());
+            HttpResponse<String> response = http.send(request, HttpResponse.BodyHandlers.ofString());
 
             assertThat(admin.address().getPort()).isPositive();
             assertThat(response.statusCode()).isEqualTo(200);

@@ -48,7 +48,8 @@ class StatusPageTest {
         ServerHealth behind = replica("pg2", 1 << 30, 600);
         Topology topology = new Topology(6, List.of(primary("pg1"), behind), false, List.of());
 
-        assertThat(render(topology)).contains("<tr class=\"lagging\" data-server=\"pg2\">");
+        assertThat(render(topology)).contains("<tr class=\"lagging\" data-server=\"pg2\"><td>pg2</td>"
+                + "<td>127.0.0.1:25433</td><td>UP (lagging: no reads)</td>");
     }
 
     @Test

@@ -14,7 +14,7 @@ import org.junit.jupiter.api.Test;
 
 class BackendConnectionTest {
     private final EmbeddedChannel channel = new EmbeddedChannel();
-    private final BackendConnection backend = new BackendConnection("pg1", channel);
+    private final BackendConnection backend = new BackendConnection("pg1", channel, java.util.Map.of());
 
     @AfterEach
     void closeChannel() {
@@ -39,7 +39,7 @@ class BackendConnectionTest {
 
     @Test
     void sendWritesThePreludeBeforeTheClientBytesAndOnlyOnFlush() {
-        backend.send(bytes("prelude"), bytes("client"), new Dispatch(1, 0, 0, 0, true));
+        backend.send(null, bytes("prelude"), bytes("client"), new Dispatch(1, 0, 0, 0, true));
         assertThat((Object) channel.readOutbound()).as("nothing before flush").isNull();
 
         backend.flush();
@@ -50,7 +50,7 @@ class BackendConnectionTest {
 
     @Test
     void sendWithoutPreludeWritesOnlyTheClientBytes() {
-        backend.send(null, bytes("client"), new Dispatch(0, 0, 0, 0, true));
+        backend.send(null, null, bytes("client"), new Dispatch(0, 0, 0, 0, true));
         backend.flush();
 
         assertThat(nextWritten()).isEqualTo("client");
@@ -59,7 +59,7 @@ class BackendConnectionTest {
 
     @Test
     void syncEndedDispatchKeepsTheConnectionBusyUntilReadyForQuery() {
-        backend.send(null, bytes("Q"), new Dispatch(0, 0, 0, 0, true));
+        backend.send(null, null, bytes("Q"), new Dispatch(0, 0, 0, 0, true));
 
         assertThat(backend.isBusy()).isTrue();
         assertThat(backend.readyForQueryOwed()).isEqualTo(1);
@@ -73,13 +73,13 @@ class BackendConnectionTest {
 
     @Test
     void flushEndedDispatchLeavesTheGroupOpenUntilItsSyncIsAnswered() {
-        backend.send(null, bytes("PBEH"), new Dispatch(0, 0, 1, 0, false));
+        backend.send(null, null, bytes("PBEH"), new Dispatch(0, 0, 1, 0, false));
 
         assertThat(backend.pendingGroupOpen()).isTrue();
         assertThat(backend.isBusy()).isTrue();
         assertThat(backend.readyForQueryOwed()).isZero();
 
-        backend.send(null, bytes("S"), new Dispatch(0, 0, 0, 0, true));
+        backend.send(null, null, bytes("S"), new Dispatch(0, 0, 0, 0, true));
         assertThat(backend.pendingGroupOpen()).isFalse();
         backend.readyForQueryReceived(TransactionStatus.IDLE);
 
@@ -88,8 +88,8 @@ class BackendConnectionTest {
 
     @Test
     void groupLeftOpenByFlushStaysOpenWhenAnEarlierGroupsReadyForQueryArrives() {
-        backend.send(null, bytes("PBES"), new Dispatch(0, 0, 1, 0, true));
-        backend.send(null, bytes("PBEH"), new Dispatch(0, 0, 1, 0, false));
+        backend.send(null, null, bytes("PBES"), new Dispatch(0, 0, 1, 0, true));
+        backend.send(null, null, bytes("PBEH"), new Dispatch(0, 0, 1, 0, false));
 
         backend.readyForQueryReceived(TransactionStatus.IDLE); // answers the first group only
 
@@ -101,20 +101,20 @@ class BackendConnectionTest {
     void isIdleOnlyWhenNothingIsOwedAndTheLastReadyForQuerySaidIdle() {
         assertThat(backend.isIdle()).as("after startup").isTrue();
 
-        backend.send(null, bytes("BEGIN"), new Dispatch(0, 0, 0, 0, true));
+        backend.send(null, null, bytes("BEGIN"), new Dispatch(0, 0, 0, 0, true));
         assertThat(backend.isIdle()).as("reply owed").isFalse();
         backend.readyForQueryReceived(TransactionStatus.IN_TRANSACTION);
         assertThat(backend.transactionStatus()).isEqualTo(TransactionStatus.IN_TRANSACTION);
         assertThat(backend.isIdle()).as("transaction open").isFalse();
 
-        backend.send(null, bytes("COMMIT"), new Dispatch(0, 0, 0, 0, true));
+        backend.send(null, null, bytes("COMMIT"), new Dispatch(0, 0, 0, 0, true));
         backend.readyForQueryReceived(TransactionStatus.IDLE);
         assertThat(backend.isIdle()).isTrue();
     }
 
     @Test
     void dispatchCountsDecideWhichRepliesAreHidden() {
-        backend.send(null, bytes("x"), new Dispatch(1, 1, 1, 0, true));
+        backend.send(null, null, bytes("x"), new Dispatch(1, 1, 1, 0, true));
 
         assertThat(backend.pending.hideCloseComplete()).isTrue();
         assertThat(backend.pending.hideParseComplete()).isTrue();

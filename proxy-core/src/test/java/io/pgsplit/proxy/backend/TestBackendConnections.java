@@ -27,7 +27,7 @@ public final class TestBackendConnections {
         BackendHandler handler = new BackendHandler(new BackendAuthenticator(user, null, new SaltedPasswordCache(1)), Runnable::run,
                 StartupMessage.v3(Map.of("user", user)).encode(ByteBufAllocator.DEFAULT), MAX_MESSAGE_SIZE, ready, serverName);
         ChannelFuture connect = new Bootstrap().group(loop).channel(LocalChannel.class).handler(handler).connect(server);
-        handler.connection(new BackendConnection(serverName, connect.channel()));
+        handler.connection(new BackendConnection(serverName, connect.channel(), java.util.Map.of()));
         connect.addListener(f -> {
             if (!f.isSuccess()) {
                 ready.completeExceptionally(f.cause());

@@ -1,6 +1,7 @@
 package io.pgsplit.proxy.deploy;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
@@ -11,6 +12,7 @@ import io.pgsplit.health.Topology;
 import io.pgsplit.proxy.metrics.ProxyMetrics;
 import io.pgsplit.router.RouterSettings;
 import io.pgsplit.router.StatementClassifier;
+import java.time.Duration;
 import java.util.HashSet;
 import java.util.List;
 import java.util.Set;
@@ -84,6 +86,9 @@ class GrafanaDashboardTest {
             metrics.routed("pg1", Role.PRIMARY, "write");
             metrics.serverConnectionOpened("pg1");
             metrics.retried("pg1");
+            // GC pause timers appear with the first collection the JMX listener hears of.
+            System.gc();
+            await().atMost(Duration.ofSeconds(10)).until(() -> metrics.scrape().contains("jvm_gc_pause_seconds_sum"));
             Set<String> names = new TreeSet<>();
             Matcher matcher = SAMPLE_NAME.matcher(metrics.scrape());
             while (matcher.find()) {

@@ -19,7 +19,8 @@ public final class TestTopologies {
     }
 
     public static ServerHealth replica(String name, long lagBytes, double lagSeconds) {
-        return new ServerHealth(address(name), true, Role.REPLICA, 0x3_0000_0100L, lagBytes, lagSeconds, 1, PROBED, null);
+        return new ServerHealth(address(name), true, Role.REPLICA, 0x3_0000_0100L, lagBytes, lagSeconds, 1, PROBED,
+                null);
     }
 
     /** Down after having been a replica: it keeps the lag of its last good probe, as the monitor does. */

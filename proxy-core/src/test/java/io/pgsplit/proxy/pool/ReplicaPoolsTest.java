@@ -221,7 +221,7 @@ class ReplicaPoolsTest {
         pools(1);
         BackendConnection busy = acquired(loopA, ALICE);
         on(loopA, () -> {
-            busy.send(null, new Query("SELECT pg_sleep(10)").encode(busy.channel().alloc()), new Dispatch(0, 0, 0, 0, true));
+            busy.send(null, null, new Query("SELECT pg_sleep(10)").encode(busy.channel().alloc()), new Dispatch(0, 0, 0, 0, true));
             busy.flush();
             return null;
         });
@@ -237,7 +237,7 @@ class ReplicaPoolsTest {
         pools(1);
         BackendConnection inTransaction = acquired(loopA, ALICE);
         on(loopA, () -> {
-            inTransaction.send(null, new Query("BEGIN READ ONLY").encode(inTransaction.channel().alloc()), new Dispatch(0, 0, 0, 0, true));
+            inTransaction.send(null, null, new Query("BEGIN READ ONLY").encode(inTransaction.channel().alloc()), new Dispatch(0, 0, 0, 0, true));
             inTransaction.flush();
             return null;
         });

@@ -47,7 +47,7 @@ class StatementPreludeTest {
         PreparedStatementDef def = preparedStatement("s1", "SELECT * FROM t WHERE id = $1");
         binds(def);
 
-        StatementPrelude prelude = StatementPrelude.build(segment, server, ALLOC);
+        StatementPrelude prelude = StatementPrelude.build(segment, server, Map.of(), ALLOC);
 
         assertThat(prelude.parses()).isEqualTo(1);
         assertThat(prelude.closes()).isZero();
@@ -61,7 +61,7 @@ class StatementPreludeTest {
         server.prepared(def);
         binds(def);
 
-        StatementPrelude prelude = StatementPrelude.build(segment, server, ALLOC);
+        StatementPrelude prelude = StatementPrelude.build(segment, server, Map.of(), ALLOC);
 
         assertThat(prelude).isSameAs(StatementPrelude.NONE);
         assertThat(prelude.bytes()).isNull();
@@ -72,7 +72,7 @@ class StatementPreludeTest {
     void segmentReferencingNothingGetsNone() {
         segment.parse(preparedStatement("s1", "SELECT 1"));
 
-        assertThat(StatementPrelude.build(segment, server, ALLOC)).isSameAs(StatementPrelude.NONE);
+        assertThat(StatementPrelude.build(segment, server, Map.of(), ALLOC)).isSameAs(StatementPrelude.NONE);
     }
 
     @Test
@@ -83,27 +83,10 @@ class StatementPreludeTest {
         segment.use("b", session);
         segment.use("a", session);
 
-        StatementPrelude prelude = StatementPrelude.build(segment, server, ALLOC);
+        StatementPrelude prelude = StatementPrelude.build(segment, server, Map.of(), ALLOC);
 
         assertThat(prelude.parses()).isEqualTo(2);
         assertThat(bytesOf(prelude)).isEqualTo(concat(second.parseMessage(), first.parseMessage()));
-    }
-
-    @Test
-    void outdatedNameGetsACloseBeforeTheParse() {
-        PreparedStatementDef old = preparedStatement("s1", "SELECT 'old'");
-        PreparedStatementDef current = preparedStatement("s1", "SELECT 'new'");
-        server.prepared(old);
-        server.closedElsewhere("s1");
-        binds(current);
-
-        StatementPrelude prelude = StatementPrelude.build(segment, server, ALLOC);
-
-        assertThat(prelude.closes()).isEqualTo(1);
-        assertThat(prelude.parses()).isEqualTo(1);
-        assertThat(bytesOf(prelude)).isEqualTo(concat(closeStatement("s1"), current.parseMessage()));
-        assertThat(server.has(current)).isTrue();
-        assertThat(server.isOutdated("s1")).isFalse();
     }
 
     @Test
@@ -113,7 +96,7 @@ class StatementPreludeTest {
         server.prepared(old);
         binds(current);
 
-        StatementPrelude prelude = StatementPrelude.build(segment, server, ALLOC);
+        StatementPrelude prelude = StatementPrelude.build(segment, server, Map.of(), ALLOC);
 
         assertThat(bytesOf(prelude)).isEqualTo(concat(closeStatement("s1"), current.parseMessage()));
         assertThat(prelude.closes()).isEqualTo(1);
@@ -126,24 +109,52 @@ class StatementPreludeTest {
         server.prepared(old);
         binds(current);
 
-        StatementPrelude prelude = StatementPrelude.build(segment, server, ALLOC);
+        StatementPrelude prelude = StatementPrelude.build(segment, server, Map.of(), ALLOC);
 
         assertThat(prelude.closes()).isZero();
         assertThat(bytesOf(prelude)).isEqualTo(current.parseMessage());
     }
 
     @Test
-    void clientReParseOfAnOutdatedNameGetsACloseFirst() {
+    void sameContentPreparedByAnotherClientIsReusedWithoutAParse() {
+        server.prepared(preparedStatement("s1", "SELECT 1"));
+        binds(preparedStatement("s1", "SELECT 1"));
+
+        assertThat(StatementPrelude.build(segment, server, Map.of(), ALLOC)).isSameAs(StatementPrelude.NONE);
+    }
+
+    @Test
+    void clientParseOfANameTheServerStillHoldsFromBeforeGetsACloseFirst() {
         server.prepared(preparedStatement("s1", "SELECT 'old'"));
-        server.closedElsewhere("s1");
         segment.parse(preparedStatement("s1", "SELECT 'new'"));
 
-        StatementPrelude prelude = StatementPrelude.build(segment, server, ALLOC);
+        StatementPrelude prelude = StatementPrelude.build(segment, server, Map.of(), ALLOC);
 
         assertThat(prelude.closes()).isEqualTo(1);
         assertThat(prelude.parses()).isZero();
         assertThat(bytesOf(prelude)).isEqualTo(closeStatement("s1"));
-        assertThat(server.isOutdated("s1")).isFalse();
+        assertThat(server.holds("s1")).isFalse();
+    }
+
+    @Test
+    void clientReParseOfANameItStillHasIsLeftForTheServerToRefuse() {
+        PreparedStatementDef live = preparedStatement("s1", "SELECT 'old'");
+        server.prepared(live);
+        segment.parse(preparedStatement("s1", "SELECT 'new'"));
+
+        assertThat(StatementPrelude.build(segment, server, Map.of("s1", live), ALLOC))
+                .as("PostgreSQL answers 42P05 prepared statement already exists, and so must the proxy")
+                .isSameAs(StatementPrelude.NONE);
+    }
+
+    @Test
+    void clientCloseThenParseOfTheSameNameInOneGroupNeedsNoInjectedClose() {
+        PreparedStatementDef live = preparedStatement("s1", "SELECT 'old'");
+        server.prepared(live);
+        segment.closeStatement("s1");
+        segment.parse(preparedStatement("s1", "SELECT 'new'"));
+
+        assertThat(StatementPrelude.build(segment, server, Map.of("s1", live), ALLOC)).isSameAs(StatementPrelude.NONE);
     }
 
     @Test
@@ -151,6 +162,6 @@ class StatementPreludeTest {
         server.prepared(preparedStatement("other", "SELECT 0"));
         segment.parse(preparedStatement("s1", "SELECT 1"));
 
-        assertThat(StatementPrelude.build(segment, server, ALLOC)).isSameAs(StatementPrelude.NONE);
+        assertThat(StatementPrelude.build(segment, server, Map.of(), ALLOC)).isSameAs(StatementPrelude.NONE);
     }
 }

@@ -1,5 +1,6 @@
 package io.pgsplit.proxy.statements;
 
+import java.nio.charset.StandardCharsets;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import org.junit.jupiter.api.Test;
@@ -7,85 +8,46 @@ import org.junit.jupiter.api.Test;
 class ServerStatementsTest {
     private final ServerStatements server = new ServerStatements();
 
+    /** A definition whose Parse message is its name and SQL: equal content, equal bytes. */
     private static PreparedStatementDef statement(String name, String sql) {
-        return new PreparedStatementDef(name, sql, new byte[0]);
+        return new PreparedStatementDef(name, sql, (name + "\0" + sql).getBytes(StandardCharsets.UTF_8));
     }
 
     @Test
-    void holdsOnlyTheVeryInstanceThatWasPrepared() {
+    void holdsADefinitionOfTheSameContentWhicheverClientPreparedIt() {
         PreparedStatementDef def = statement("s1", "SELECT 1");
         server.prepared(def);
 
         assertThat(server.has(def)).isTrue();
-        assertThat(server.has(statement("s1", "SELECT 1"))).as("same name and SQL, another Parse").isFalse();
+        assertThat(server.has(statement("s1", "SELECT 1"))).as("same name and SQL, another client's Parse").isTrue();
+        assertThat(server.has(statement("s1", "SELECT 2"))).as("same name, other SQL").isFalse();
         assertThat(server.has(statement("s2", "SELECT 1"))).isFalse();
     }
 
     @Test
-    void anotherVersionHeldUnderTheNameNeedsACloseFirst() {
+    void holdsANameWhateverItsContent() {
         server.prepared(statement("s1", "SELECT 1"));
 
-        assertThat(server.needsCloseBefore("s1", statement("s1", "SELECT 2"))).isTrue();
+        assertThat(server.holds("s1")).isTrue();
+        assertThat(server.holds("s2")).isFalse();
     }
 
     @Test
-    void theSameInstanceOrAnUnknownNameNeedsNoClose() {
-        PreparedStatementDef def = statement("s1", "SELECT 1");
-        server.prepared(def);
-
-        assertThat(server.needsCloseBefore("s1", def)).isFalse();
-        assertThat(server.needsCloseBefore("s2", statement("s2", "SELECT 2"))).isFalse();
-    }
-
-    @Test
-    void theUnnamedStatementNeverNeedsAClose() {
+    void theUnnamedStatementIsNeverHeldForClosing() {
         server.prepared(statement("", "SELECT 1"));
 
-        assertThat(server.needsCloseBefore("", statement("", "SELECT 2"))).isFalse();
+        assertThat(server.holds("")).as("a Parse simply replaces it").isFalse();
     }
 
     @Test
-    void closedElsewhereMakesAHeldNameOutdated() {
+    void closedForgetsTheName() {
         PreparedStatementDef def = statement("s1", "SELECT 1");
         server.prepared(def);
-
-        server.closedElsewhere("s1");
-
-        assertThat(server.isOutdated("s1")).isTrue();
-        assertThat(server.has(def)).isFalse();
-        assertThat(server.needsCloseBefore("s1", def)).isTrue();
-    }
-
-    @Test
-    void closedElsewhereIgnoresANameThisServerNeverHeld() {
-        server.closedElsewhere("s1");
-
-        assertThat(server.isOutdated("s1")).isFalse();
-        assertThat(server.needsCloseBefore("s1", statement("s1", "SELECT 1"))).isFalse();
-    }
-
-    @Test
-    void preparingTheNameAgainClearsTheOutdatedMark() {
-        server.prepared(statement("s1", "SELECT 1"));
-        server.closedElsewhere("s1");
-        PreparedStatementDef again = statement("s1", "SELECT 2");
-
-        server.prepared(again);
-
-        assertThat(server.isOutdated("s1")).isFalse();
-        assertThat(server.has(again)).isTrue();
-    }
-
-    @Test
-    void closedForgetsTheNameAndItsOutdatedMark() {
-        PreparedStatementDef def = statement("s1", "SELECT 1");
-        server.prepared(def);
-        server.closedElsewhere("s1");
 
         server.closed("s1");
 
-        assertThat(server.isOutdated("s1")).isFalse();
-        assertThat(server.needsCloseBefore("s1", def)).isFalse();
+        assertThat(server.holds("s1")).isFalse();
+        assertThat(server.has(def)).isFalse();
     }
 
     @Test
@@ -106,11 +68,10 @@ class ServerStatementsTest {
         PreparedStatementDef def = statement("s1", "SELECT 1");
         server.prepared(def);
         server.prepared(statement("s2", "SELECT 2"));
-        server.closedElsewhere("s2");
 
         server.clear();
 
         assertThat(server.has(def)).isFalse();
-        assertThat(server.isOutdated("s2")).isFalse();
+        assertThat(server.holds("s2")).isFalse();
     }
 }

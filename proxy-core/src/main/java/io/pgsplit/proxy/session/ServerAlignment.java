@@ -1,0 +1,48 @@
+package io.pgsplit.proxy.session;
+
+import io.pgsplit.protocol.backend.TransactionStatus;
+import io.pgsplit.proxy.backend.BackendConnection;
+import io.pgsplit.proxy.state.SessionState;
+import io.pgsplit.router.SessionCommand.Prepare;
+import java.util.List;
+import java.util.StringJoiner;
+
+/**
+ * What a server connection must run, invisibly, before it serves a client's next group: the
+ * client's settings where the connection differs (another client used it, or the client changed
+ * them elsewhere), and the SQL-level prepared statements the group executes. Only at a group
+ * boundary outside a transaction — inside one, the connection already is the client's.
+ */
+final class ServerAlignment {
+    private ServerAlignment() {
+    }
+
+    /** One simple-query string, or null when the connection is in line already. */
+    static String statementsFor(BackendConnection backend, SessionState state, List<String> executedStatements) {
+        if (backend.transactionStatus() != TransactionStatus.IDLE || backend.pendingGroupOpen()) {
+            return null;
+        }
+        StringJoiner statements = new StringJoiner("; ");
+        String settings = backend.settings().alignWith(state.settings());
+        if (settings != null) {
+            statements.add(settings);
+        }
+        for (String name : executedStatements) {
+            Prepare prepare = state.sqlPrepared(name);
+            String existing = backend.sqlPrepared().get(name);
+            if (prepare == null || prepare.replaySql().equals(existing)) {
+                continue;
+            }
+            if (existing != null) {
+                statements.add("DEALLOCATE " + quoteIdentifier(name));
+            }
+            statements.add(prepare.replaySql());
+            backend.sqlPrepared().put(name, prepare.replaySql());
+        }
+        return statements.length() == 0 ? null : statements.toString();
+    }
+
+    private static String quoteIdentifier(String name) {
+        return "\"" + name.replace("\"", "\"\"") + "\"";
+    }
+}
