@@ -122,6 +122,9 @@ public final class PgSplitServer implements AutoCloseable {
      * fast shutdown, and release everything.
      */
     public void shutdown(Duration timeout) {
+        if (admin != null) {
+            admin.draining();
+        }
         listener.close().syncUninterruptibly();
         List<ClientSession> open = List.copyOf(context.sessions());
         log.info("shutting down: no new connections; waiting up to {} ms for {} sessions to finish their transactions",

@@ -32,6 +32,7 @@ final class AdminRequestHandler extends SimpleChannelInboundHandler<FullHttpRequ
     private static final String HTML = "text/html; charset=utf-8";
     private static final String JSON = "application/json";
 
+    private volatile boolean draining;
     private final Supplier<Topology> topology;
     private final ProxyMetrics metrics;
 
@@ -78,8 +79,13 @@ final class AdminRequestHandler extends SimpleChannelInboundHandler<FullHttpRequ
         return StatusReport.capture(topology.get(), metrics);
     }
 
+    /** From now on /ready says no: the proxy is shutting down and load balancers should stop sending clients. */
+    void draining() {
+        draining = true;
+    }
+
     private FullHttpResponse ready(ByteBufAllocator alloc) {
-        Readiness readiness = Readiness.of(topology.get());
+        Readiness readiness = draining ? Readiness.DRAINING : Readiness.of(topology.get());
         return readiness.ready()
                 ? text(alloc, HttpResponseStatus.OK, "ready: " + readiness.reason() + "\n")
                 : text(alloc, HttpResponseStatus.SERVICE_UNAVAILABLE, "not ready: " + readiness.reason() + "\n");

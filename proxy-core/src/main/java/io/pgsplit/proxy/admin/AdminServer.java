@@ -28,8 +28,10 @@ public final class AdminServer implements AutoCloseable {
     private final EventLoopGroup group;
     private final Channel listener;
     private final ChannelGroup connections;
+    private final AdminRequestHandler handler;
 
-    private AdminServer(EventLoopGroup group, Channel listener, ChannelGroup connections) {
+    private AdminServer(EventLoopGroup group, Channel listener, ChannelGroup connections, AdminRequestHandler handler) {
+        this.handler = handler;
         this.group = group;
         this.listener = listener;
         this.connections = connections;
@@ -40,11 +42,12 @@ public final class AdminServer implements AutoCloseable {
             throws InterruptedException {
         EventLoopGroup group = Transports.newGroup(1, "pgsplit-admin");
         ChannelGroup connections = new DefaultChannelGroup("pgsplit-admin-connections", group.next());
+        AdminRequestHandler handler = new AdminRequestHandler(topology, metrics);
         ChannelFuture bind = new ServerBootstrap()
                 .group(group)
                 .channel(Transports.serverChannel())
                 .option(ChannelOption.SO_REUSEADDR, true)
-                .childHandler(new AdminChannelInitializer(new AdminRequestHandler(topology, metrics), connections))
+                .childHandler(new AdminChannelInitializer(handler, connections))
                 .bind(address.host(), address.port());
         try {
             bind.await();
@@ -57,9 +60,14 @@ public final class AdminServer implements AutoCloseable {
             throw new IllegalStateException("cannot listen for admin requests on " + address + ": "
                     + bind.cause().getMessage(), bind.cause());
         }
-        AdminServer admin = new AdminServer(group, bind.channel(), connections);
+        AdminServer admin = new AdminServer(group, bind.channel(), connections, handler);
         log.info("admin listening on http://{}:{}/", admin.address().getHostString(), admin.address().getPort());
         return admin;
+    }
+
+    /** The proxy is shutting down: /ready answers 503 from now on. */
+    public void draining() {
+        handler.draining();
     }
 
     public InetSocketAddress address() {

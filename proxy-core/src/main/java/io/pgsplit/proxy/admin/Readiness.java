@@ -7,6 +7,7 @@ import io.pgsplit.health.Topology;
  * take a proxy out of rotation on it, so the reason says which of the two failures it is.
  */
 record Readiness(boolean ready, String reason) {
+    static final Readiness DRAINING = new Readiness(false, "shutting down");
 
     static Readiness of(Topology topology) {
         if (topology.splitBrain()) {

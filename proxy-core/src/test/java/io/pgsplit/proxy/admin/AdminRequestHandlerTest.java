@@ -70,6 +70,19 @@ class AdminRequestHandlerTest {
     }
 
     @Test
+    void readyAnswers503WhileTheProxyIsShuttingDownThoughAPrimaryIsKnown() {
+        AdminRequestHandler handler = new AdminRequestHandler(topology::get, metrics);
+        channel.finishAndReleaseAll();
+        channel = new EmbeddedChannel(handler);
+
+        handler.draining();
+        Response response = get("/ready");
+
+        assertThat(response.status()).isEqualTo(HttpResponseStatus.SERVICE_UNAVAILABLE);
+        assertThat(response.body()).isEqualTo("not ready: shutting down\n");
+    }
+
+    @Test
     void readyAnswers503NamingSplitBrain() {
         topology.set(splitBrain(9, primary("pg1"), primary("pg2")));
 
