@@ -24,8 +24,10 @@ import org.slf4j.LoggerFactory;
  * {@link Topology} snapshots.
  *
  * <p>Probes run on this monitor's own daemon threads ({@code pgsplit-health-N}), never on the caller's. Each server
- * is probed independently, so a server that hangs delays nobody else's probes. Every method may be called from any
- * thread and none of them blocks, except {@link #awaitFirstRound} and {@link #close}.
+ * is probed independently, so a server that hangs delays nobody else's probes. Replay positions read on demand between
+ * probes ({@link #refreshReplayPositions}) use connections and threads ({@code pgsplit-health-replay-N}) of their own,
+ * so they never delay probes either. Every method may be called from any thread and none of them blocks, except
+ * {@link #awaitFirstRound} and {@link #close}.
  */
 public final class HealthMonitor implements AutoCloseable {
 
@@ -33,6 +35,8 @@ public final class HealthMonitor implements AutoCloseable {
 
     private final ScheduledThreadPoolExecutor executor;
     private final TopologyPublisher publisher;
+    private final ReplayPositions replayPositions;
+    private final ReplayPositionRefresher replayRefresher;
     private volatile List<ServerPoller> pollers;
     private volatile HealthSettings settings;
 
@@ -44,8 +48,11 @@ public final class HealthMonitor implements AutoCloseable {
         requireValid(servers, settings, credentials);
         this.settings = settings;
         this.executor = newExecutor(servers.size());
+        this.replayPositions = new ReplayPositions(servers);
         this.pollers = servers.stream().map(server -> newPoller(server, settings, credentials)).toList();
         this.publisher = new TopologyPublisher(this::observations, () -> this.settings);
+        this.replayRefresher = new ReplayPositionRefresher(replayPositions, this::upReplicas, executor, servers,
+                credentials, settings.timeout());
     }
 
     /** Schedules the first round of probes right away and returns. */
@@ -92,6 +99,30 @@ public final class HealthMonitor implements AutoCloseable {
     }
 
     /**
+     * Best known replay LSN of a replica (max of the last probe's and the last on-demand reading), or -1. Lock-free.
+     *
+     * <p>-1 also while the server is not an up replica: a server that is rewound or re-cloned can come back behind a
+     * position it once reported.
+     */
+    public long replayLsn(String serverName) {
+        return replayPositions.get(serverName);
+    }
+
+    /**
+     * Reads {@code pg_last_wal_replay_lsn()} on every up replica now, on dedicated connections (not the probe
+     * connections, so it never waits behind a probe round), and completes when all answered or {@code settings.timeout}
+     * passed (late or failed ones keep their previous value). Coalesced: while a refresh is in flight, callers get the
+     * NEXT refresh's future if their request came after it started (so the answer is at least as new as the request),
+     * else the current one. Never blocks the caller; completes on a health thread.
+     *
+     * <p>Use it when a read's fence is ahead of {@link #replayLsn} of the replicas: probes report replay positions up
+     * to an interval late, while streaming replication on a LAN usually catches up within a millisecond.
+     */
+    public CompletableFuture<Void> refreshReplayPositions() {
+        return replayRefresher.refresh();
+    }
+
+    /**
      * Live reload: servers that are new are probed from now on, removed ones are forgotten, and kept ones (same name,
      * host and port) keep their state and get the new settings and credentials from their next probe.
      */
@@ -101,6 +132,8 @@ public final class HealthMonitor implements AutoCloseable {
         if (closed) {
             throw new IllegalStateException("health monitor is closed");
         }
+        // Before any new poller runs, so that its first rounds are recorded.
+        replayPositions.retain(servers);
         Map<ServerAddress, ServerPoller> previous = new LinkedHashMap<>();
         pollers.forEach(poller -> previous.put(poller.address(), poller));
         List<ServerPoller> next = new ArrayList<>();
@@ -117,6 +150,7 @@ public final class HealthMonitor implements AutoCloseable {
         settings = newSettings;
         pollers = List.copyOf(next);
         previous.values().forEach(ServerPoller::close);
+        replayRefresher.configure(servers, credentials, newSettings.timeout());
         if (started) {
             next.forEach(ServerPoller::start);
         }
@@ -134,6 +168,7 @@ public final class HealthMonitor implements AutoCloseable {
             closed = true;
         }
         pollers.forEach(ServerPoller::close);
+        replayRefresher.close();
         executor.shutdownNow();
         try {
             // Aborted probes unblock at once; bounded anyway so that close() never hangs on a driver.
@@ -152,7 +187,17 @@ public final class HealthMonitor implements AutoCloseable {
     }
 
     private ServerPoller newPoller(ServerAddress server, HealthSettings serverSettings, ProbeCredentials credentials) {
-        return new ServerPoller(server, serverSettings, credentials, executor, this::publish);
+        return new ServerPoller(server, serverSettings, credentials, executor, this::roundEnded);
+    }
+
+    private void roundEnded(ServerObservation observation) {
+        // Recorded before publishing, so that a snapshot listing an up replica finds its probed position here too.
+        replayPositions.observe(observation);
+        publish();
+    }
+
+    private List<ServerAddress> upReplicas() {
+        return topology().servers().stream().filter(ServerHealth::isReplica).map(ServerHealth::address).toList();
     }
 
     private void publish() {

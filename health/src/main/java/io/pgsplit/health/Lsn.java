@@ -1,17 +1,23 @@
 package io.pgsplit.health;
 
 /** Write-ahead log positions. Their text form, e.g. {@code 16/B374D848}, is the high and low 32 bits in hex. */
-final class Lsn {
+public final class Lsn {
 
-    static final long UNKNOWN = -1;
+    public static final long UNKNOWN = -1;
 
     private static final long MAX_HIGH_HALF = 0x7FFF_FFFFL;
 
     private Lsn() {
     }
 
-    /** The byte position, or {@link #UNKNOWN} for SQL NULL. */
-    static long parse(String text) {
+    /** The text form of a position, as PostgreSQL prints it. */
+    public static String format(long lsn) {
+        return Long.toHexString(lsn >>> 32).toUpperCase(java.util.Locale.ROOT) + "/"
+                + Long.toHexString(lsn & 0xFFFF_FFFFL).toUpperCase(java.util.Locale.ROOT);
+    }
+
+    /** The byte position, or {@link #UNKNOWN} for SQL NULL; IllegalArgumentException when malformed. */
+    public static long parse(String text) {
         if (text == null) {
             return UNKNOWN;
         }

@@ -12,6 +12,7 @@ import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.ScheduledFuture;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
+import java.util.function.Consumer;
 
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -28,13 +29,12 @@ final class ServerPoller {
 
     private static final Logger log = LoggerFactory.getLogger(ServerPoller.class);
 
-    private final ServerAddress address;
     private static final long MIN_REFRESH_GAP_NANOS = TimeUnit.MILLISECONDS.toNanos(100);
 
+    private final ServerAddress address;
     private final ScheduledExecutorService executor;
-    private long lastRoundStartNanos = System.nanoTime() - MIN_REFRESH_GAP_NANOS; // guarded by this
     private final ServerProbe probe;
-    private final Runnable afterEachRound;
+    private final Consumer<ServerObservation> afterEachRound;
     private volatile HealthSettings settings;
     private volatile ServerObservation observation;
 
@@ -46,11 +46,12 @@ final class ServerPoller {
     private CompletableFuture<ProbeResult> attempt = CompletableFuture.completedFuture(null);
     private ScheduledFuture<?> nextRound;
     private boolean roundRunning;
+    private long lastRoundStartNanos = System.nanoTime() - MIN_REFRESH_GAP_NANOS;
     private boolean closed;
     private List<CompletableFuture<Void>> refreshRequests = new ArrayList<>();
 
     ServerPoller(ServerAddress address, HealthSettings settings, ProbeCredentials credentials,
-                 ScheduledExecutorService executor, Runnable afterEachRound) {
+                 ScheduledExecutorService executor, Consumer<ServerObservation> afterEachRound) {
         this.address = address;
         this.settings = settings;
         this.executor = executor;
@@ -162,8 +163,9 @@ final class ServerPoller {
                 error = describe(failure);
                 log.debug("{}: probe failed ({} in a row): {}", address.name(), counter.failureStreak(), error);
             }
-            observation = new ServerObservation(address, counter.up(), lastSuccess, Instant.now(), error);
-            afterEachRound.run();
+            ServerObservation latest = new ServerObservation(address, counter.up(), lastSuccess, Instant.now(), error);
+            observation = latest;
+            afterEachRound.accept(latest);
         } finally {
             served.forEach(request -> request.complete(null));
             synchronized (this) {

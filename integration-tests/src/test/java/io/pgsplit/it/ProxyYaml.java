@@ -43,6 +43,9 @@ final class ProxyYaml {
     yaml.append("users:\n  - {name: ").append(cluster.appUser()).append(", password: ")
         .append(cluster.appPassword()).append("}\n");
     yaml.append("health: {interval: 200ms, timeout: 1s}\n");
+    // These tests prove where statements run and that session state follows them; reads right after a write
+    // would go to the primary under read-your-writes (the default), whose own tests are in it.consistency.
+    yaml.append("consistency: eventual\n");
     maxMessageSize.ifPresent(size -> yaml.append("limits: {max_message_size: ").append(size).append("}\n"));
     return yaml.toString();
   }

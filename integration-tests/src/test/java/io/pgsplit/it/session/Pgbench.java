@@ -24,11 +24,13 @@ final class Pgbench {
   private static final Duration SLACK = Duration.ofSeconds(30);
 
   private final InetSocketAddress address;
+  private final String database;
   private final String user;
   private final String password;
 
-  Pgbench(InetSocketAddress address, String user, String password) {
+  Pgbench(InetSocketAddress address, String database, String user, String password) {
     this.address = address;
+    this.database = database;
     this.user = user;
     this.password = password;
   }
@@ -53,7 +55,7 @@ final class Pgbench {
     List<String> command = new ArrayList<>(List.of("pgbench", "-h", address.getHostString(),
         "-p", Integer.toString(address.getPort()), "-U", user));
     command.addAll(arguments);
-    command.add(SessionCluster.DATABASE);
+    command.add(database);
     Path output = null;
     Process process = null;
     try {

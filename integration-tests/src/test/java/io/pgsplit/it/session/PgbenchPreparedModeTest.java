@@ -3,7 +3,11 @@ package io.pgsplit.it.session;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import io.pgsplit.cluster.PgNode;
+import java.net.InetSocketAddress;
+import java.sql.Connection;
+import java.sql.ResultSet;
 import java.sql.SQLException;
+import java.sql.Statement;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.BeforeEach;
@@ -22,19 +26,24 @@ class PgbenchPreparedModeTest {
   private static final String SELECT_ONLY_QUERY = "SELECT abalance FROM pgbench_accounts WHERE aid = $1";
   private static final String TPCB_UPDATE = "UPDATE pgbench_accounts SET abalance = abalance + $1 WHERE aid = $2";
 
+  /** A database of its own, so initialising through the proxy cannot disturb the tables the runs use. */
+  private static final String COPY_DATABASE = "pgbench_through_proxy";
+
   private static SessionCluster cluster;
   private static StatementCounts statements;
   private static TestProxy proxy;
   private static Pgbench pgbench;
 
   @BeforeAll
-  static void initializePgbenchTables(SessionCluster shared) throws SQLException, InterruptedException {
+  static void initializePgbenchTablesOnThePrimary(SessionCluster shared) throws SQLException, InterruptedException {
     cluster = shared;
     statements = new StatementCounts(cluster);
-    proxy = cluster.startProxy();
-    pgbench = new Pgbench(proxy.address(), cluster.appUser(), cluster.appPassword());
-    pgbench.initialize();
+    PgNode primary = cluster.primary();
+    new Pgbench(new InetSocketAddress(primary.host(), primary.port()), SessionCluster.DATABASE, cluster.appUser(),
+        cluster.appPassword()).initialize();
     cluster.awaitReplicasCaughtUp();
+    proxy = cluster.startProxy();
+    pgbench = new Pgbench(proxy.address(), SessionCluster.DATABASE, cluster.appUser(), cluster.appPassword());
   }
 
   @AfterAll
@@ -72,5 +81,25 @@ class PgbenchPreparedModeTest {
     assertThat(run.processedTransactions()).as(run.output()).isPositive();
     assertThat(statements.on(cluster.primary(), TPCB_UPDATE)).isGreaterThanOrEqualTo(run.processedTransactions());
     assertThat(statements.onReplicas(TPCB_UPDATE)).isZero();
+  }
+
+  /** {@code pgbench -i} loads pgbench_accounts with one COPY FROM STDIN of about 100,000 rows. */
+  @Test
+  void initialisationThroughTheProxyCompletes() throws SQLException, InterruptedException {
+    try (Connection connection = cluster.primary().connectAsSuperuser();
+        Statement statement = connection.createStatement()) {
+      statement.execute("DROP DATABASE IF EXISTS " + COPY_DATABASE);
+      statement.execute("CREATE DATABASE " + COPY_DATABASE + " OWNER " + cluster.appUser());
+    }
+    cluster.awaitReplicasCaughtUp();
+
+    new Pgbench(proxy.address(), COPY_DATABASE, cluster.appUser(), cluster.appPassword()).initialize();
+
+    try (Connection connection = cluster.primary().connectAsSuperuser(COPY_DATABASE);
+        Statement statement = connection.createStatement();
+        ResultSet row = statement.executeQuery("SELECT count(*) FROM pgbench_accounts")) {
+      assertThat(row.next()).isTrue();
+      assertThat(row.getLong(1)).isEqualTo(100_000);
+    }
   }
 }

@@ -13,11 +13,11 @@ import java.util.List;
  * pgsplit's connections for its clients (its health probes log in to database "postgres").
  */
 final class ProxyBackends {
-  private static final String BACKENDS = "SELECT pid, coalesce(state, ''), application_name FROM pg_stat_activity"
+  private static final String BACKENDS = "SELECT pid, coalesce(state, '') FROM pg_stat_activity"
       + " WHERE datname = ? AND usename = ? AND backend_type = 'client backend' ORDER BY pid";
 
   /** One server process and what pg_stat_activity says it is doing ({@code idle}, {@code idle in transaction}, …). */
-  record Backend(int pid, String state, String applicationName) {}
+  record Backend(int pid, String state) {}
 
   private ProxyBackends() {}
 
@@ -29,7 +29,7 @@ final class ProxyBackends {
       statement.setString(2, appUser);
       try (ResultSet rows = statement.executeQuery()) {
         while (rows.next()) {
-          backends.add(new Backend(rows.getInt(1), rows.getString(2), rows.getString(3)));
+          backends.add(new Backend(rows.getInt(1), rows.getString(2)));
         }
       }
     }

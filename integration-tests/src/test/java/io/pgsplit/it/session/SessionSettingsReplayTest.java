@@ -125,6 +125,26 @@ class SessionSettingsReplayTest {
     }
   }
 
+  /** The SET runs on the replica that serves the read-only transaction; the session's other servers follow. */
+  @Test
+  void setInAReadOnlyTransactionOnAReplicaAppliesEverywhereAfterTheCommit() throws SQLException {
+    try (Connection connection = proxy.connect(); Statement statement = connection.createStatement()) {
+      connection.setAutoCommit(false);
+      connection.setReadOnly(true);
+      statement.execute("SET search_path = tenant_b");
+      Served inTransaction = cluster.ask(connection, ITEMS);
+      assertThat(inTransaction.onReplica()).isTrue();
+      assertThat(inTransaction.value()).isEqualTo(TenantSchemas.TENANT_B_ITEMS);
+      connection.commit();
+      connection.setReadOnly(false);
+      connection.setAutoCommit(true);
+
+      assertReadsOnBothReplicas(connection, ITEMS, TenantSchemas.TENANT_B_ITEMS);
+      assertThat(cluster.ask(connection, ITEMS + " /* pgsplit:primary */"))
+          .isEqualTo(new Served(cluster.primary().name(), false, List.of(TenantSchemas.TENANT_B_ITEMS)));
+    }
+  }
+
   @Test
   void searchPathInTheStartupOptionsAppliesOnBothReplicas() throws SQLException {
     try (Connection connection = proxy.connect("options=-c%20search_path%3Dtenant_b")) {

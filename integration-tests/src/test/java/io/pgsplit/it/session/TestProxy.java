@@ -82,6 +82,7 @@ final class TestProxy implements AutoCloseable {
     int processId = connection.unwrap(PGConnection.class).getBackendPID();
     // A session is registered just after its ReadyForQuery is sent, so the client may be a little ahead.
     return await("the session of client " + processId).atMost(Duration.ofSeconds(5))
+        .pollDelay(Duration.ZERO).pollInterval(Duration.ofMillis(5))
         .until(() -> server.context().sessions().stream()
             .filter(session -> session.clientKey().processId() == processId).findFirst(), Optional::isPresent)
         .orElseThrow();
@@ -143,6 +144,9 @@ final class TestProxy implements AutoCloseable {
       yaml.append("users:\n  - {name: ").append(cluster.appUser()).append(", password: ")
           .append(cluster.appPassword()).append("}\n");
       yaml.append("health: {interval: 200ms, timeout: 1s}\n");
+      // These tests prove where statements run and that session state follows them; reads right after a write
+      // would go to the primary under read-your-writes (the default), whose own tests are in it.consistency.
+      yaml.append("consistency: eventual\n");
       List<String> pool = new ArrayList<>();
       replicaMaxPerServer.ifPresent(max -> pool.add("replica_max_per_server: " + max));
       acquireTimeout.ifPresent(timeout -> pool.add("acquire_timeout: " + timeout));

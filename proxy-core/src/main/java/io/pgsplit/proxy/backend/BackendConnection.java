@@ -105,6 +105,21 @@ public final class BackendConnection {
         channel.write(clientMessages, channel.voidPromise());
     }
 
+    /**
+     * Writes (without flushing) a query right behind the client's last group, answered invisibly;
+     * its first value goes to the listener's {@link BackendListener#onInjectedValue}. The client
+     * does not wait for it: its own ReadyForQuery comes first.
+     */
+    public void sendValueQuery(ByteBuf query) {
+        pending.addValueQuery();
+        channel.write(query, channel.voidPromise());
+    }
+
+    /** True while the client is owed replies (injected queries do not count). */
+    public boolean owesClient() {
+        return groupOpen || pending.readyForQueryOwed() > 0;
+    }
+
     /** Writes bytes that belong to work already under way (COPY data), without bookkeeping. */
     public void sendRaw(ByteBuf bytes) {
         channel.write(bytes, channel.voidPromise());

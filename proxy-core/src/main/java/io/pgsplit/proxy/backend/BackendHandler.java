@@ -15,6 +15,7 @@ import io.pgsplit.protocol.backend.ParameterStatus;
 import io.pgsplit.protocol.backend.ReadyForQuery;
 import io.pgsplit.protocol.backend.TransactionStatus;
 import io.pgsplit.proxy.netty.InboundBuffer;
+import java.nio.charset.StandardCharsets;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.Executor;
 import org.slf4j.Logger;
@@ -40,6 +41,8 @@ final class BackendHandler extends ChannelInboundHandlerAdapter {
     private BackendConnection connection;
     private boolean started;
     private String closedReason;
+    /** The value of the injected query being answered, until its ReadyForQuery. */
+    private String capturedValue;
     /** Whether the run being gathered holds part of an answer, not only notices and the like. */
     private boolean runAnswers;
 
@@ -197,13 +200,33 @@ final class BackendHandler extends ChannelInboundHandlerAdapter {
      * on. A failure is logged; the client's own work follows and shows what the server makes of it.
      */
     private void absorbInjectedReply(ByteBuf buf, int index, int length, byte type) {
+        boolean wantsValue = connection.pending.answeringValueQuery();
         if (type == MessageTypes.ERROR_RESPONSE) {
-            log.warn("{}: could not align session state: {}", connection,
+            log.warn("{}: injected query failed: {}", connection,
                     ErrorResponse.decode(buf.slice(index + HEADER_LENGTH, length - HEADER_LENGTH)).message());
+        } else if (type == MessageTypes.DATA_ROW && wantsValue && capturedValue == null) {
+            capturedValue = firstColumn(buf.slice(index + HEADER_LENGTH, length - HEADER_LENGTH));
         } else if (type == MessageTypes.READY_FOR_QUERY) {
             connection.readyForQueryReceived(ReadyForQuery.statusAt(buf, index));
+            if (wantsValue) {
+                String value = capturedValue;
+                capturedValue = null;
+                connection.listener().onInjectedValue(connection, value);
+            }
         }
         inbound.skip(length);
+    }
+
+    /** The first column of a DataRow as text, or null when it is NULL. */
+    private static String firstColumn(ByteBuf body) {
+        if (body.readableBytes() < 6 || body.getShort(0) < 1) {
+            return null;
+        }
+        int length = body.getInt(2);
+        if (length < 0 || length > body.readableBytes() - 6) {
+            return null;
+        }
+        return body.toString(6, length, StandardCharsets.UTF_8);
     }
 
     /** While a server owes nothing it may send only notifications, notices and parameter changes; anything else answers. */
@@ -230,6 +253,14 @@ final class BackendHandler extends ChannelInboundHandlerAdapter {
             runAnswers = false;
         }
         return 0;
+    }
+
+    @Override
+    public void channelWritabilityChanged(ChannelHandlerContext ctx) {
+        if (started && connection.listener() != null) {
+            connection.listener().onServerWritabilityChanged(connection);
+        }
+        ctx.fireChannelWritabilityChanged();
     }
 
     @Override

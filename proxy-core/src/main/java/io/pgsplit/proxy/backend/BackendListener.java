@@ -19,6 +19,17 @@ public interface BackendListener {
      */
     void onReadyForQuery(BackendConnection backend, TransactionStatus status, boolean failed);
 
+    /**
+     * The first value answered to a query sent with {@link BackendConnection#sendValueQuery}, or
+     * null when it failed or returned nothing.
+     */
+    default void onInjectedValue(BackendConnection backend, String value) {
+    }
+
+    /** The channel to the server became writable or stopped being so: client reads follow it. */
+    default void onServerWritabilityChanged(BackendConnection backend) {
+    }
+
     /** The end of one read from the server: the moment to flush what was passed on. */
     void onServerReadComplete(BackendConnection backend);
 

@@ -19,6 +19,8 @@ final class PendingResponses {
 
     private static final class Entry {
         final boolean injectedQuery;
+        /** An injected query whose one value the session wants (the WAL position after a commit). */
+        boolean capturesValue;
         final boolean endsWithReadyForQuery;
         int hiddenParse;
         int hiddenClose;
@@ -43,6 +45,19 @@ final class PendingResponses {
     /** A query injected by the proxy: everything it is answered with is hidden. */
     void addInjectedQuery() {
         entries.add(new Entry(true, 0, 0, 0, 0, true));
+    }
+
+    /** An injected query whose first value is handed to the session. */
+    void addValueQuery() {
+        Entry entry = new Entry(true, 0, 0, 0, 0, true);
+        entry.capturesValue = true;
+        entries.add(entry);
+    }
+
+    /** True while the server is answering an injected query whose value the session wants. */
+    boolean answeringValueQuery() {
+        Entry head = entries.peek();
+        return head != null && head.injectedQuery && head.capturesValue;
     }
 
     void add(int hiddenParse, int hiddenClose, int visibleParse, int visibleClose, boolean endsWithReadyForQuery) {

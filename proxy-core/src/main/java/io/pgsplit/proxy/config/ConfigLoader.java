@@ -19,7 +19,8 @@ import java.util.Set;
  */
 public final class ConfigLoader {
     private static final Set<String> TOP_LEVEL_KEYS = Set.of(
-            "listen", "admin", "auth_type", "servers", "users", "health", "routing", "limits", "pool", "shutdown_timeout");
+            "listen", "admin", "auth_type", "servers", "users", "health", "routing", "limits", "pool", "consistency",
+            "shutdown_timeout");
     private static final Duration DEFAULT_SHUTDOWN_TIMEOUT = Duration.ofSeconds(30);
 
     private ConfigLoader() {
@@ -66,6 +67,7 @@ public final class ConfigLoader {
                 RoutingSection.read(root.get("routing")),
                 LimitsSection.read(root.get("limits")),
                 PoolSection.read(root.get("pool")),
+                ConsistencySection.read(root.get("consistency")),
                 root.get("shutdown_timeout").asOr(Scalars.positiveDuration(), DEFAULT_SHUTDOWN_TIMEOUT));
     }
 }

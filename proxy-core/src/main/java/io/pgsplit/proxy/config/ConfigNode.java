@@ -42,6 +42,10 @@ final class ConfigNode {
     }
 
     /** An absent key and an explicit YAML null both mean "not set". */
+    boolean isScalar() {
+        return isPresent() && node.isValueNode();
+    }
+
     boolean isPresent() {
         return node != null && !node.isNull() && !node.isMissingNode();
     }

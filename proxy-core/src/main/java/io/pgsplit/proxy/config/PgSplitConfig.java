@@ -11,7 +11,7 @@ import java.util.Optional;
  */
 public record PgSplitConfig(HostPort listen, Optional<HostPort> admin, AuthType authType, List<ServerConfig> servers,
                             List<UserConfig> users, HealthConfig health, RoutingConfig routing, LimitsConfig limits,
-                            PoolConfig pool, Duration shutdownTimeout) {
+                            PoolConfig pool, ConsistencyConfig consistency, Duration shutdownTimeout) {
 
     public PgSplitConfig {
         Objects.requireNonNull(listen, "listen");
@@ -23,7 +23,13 @@ public record PgSplitConfig(HostPort listen, Optional<HostPort> admin, AuthType 
         Objects.requireNonNull(routing, "routing");
         Objects.requireNonNull(limits, "limits");
         Objects.requireNonNull(pool, "pool");
+        Objects.requireNonNull(consistency, "consistency");
         Objects.requireNonNull(shutdownTimeout, "shutdownTimeout");
+    }
+
+    /** The consistency a new session of this user starts with: the user's own, else the default. */
+    public Consistency consistencyFor(String userName) {
+        return user(userName).flatMap(UserConfig::consistency).orElse(consistency.mode());
     }
 
     public Optional<UserConfig> user(String name) {

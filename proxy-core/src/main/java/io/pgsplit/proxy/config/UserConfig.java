@@ -1,17 +1,24 @@
 package io.pgsplit.proxy.config;
 
 import java.util.Objects;
+import java.util.Optional;
 
 /**
  * A user clients may log in as. The password is either plain text or a PostgreSQL SCRAM verifier
  * ({@code SCRAM-SHA-256$<iterations>:<salt>$<StoredKey>:<ServerKey>}).
  */
-public record UserConfig(String name, String password) {
+public record UserConfig(String name, String password, Optional<Consistency> consistency) {
     static final String SCRAM_VERIFIER_PREFIX = "SCRAM-SHA-256$";
 
     public UserConfig {
         Objects.requireNonNull(name, "name");
         Objects.requireNonNull(password, "password");
+        Objects.requireNonNull(consistency, "consistency");
+    }
+
+    /** A user who reads with the configured default consistency. */
+    public UserConfig(String name, String password) {
+        this(name, password, Optional.empty());
     }
 
     public boolean hasScramVerifier() {
@@ -21,6 +28,6 @@ public record UserConfig(String name, String password) {
     /** Masks the password: configs get logged. */
     @Override
     public String toString() {
-        return "UserConfig[name=" + name + ", password=***]";
+        return "UserConfig[name=" + name + ", password=***, consistency=" + consistency.map(Consistency::configName).orElse("default") + "]";
     }
 }

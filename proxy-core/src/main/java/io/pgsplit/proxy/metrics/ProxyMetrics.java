@@ -39,6 +39,7 @@ public final class ProxyMetrics implements AutoCloseable {
             Duration.ofMillis(100), Duration.ofMillis(250), Duration.ofMillis(500), Duration.ofSeconds(1),
             Duration.ofMillis(2500), Duration.ofSeconds(5), Duration.ofSeconds(10)};
 
+    private final Map<String, Timer> fenceWaits = new ConcurrentHashMap<>();
     private final Map<String, Counter> sessionPins = new ConcurrentHashMap<>();
     private final PrometheusMeterRegistry registry = new PrometheusMeterRegistry(PrometheusConfig.DEFAULT);
     private final Map<RouteLabels, Counter> statements = new ConcurrentHashMap<>();
@@ -152,6 +153,20 @@ public final class ProxyMetrics implements AutoCloseable {
         readRetries.computeIfAbsent(failedServer, server -> Counter.builder("pgsplit.read.retries")
                 .description("Reads sent again elsewhere because this server closed before answering them")
                 .tag("server", server).register(registry)).increment();
+    }
+
+    /**
+     * A read waited for a replica to replay its session's last commit (read-your-writes), for
+     * {@code nanos}; {@code caughtUp} false when it gave up and went to the primary.
+     */
+    public void fenceWait(long nanos, boolean caughtUp) {
+        String outcome = caughtUp ? "replica" : "primary";
+        fenceWaits.computeIfAbsent(outcome, o -> Timer.builder("pgsplit.fence.wait")
+                .description("Reads that waited for a replica to replay their session's last commit, by where they ran")
+                .tag("outcome", o)
+                .serviceLevelObjectives(Duration.ofMillis(1), Duration.ofMillis(5), Duration.ofMillis(20),
+                        Duration.ofMillis(100), Duration.ofSeconds(1))
+                .register(registry)).record(nanos, TimeUnit.NANOSECONDS);
     }
 
     /** A session became tied to the primary because of state that cannot be replayed ({@code reason}: temp_table, listen, …). */

@@ -32,6 +32,11 @@ final class ClientReplies {
         pending = true;
     }
 
+    /** Something else was written to the client (a proxy-built answer): flush it with the rest. */
+    void written() {
+        pending = true;
+    }
+
     void flush() {
         if (pending) {
             pending = false;

@@ -5,6 +5,7 @@ import io.netty.buffer.Unpooled;
 import io.netty.channel.Channel;
 import io.netty.channel.ChannelFutureListener;
 import io.netty.channel.EventLoop;
+import io.pgsplit.health.Lsn;
 import io.pgsplit.health.Role;
 import io.pgsplit.health.ServerHealth;
 import io.pgsplit.health.Topology;
@@ -18,7 +19,12 @@ import io.pgsplit.proxy.backend.BackendKey;
 import io.pgsplit.proxy.backend.BackendListener;
 import io.pgsplit.proxy.backend.BackendStartupException;
 import io.pgsplit.proxy.backend.Dispatch;
+import io.pgsplit.proxy.commands.ProxyCommand;
+import io.pgsplit.proxy.commands.ProxyCommandReplies;
+import io.pgsplit.proxy.commands.ProxyCommands;
+import io.pgsplit.proxy.config.Consistency;
 import io.pgsplit.proxy.netty.InboundBuffer;
+import io.pgsplit.proxy.pool.PoolStats;
 import io.pgsplit.proxy.pool.PoolTimeoutException;
 import io.pgsplit.proxy.state.SessionState;
 import io.pgsplit.proxy.state.StartupSettings;
@@ -37,6 +43,10 @@ import java.util.Optional;
 import java.util.Set;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionException;
+import java.util.concurrent.TimeUnit;
+import java.util.function.Predicate;
+import io.netty.util.concurrent.ScheduledFuture;
+import java.time.Duration;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -97,12 +107,23 @@ public final class ClientSession implements BackendListener {
     private String brokenTransaction;
     private TransactionStatus discardStatus = TransactionStatus.IDLE;
     private Wait waiting = Wait.NONE;
+    /** Read-your-writes: the WAL position of this session's last commit (or a causal token), 0 when none. */
+    private long fence;
+    /** The WAL position after a commit has been asked for and not answered yet: reads wait for it. */
+    private boolean fencePending;
+    /** The last attempt to learn the fence failed: reads go to the primary until a write sets a new one. */
+    private boolean fenceUnknown;
+    /** A write ran in the transaction still open, so its end gets a fence. */
+    private boolean transactionWrote;
+    /** The last causal token set with SET pgsplit.min_lsn. */
+    private long requiredLsn;
+    private Consistency consistency;
     private boolean driving;
     private boolean shuttingDown;
     private boolean closed;
 
     /** What the session waits for before it reads on; while it waits, client reads are paused. */
-    private enum Wait { NONE, CLASSIFICATION, CONNECTION, DRAIN }
+    private enum Wait { NONE, CLASSIFICATION, CONNECTION, DRAIN, FENCE }
 
     public ClientSession(ProxyContext context, Channel client, String user, Map<String, String> startupParameters,
                          BackendKey clientKey) {
@@ -117,6 +138,7 @@ public final class ClientSession implements BackendListener {
         this.replies = new ClientReplies(client);
         this.connections = new ServerConnections(context, loop, this, user, startupParameters);
         this.state = new SessionState(StartupSettings.of(startupParameters));
+        this.consistency = context.config().consistencyFor(user);
     }
 
     public BackendKey clientKey() {
@@ -223,9 +245,12 @@ public final class ClientSession implements BackendListener {
         } finally {
             driving = false;
         }
-        client.config().setAutoRead(waiting == Wait.NONE && !closed && serversWritable());
+        if (waiting != Wait.NONE && log.isDebugEnabled()) {
+            log.debug("client {}: waits for {} (current {})", client.remoteAddress(), waiting, current);
+        }
         flushServers();
         replies.flush();
+        client.config().setAutoRead(waiting == Wait.NONE && !closed && serversWritable());
     }
 
     /** Returns true when the segment is dealt with, false when the session must wait. */
@@ -248,7 +273,7 @@ public final class ClientSession implements BackendListener {
 
     /** COPY data belongs to the COPY running on the busy server; with none, PostgreSQL ignores it too. */
     private void forwardCopyMessage(Segment s) {
-        if (current != null && current.isBusy()) {
+        if (current != null && current.owesClient()) {
             current.sendRaw(take(s));
             markUnflushed(current);
         } else {
@@ -286,8 +311,16 @@ public final class ClientSession implements BackendListener {
             return true;
         }
         if (s.poolTimeout != null) {
-            refuse(s, SqlState.TOO_MANY_CONNECTIONS, s.poolTimeout);
-            return true;
+            // That replica's pool stayed full: a replica with a free connection serves the read; with none, 53300.
+            if (!planner.anyReplica(context.topology(), s.failedServers, this::poolHasRoom)) {
+                refuse(s, SqlState.TOO_MANY_CONNECTIONS, s.poolTimeout);
+                return true;
+            }
+            s.poolTimeout = null;
+            s.onlyReplicasWithRoom = true;
+        }
+        if (isProxyCommandRequest(s)) {
+            return answerProxyCommands(s);
         }
         if (s.analysis == null) {
             s.analysis = analyze(s);
@@ -299,8 +332,26 @@ public final class ClientSession implements BackendListener {
             return sendPinned(s);
         }
         Requirement requirement = requirementFor(s);
-        if (current != null && current.isBusy()) {
-            Optional<Route.ToServer> keep = planner.keep(current.serverName(), requirement, context.topology());
+        Predicate<ServerHealth> caughtUp = s.onlyReplicasWithRoom ? this::poolHasRoom : RoutePlanner.ALL;
+        if (requirement.need() == Requirement.Need.READ && consistency == Consistency.READ_YOUR_WRITES) {
+            if (fencePending) {
+                waiting = Wait.FENCE; // the position of the commit just made is on its way
+                return false;
+            }
+            if (fence > 0 || fenceUnknown) {
+                caughtUp = caughtUp.and(this::hasReplayedFence);
+                if (!planner.anyReplica(context.topology(), s.failedServers, caughtUp)) {
+                    if (awaitReplicaCatchUp(s)) {
+                        return false;
+                    }
+                    requirement = new Requirement(Requirement.Need.PRIMARY, Requirement.REASON_FENCE);
+                } else if (s.fenceWaitStartedNanos != 0) {
+                    context.metrics().fenceWait(System.nanoTime() - s.fenceWaitStartedNanos, true);
+                }
+            }
+        }
+        if (current != null && current.owesClient()) {
+            Optional<Route.ToServer> keep = planner.keep(current.serverName(), requirement, context.topology(), caughtUp);
             if (keep.isPresent()) {
                 return send(s, current, keep.get().role(), keep.get().reason(), null);
             }
@@ -308,8 +359,101 @@ public final class ClientSession implements BackendListener {
             return false;
         }
         current = null;
-        Route route = s.chosen != null ? s.chosen : planner.plan(requirement, context.topology(), s.failedServers);
+        Route route = s.chosen != null ? s.chosen : planner.plan(requirement, context.topology(), s.failedServers, caughtUp);
         return sendRouted(s, route, requirement);
+    }
+
+    private boolean poolHasRoom(ServerHealth replica) {
+        PoolStats pool = context.pools().stats(replica.name());
+        return pool.idle() > 0 || pool.lent() + pool.idle() < context.config().pool().replicaMaxPerServer();
+    }
+
+    private boolean hasReplayedFence(ServerHealth replica) {
+        return !fenceUnknown && context.health().replayLsn(replica.name()) >= fence;
+    }
+
+    /**
+     * No replica has replayed this session's last commit as far as pgsplit knows: fresh replay
+     * positions are asked for; with {@code consistency.max_wait} the read waits for them (true),
+     * within that limit, else it goes to the primary now (false) and later reads benefit.
+     */
+    private boolean awaitReplicaCatchUp(Segment s) {
+        CompletableFuture<Void> refresh = context.health().refreshReplayPositions();
+        Optional<Duration> maxWait = context.config().consistency().maxWait();
+        if (maxWait.isEmpty() || fenceUnknown) {
+            return false;
+        }
+        long now = System.nanoTime();
+        if (s.fenceWaitStartedNanos == 0) {
+            s.fenceWaitStartedNanos = now;
+        }
+        long waited = now - s.fenceWaitStartedNanos;
+        if (waited >= maxWait.get().toNanos()) {
+            context.metrics().fenceWait(waited, false);
+            return false;
+        }
+        waiting = Wait.FENCE;
+        ScheduledFuture<?> deadline = loop.schedule(() -> resume(Wait.FENCE), maxWait.get().toNanos() - waited,
+                TimeUnit.NANOSECONDS);
+        refresh.whenComplete((done, error) -> loop.execute(() -> {
+            deadline.cancel(false);
+            resume(Wait.FENCE);
+        }));
+        return true;
+    }
+
+    /** SET/SHOW pgsplit.*: answered here, never sent to a server. Cheap when absent: a word search per statement. */
+    private static boolean isProxyCommandRequest(Segment s) {
+        if (!s.referenced.isEmpty() || s.queries.isEmpty() && s.parsed.isEmpty()) {
+            return false;
+        }
+        for (String sql : s.queries) {
+            if (ProxyCommands.parse(sql).isEmpty()) {
+                return false;
+            }
+        }
+        for (PreparedStatementDef def : s.parsed) {
+            if (ProxyCommands.parse(def.sql()).isEmpty()) {
+                return false;
+            }
+        }
+        return true;
+    }
+
+    /** Answers in order: after earlier requests' replies, and after the position of a commit just made is known. */
+    private boolean answerProxyCommands(Segment s) {
+        if (current != null && current.owesClient()) {
+            waiting = Wait.DRAIN;
+            return false;
+        }
+        if (fencePending) {
+            waiting = Wait.FENCE;
+            return false;
+        }
+        ByteBuf request = take(s);
+        try {
+            client.write(ProxyCommandReplies.answer(request, this::execute, transactionStatus, client.alloc()),
+                    client.voidPromise());
+        } finally {
+            request.release();
+        }
+        replies.written();
+        return true;
+    }
+
+    private String execute(ProxyCommand command) {
+        if (command instanceof ProxyCommand.SetConsistency set) {
+            consistency(set.mode() == null ? null : Consistency.fromConfigName(set.mode()));
+        } else if (command instanceof ProxyCommand.SetMinLsn min) {
+            requireLsn(min.lsn());
+        } else if (command instanceof ProxyCommand.Show show) {
+            return switch (show.name()) {
+                case ProxyCommand.CONSISTENCY -> consistency.configName();
+                case ProxyCommand.LAST_LSN -> lastLsn();
+                default -> Lsn.format(requiredLsn);
+            };
+        }
+        return null;
     }
 
     /** A session holding state that cannot be replayed elsewhere is kept on the primary. */
@@ -364,7 +508,7 @@ public final class ClientSession implements BackendListener {
             readOnlyTransactionFailed = false;
             return false;
         }
-        if (isWrite(classification) && !current.isBusy()) {
+        if (isWrite(classification) && !current.owesClient()) {
             readOnlyTransactionFailed = true;
             context.metrics().refused(RouteReason.READ_ONLY_TRANSACTION.label());
             refuseInTransaction(s, SqlState.READ_ONLY_SQL_TRANSACTION,
@@ -420,14 +564,15 @@ public final class ClientSession implements BackendListener {
             parts.add(classification);
             commands.addAll(found);
         }
-        if (!analyzeStatements(s.parsed, parts, commands) || !analyzeStatements(s.referenced, parts, commands)) {
+        if (!analyzeStatements(s.parsed, parts, commands, executed)
+                || !analyzeStatements(s.referenced, parts, commands, executed)) {
             return null;
         }
         return new Analysis(SegmentClassification.combine(parts), commands, executed);
     }
 
     private boolean analyzeStatements(Iterable<PreparedStatementDef> defs, List<Classification> parts,
-                                      List<SessionCommand> commands) {
+                                      List<SessionCommand> commands, List<String> executed) {
         for (PreparedStatementDef def : defs) {
             Classification classification = def.classification();
             if (classification == null) {
@@ -437,6 +582,17 @@ public final class ClientSession implements BackendListener {
                 }
                 def.classification(classification);
                 def.sessionCommands(commandsIn(def.sql(), classification));
+            }
+            SessionCommand.Prepare prepared = executedStatement(classification, def.sessionCommands());
+            if (prepared != null) {
+                // Not cached on the definition: DEALLOCATE and PREPARE may give the name another statement.
+                Classification executedClassification = classifyText(prepared.statementSql(), null);
+                if (executedClassification == null) {
+                    return false;
+                }
+                executed.add(prepared.name());
+                commands.addAll(commandsIn(prepared.statementSql(), executedClassification));
+                classification = executedClassification;
             }
             parts.add(classification);
             commands.addAll(def.sessionCommands());
@@ -504,7 +660,7 @@ public final class ClientSession implements BackendListener {
         ByteBuf injected = alignment == null ? null : new Query(alignment).encode(client.alloc());
         StatementPrelude prelude = StatementPrelude.build(s, backend.statements(), statements, client.alloc());
         ByteBuf bytes = take(s);
-        if (!backend.isBusy()) {
+        if (!backend.owesClient()) {
             groupStartedNanos = System.nanoTime();
             if (connections.isOwned(backend)) {
                 context.metrics().serverConnectionBusy(backend.serverName());
@@ -526,10 +682,71 @@ public final class ClientSession implements BackendListener {
             predictTransaction(classification);
         }
         expectEffects(s, classification);
+        askForFence(s, backend, classification);
         if (s.hasSql()) {
             context.metrics().routed(backend.serverName(), currentRole, currentReason);
         }
         return true;
+    }
+
+    /**
+     * Read-your-writes: after a group that wrote and ends outside a transaction (autocommit, or a
+     * COMMIT), the primary is asked for its WAL position right behind it, on the same connection, so
+     * the client never waits for the answer; the next read waits only if it is not there yet.
+     */
+    private void askForFence(Segment s, BackendConnection backend, Classification classification) {
+        if (consistency != Consistency.READ_YOUR_WRITES || !connections.isOwned(backend)
+                || s.end != Segment.End.READY_FOR_QUERY) {
+            return;
+        }
+        transactionWrote |= writes(s, classification);
+        boolean endsHere = !transactionPredicted && (transactionStatus == TransactionStatus.IDLE
+                || classification != null && classification.transaction() == TransactionControl.END);
+        if (transactionWrote && endsHere) {
+            backend.sendValueQuery(new Query(CURRENT_WAL_POSITION).encode(client.alloc()));
+            fencePending = true;
+            transactionWrote = false;
+        }
+    }
+
+    private static final String CURRENT_WAL_POSITION = "SELECT pg_catalog.pg_current_wal_lsn()";
+
+    private static boolean writes(Segment s, Classification classification) {
+        if (classification == null) {
+            return s.functionCall || s.tooLarge;
+        }
+        return classification.requiresPrimary() && switch (classification.reason()) {
+            case WRITE, VOLATILE_FUNCTION, UNPARSED, HINT -> true;
+            default -> false;
+        };
+    }
+
+    @Override
+    public void onInjectedValue(BackendConnection backend, String value) {
+        fencePending = false;
+        try {
+            long position = Lsn.parse(value);
+            fenceUnknown = position < 0;
+            fence = Math.max(fence, position);
+        } catch (IllegalArgumentException e) {
+            fenceUnknown = true;
+        }
+        resume(Wait.FENCE);
+    }
+
+    /** The session's fence in PostgreSQL's text form (SHOW pgsplit.last_lsn), "0/0" when it has none. */
+    public String lastLsn() {
+        return Lsn.format(fence);
+    }
+
+    /** A causal token from another session (SET pgsplit.min_lsn): reads wait for it too. */
+    public void requireLsn(long position) {
+        requiredLsn = position;
+        fence = Math.max(fence, position);
+    }
+
+    public void consistency(Consistency mode) {
+        this.consistency = mode == null ? context.config().consistencyFor(user) : mode;
     }
 
     /** Queues the group's session commands; they are recorded when its ReadyForQuery says how it went. */
@@ -677,6 +894,7 @@ public final class ClientSession implements BackendListener {
                 s.chosen = null;
                 if (cause instanceof PoolTimeoutException) {
                     s.poolTimeout = cause.getMessage();
+                    s.failedServers.add(to.server().name());
                 } else {
                     log.warn("client {}: could not open a connection to {}: {}", client.remoteAddress(), to.server().name(),
                             cause.getMessage());
@@ -719,7 +937,7 @@ public final class ClientSession implements BackendListener {
         TransactionStatus before = transactionStatus;
         transactionStatus = status;
         record(groupEffects.poll(), before, status, failed, backend);
-        if (!backend.isBusy()) {
+        if (!backend.owesClient()) {
             if (connections.isOwned(backend)) {
                 context.metrics().serverConnectionIdle(backend.serverName());
             }
@@ -801,6 +1019,14 @@ public final class ClientSession implements BackendListener {
         }
     }
 
+    /** A server took the data it had queued (COPY FROM STDIN sends a lot): read from the client again. */
+    @Override
+    public void onServerWritabilityChanged(BackendConnection backend) {
+        if (backend.channel().isWritable() && waiting == Wait.NONE && !closed && serversWritable()) {
+            client.config().setAutoRead(true);
+        }
+    }
+
     @Override
     public void onServerReadComplete(BackendConnection backend) {
         client.flush();
@@ -812,6 +1038,11 @@ public final class ClientSession implements BackendListener {
     @Override
     public void onBackendClosed(BackendConnection backend, String reason) {
         boolean wasCurrent = backend == current;
+        if (fencePending && connections.isOwned(backend)) {
+            fencePending = false;
+            fenceUnknown = true; // the commit's position is lost with the connection: be safe until the next write
+            resume(Wait.FENCE);
+        }
         connections.lost(backend);
         if (closed) {
             return;
@@ -945,7 +1176,7 @@ public final class ClientSession implements BackendListener {
     /** A CancelRequest with this session's key: forwarded to the server running its work, if any. */
     public void cancel() {
         loop.execute(() -> {
-            if (current != null && current.isBusy() && current.key() != null) {
+            if (current != null && current.owesClient() && current.key() != null) {
                 context.cancelForwarder().forward(loop, context.serverAddress(current.serverName()), current.key());
             }
         });

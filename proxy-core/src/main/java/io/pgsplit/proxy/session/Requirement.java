@@ -22,6 +22,8 @@ record Requirement(Need need, String reason) {
     static final String REASON_LARGE_REQUEST = "large_request";
     static final String REASON_PROTOCOL = "protocol";
     static final String REASON_PINNED = "pinned";
+    /** A read sent to the primary because no replica has replayed the session's last commit yet. */
+    static final String REASON_FENCE = "fence";
 
     static Requirement of(Segment segment, Classification classification) {
         if (segment.tooLarge) {

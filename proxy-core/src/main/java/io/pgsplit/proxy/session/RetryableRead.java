@@ -23,6 +23,6 @@ record RetryableRead(Segment segment, BackendConnection backend, ByteBuf bytes) 
                 && classification.transaction() == TransactionControl.NONE
                 && segment.end == Segment.End.READY_FOR_QUERY
                 && !segment.retried
-                && !backend.isBusy();
+                && !backend.owesClient();
     }
 }

@@ -9,6 +9,7 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
 import java.util.Set;
+import java.util.function.Predicate;
 
 /**
  * Decides the server for a segment. Pure: it reads a topology snapshot and a requirement, and
@@ -19,6 +20,8 @@ import java.util.Set;
  */
 final class RoutePlanner {
     static final String REASON_NO_REPLICA = "no_replica";
+    /** Every replica may serve: no fence to respect. */
+    static final Predicate<ServerHealth> ALL = replica -> true;
 
     private final RoundRobin rotation;
 
@@ -27,18 +30,28 @@ final class RoutePlanner {
     }
 
     Route plan(Requirement requirement, Topology topology, Set<String> failedServers) {
+        return plan(requirement, topology, failedServers, ALL);
+    }
+
+    /** @param caughtUp which replicas may serve this session's reads (read-your-writes: those past its fence) */
+    Route plan(Requirement requirement, Topology topology, Set<String> failedServers, Predicate<ServerHealth> caughtUp) {
         return switch (requirement.need()) {
             case PRIMARY -> toPrimary(topology, failedServers, requirement.reason());
-            case READ -> toReplica(topology, failedServers, requirement.reason());
+            case READ -> toReplica(topology, failedServers, requirement.reason(), caughtUp);
             case ANY -> toAny(topology, failedServers, requirement.reason());
         };
+    }
+
+    /** True when some readable replica (not failed for this segment) satisfies {@code caughtUp}. */
+    boolean anyReplica(Topology topology, Set<String> failedServers, Predicate<ServerHealth> caughtUp) {
+        return eligibleReplicas(topology, failedServers, caughtUp).size() > 0;
     }
 
     /**
      * The route to {@code server} if it meets the requirement now, so work can be pipelined on a
      * server that is still answering earlier requests instead of waiting for it to finish.
      */
-    Optional<Route.ToServer> keep(String server, Requirement requirement, Topology topology) {
+    Optional<Route.ToServer> keep(String server, Requirement requirement, Topology topology, Predicate<ServerHealth> caughtUp) {
         boolean isPrimary = topology.primary().map(p -> p.name().equals(server)).orElse(false);
         if (isPrimary && requirement.need() != Requirement.Need.READ) {
             return Optional.of(new Route.ToServer(topology.primary().get().address(), Role.PRIMARY, requirement.reason()));
@@ -47,7 +60,7 @@ final class RoutePlanner {
             return Optional.empty();
         }
         for (ServerHealth replica : topology.readableReplicas()) {
-            if (replica.name().equals(server)) {
+            if (replica.name().equals(server) && caughtUp.test(replica)) {
                 return Optional.of(new Route.ToServer(replica.address(), Role.REPLICA, requirement.reason()));
             }
         }
@@ -69,8 +82,8 @@ final class RoutePlanner {
         return new Route.ToServer(primary.get().address(), Role.PRIMARY, reason);
     }
 
-    private Route toReplica(Topology topology, Set<String> failedServers, String reason) {
-        List<ServerHealth> replicas = eligibleReplicas(topology, failedServers);
+    private Route toReplica(Topology topology, Set<String> failedServers, String reason, Predicate<ServerHealth> caughtUp) {
+        List<ServerHealth> replicas = eligibleReplicas(topology, failedServers, caughtUp);
         if (!replicas.isEmpty()) {
             return new Route.ToServer(rotation.next(replicas).address(), Role.REPLICA, reason);
         }
@@ -88,21 +101,22 @@ final class RoutePlanner {
         if (primary.isPresent()) {
             return new Route.ToServer(primary.get().address(), Role.PRIMARY, reason);
         }
-        List<ServerHealth> replicas = eligibleReplicas(topology, failedServers);
+        List<ServerHealth> replicas = eligibleReplicas(topology, failedServers, ALL);
         if (!replicas.isEmpty()) {
             return new Route.ToServer(replicas.get(0).address(), Role.REPLICA, reason);
         }
         return new Route.Refuse(SqlState.CONNECTION_FAILURE, "pgsplit: no server is available" + failedSuffix(failedServers), reason);
     }
 
-    private static List<ServerHealth> eligibleReplicas(Topology topology, Set<String> failedServers) {
+    private static List<ServerHealth> eligibleReplicas(Topology topology, Set<String> failedServers,
+                                                       Predicate<ServerHealth> caughtUp) {
         List<ServerHealth> readable = topology.readableReplicas();
-        if (failedServers.isEmpty()) {
+        if (failedServers.isEmpty() && caughtUp == ALL) {
             return readable;
         }
         List<ServerHealth> left = new ArrayList<>(readable.size());
         for (ServerHealth replica : readable) {
-            if (!failedServers.contains(replica.name())) {
+            if (!failedServers.contains(replica.name()) && caughtUp.test(replica)) {
                 left.add(replica);
             }
         }

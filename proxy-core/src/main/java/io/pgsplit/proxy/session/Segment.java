@@ -63,8 +63,12 @@ final class Segment {
     Analysis analysis;
     /** Set when the replica pool stayed exhausted: the segment is answered with 53300. */
     String poolTimeout;
+    /** After a pool timeout: only a replica with a free connection may serve this read, nothing waits twice. */
+    boolean onlyReplicasWithRoom;
     /** The server chosen while its connection was being opened: routing again must not choose another. */
     Route.ToServer chosen;
+    /** When this read began to wait for a replica to replay the session's fence (read-your-writes), 0 if not. */
+    long fenceWaitStartedNanos;
 
     boolean isEmpty() {
         return length == 0;

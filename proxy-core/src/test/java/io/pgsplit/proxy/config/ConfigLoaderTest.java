@@ -261,7 +261,7 @@ class ConfigLoaderTest {
         assertThatThrownBy(() -> parse(MINIMAL + "listn: 127.0.0.1:1\n"))
                 .isInstanceOf(ConfigException.class)
                 .hasFieldOrPropertyWithValue("key", "listn")
-                .hasMessageStartingWith("listn: unknown key (expected one of: admin, auth_type, health, limits,");
+                .hasMessageStartingWith("listn: unknown key (expected one of: admin, auth_type, consistency, health, limits,");
     }
 
     @Test

@@ -265,7 +265,7 @@ class RoutePlannerTest {
 
     @Test
     void keepsAReplicaForAReadWhileItIsReadable() {
-        Optional<Route.ToServer> kept = planner.keep("pg3", Requirement.of(new Segment(), READ), CLUSTER);
+        Optional<Route.ToServer> kept = planner.keep("pg3", Requirement.of(new Segment(), READ), CLUSTER, RoutePlanner.ALL);
 
         assertThat(kept).hasValueSatisfying(to -> {
             assertThat(to.server().name()).isEqualTo("pg3");
@@ -276,7 +276,7 @@ class RoutePlannerTest {
 
     @Test
     void doesNotKeepAReplicaForAWrite() {
-        assertThat(planner.keep("pg2", Requirement.of(new Segment(), WRITE), CLUSTER)).isEmpty();
+        assertThat(planner.keep("pg2", Requirement.of(new Segment(), WRITE), CLUSTER, RoutePlanner.ALL)).isEmpty();
     }
 
     @Test
@@ -284,26 +284,26 @@ class RoutePlannerTest {
         ServerHealth lagging = replica("pg2");
         Topology topology = new Topology(2, List.of(primary("pg1"), lagging, replica("pg3")), false, List.of());
 
-        assertThat(planner.keep("pg2", Requirement.of(new Segment(), READ), topology)).isEmpty();
+        assertThat(planner.keep("pg2", Requirement.of(new Segment(), READ), topology, RoutePlanner.ALL)).isEmpty();
     }
 
     @Test
     void keepsThePrimaryForAWriteAndForASegmentWithoutSql() {
-        assertThat(planner.keep("pg1", Requirement.of(new Segment(), WRITE), CLUSTER))
+        assertThat(planner.keep("pg1", Requirement.of(new Segment(), WRITE), CLUSTER, RoutePlanner.ALL))
                 .hasValueSatisfying(to -> assertThat(to.role()).isEqualTo(Role.PRIMARY));
-        assertThat(planner.keep("pg1", Requirement.of(new Segment(), null), CLUSTER))
+        assertThat(planner.keep("pg1", Requirement.of(new Segment(), null), CLUSTER, RoutePlanner.ALL))
                 .hasValueSatisfying(to -> assertThat(to.reason()).isEqualTo(Requirement.REASON_PROTOCOL));
     }
 
     @Test
     void doesNotKeepThePrimaryForAReadSoReadsReachTheReplicas() {
-        assertThat(planner.keep("pg1", Requirement.of(new Segment(), READ), CLUSTER)).isEmpty();
+        assertThat(planner.keep("pg1", Requirement.of(new Segment(), READ), CLUSTER, RoutePlanner.ALL)).isEmpty();
     }
 
     @Test
     void doesNotKeepAServerThatIsNoLongerThePrimary() {
         Topology failedOver = topology(replica("pg1"), primary("pg2"));
 
-        assertThat(planner.keep("pg1", Requirement.of(new Segment(), WRITE), failedOver)).isEmpty();
+        assertThat(planner.keep("pg1", Requirement.of(new Segment(), WRITE), failedOver, RoutePlanner.ALL)).isEmpty();
     }
 }
