@@ -115,6 +115,8 @@ public final class ClientSession implements BackendListener {
     private boolean fenceUnknown;
     /** A write ran in the transaction still open, so its end gets a fence. */
     private boolean transactionWrote;
+    /** The group that needs a fence started a COPY: the position is asked for after its ReadyForQuery. */
+    private boolean fenceAfterReadyForQuery;
     /** The last causal token set with SET pgsplit.min_lsn. */
     private long requiredLsn;
     private Consistency consistency;
@@ -347,6 +349,7 @@ public final class ClientSession implements BackendListener {
                     requirement = new Requirement(Requirement.Need.PRIMARY, Requirement.REASON_FENCE);
                 } else if (s.fenceWaitStartedNanos != 0) {
                     context.metrics().fenceWait(System.nanoTime() - s.fenceWaitStartedNanos, true);
+                    s.fenceWaitStartedNanos = 0;
                 }
             }
         }
@@ -390,6 +393,7 @@ public final class ClientSession implements BackendListener {
         long waited = now - s.fenceWaitStartedNanos;
         if (waited >= maxWait.get().toNanos()) {
             context.metrics().fenceWait(waited, false);
+            s.fenceWaitStartedNanos = 0;
             return false;
         }
         waiting = Wait.FENCE;
@@ -703,22 +707,29 @@ public final class ClientSession implements BackendListener {
         boolean endsHere = !transactionPredicted && (transactionStatus == TransactionStatus.IDLE
                 || classification != null && classification.transaction() == TransactionControl.END);
         if (transactionWrote && endsHere) {
-            backend.sendValueQuery(new Query(CURRENT_WAL_POSITION).encode(client.alloc()));
-            fencePending = true;
             transactionWrote = false;
+            fencePending = true;
+            if (CopyStatements.mayStart(s)) {
+                // The server is in COPY IN until the client's CopyDone: anything sent now would break it.
+                fenceAfterReadyForQuery = true;
+            } else {
+                backend.sendValueQuery(new Query(CURRENT_WAL_POSITION).encode(client.alloc()));
+            }
         }
     }
 
     private static final String CURRENT_WAL_POSITION = "SELECT pg_catalog.pg_current_wal_lsn()";
 
+    /** Whether the segment may change data: by its reason, or by any of its statements (BEGIN; INSERT; COMMIT). */
     private static boolean writes(Segment s, Classification classification) {
         if (classification == null) {
             return s.functionCall || s.tooLarge;
         }
-        return classification.requiresPrimary() && switch (classification.reason()) {
-            case WRITE, VOLATILE_FUNCTION, UNPARSED, HINT -> true;
-            default -> false;
-        };
+        return classification.requiresPrimary() && (classification.kinds().contains(StatementKind.WRITE)
+                || switch (classification.reason()) {
+                    case WRITE, VOLATILE_FUNCTION, UNPARSED, HINT -> true;
+                    default -> false;
+                });
     }
 
     @Override
@@ -937,6 +948,11 @@ public final class ClientSession implements BackendListener {
         TransactionStatus before = transactionStatus;
         transactionStatus = status;
         record(groupEffects.poll(), before, status, failed, backend);
+        if (fenceAfterReadyForQuery && connections.isOwned(backend) && !backend.owesClient()) {
+            fenceAfterReadyForQuery = false;
+            backend.sendValueQuery(new Query(CURRENT_WAL_POSITION).encode(client.alloc()));
+            backend.flush();
+        }
         if (!backend.owesClient()) {
             if (connections.isOwned(backend)) {
                 context.metrics().serverConnectionIdle(backend.serverName());
@@ -1040,6 +1056,7 @@ public final class ClientSession implements BackendListener {
         boolean wasCurrent = backend == current;
         if (fencePending && connections.isOwned(backend)) {
             fencePending = false;
+            fenceAfterReadyForQuery = false;
             fenceUnknown = true; // the commit's position is lost with the connection: be safe until the next write
             resume(Wait.FENCE);
         }
