@@ -15,7 +15,6 @@ import java.util.Set;
 import org.assertj.core.api.SoftAssertions;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
-import org.junit.jupiter.api.Disabled;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
 
@@ -48,7 +47,7 @@ class PrimaryFailoverTest {
     }
   }
 
-  @Disabled("Known bug, open: in about half of the runs one reader whose read went to a replica in the instant the primary stopped gets no answer until its socket timeout; the read was sent on a freshly opened pooled connection and nothing came back. Writes move to the new primary within two intervals and no acknowledged write is lost.")
+
   @Test
   void promotingAReplicaAfterThePrimaryStopsMovesWritesWithinTwoIntervals() throws Exception {
     String scenario = "primary failover";

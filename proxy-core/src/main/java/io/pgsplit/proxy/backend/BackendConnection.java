@@ -171,6 +171,15 @@ public final class BackendConnection {
         return channel.isActive() && !closing;
     }
 
+    /**
+     * Backpressure: true while this server cannot take more bytes, so its client must not be read.
+     * A closed channel never holds a client back: Netty reports it unwritable from the close until
+     * its channelInactive runs, and a session that paused its client in that gap would never resume.
+     */
+    public boolean holdsBackClient() {
+        return channel.isOpen() && !channel.isWritable();
+    }
+
     /** Says goodbye with Terminate so the server ends the session cleanly, then closes. */
     public void terminate() {
         if (closing) {

@@ -252,6 +252,11 @@ public final class ClientSession implements BackendListener {
         }
         flushServers();
         replies.flush();
+        updateClientReading();
+    }
+
+    /** Reads from the client only when the session can act on what it reads and every live server takes bytes. */
+    private void updateClientReading() {
         client.config().setAutoRead(waiting == Wait.NONE && !closed && serversWritable());
     }
 
@@ -842,7 +847,7 @@ public final class ClientSession implements BackendListener {
 
     private boolean serversWritable() {
         for (BackendConnection backend : connections.all()) {
-            if (!backend.channel().isWritable()) {
+            if (backend.holdsBackClient()) {
                 return false;
             }
         }
@@ -1038,9 +1043,7 @@ public final class ClientSession implements BackendListener {
     /** A server took the data it had queued (COPY FROM STDIN sends a lot): read from the client again. */
     @Override
     public void onServerWritabilityChanged(BackendConnection backend) {
-        if (backend.channel().isWritable() && waiting == Wait.NONE && !closed && serversWritable()) {
-            client.config().setAutoRead(true);
-        }
+        updateClientReading();
     }
 
     @Override
@@ -1079,6 +1082,7 @@ public final class ClientSession implements BackendListener {
         }
         replies.flush();
         client.flush();
+        updateClientReading(); // the lost connection may have been what held the client back
     }
 
     /**

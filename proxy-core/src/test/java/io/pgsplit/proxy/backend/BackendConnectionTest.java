@@ -4,6 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import io.netty.buffer.ByteBuf;
 import io.netty.buffer.Unpooled;
+import io.netty.channel.WriteBufferWaterMark;
 import io.netty.channel.embedded.EmbeddedChannel;
 import io.pgsplit.protocol.MessageTypes;
 import io.pgsplit.protocol.backend.TransactionStatus;
@@ -164,5 +165,28 @@ class BackendConnectionTest {
         assertThat(backend.parameters()).containsExactly(
                 Map.entry("server_version", "15.8"), Map.entry("client_encoding", "UTF8"));
         assertThat(backend.serverName()).isEqualTo("pg1");
+    }
+
+    @Test
+    void aServerWithAFullOutboundBufferHoldsItsClientBack() {
+        channel.config().setWriteBufferWaterMark(new WriteBufferWaterMark(8, 16));
+        assertThat(backend.holdsBackClient()).isFalse();
+
+        channel.write(bytes("more than sixteen bytes, unflushed"));
+
+        assertThat(channel.isWritable()).isFalse();
+        assertThat(backend.holdsBackClient()).isTrue();
+        channel.flush();
+        assertThat(backend.holdsBackClient()).isFalse();
+        channel.<ByteBuf>readOutbound().release();
+    }
+
+    /** Regression: Netty reports a closed channel unwritable before its channelInactive runs; the client then stayed paused for good. */
+    @Test
+    void aClosedServerNeverHoldsItsClientBack() {
+        channel.close();
+
+        assertThat(channel.isWritable()).as("Netty's view of a closed channel").isFalse();
+        assertThat(backend.holdsBackClient()).isFalse();
     }
 }
