@@ -19,7 +19,7 @@ cleanup() {
 trap cleanup EXIT
 [ -f "$JAR" ] && [ -f "$BENCH" ] || mvn -B -q package -DskipTests -pl bench -am
 
-java -cp "$JAR" io.pgsplit.cluster.ClusterMain --replicas 2 --env-file "$WORK/cluster.env" < <(sleep infinity) > "$WORK/cluster.log" 2>&1 &
+java -cp "$JAR" io.pgsplit.cluster.ClusterMain --replicas 2 --env-file "$WORK/cluster.env" < <(exec sleep infinity 2>/dev/null) > "$WORK/cluster.log" 2>&1 &
 PIDS+=($!)
 for _ in $(seq 1 120); do [ -s "$WORK/cluster.env" ] && grep -q REPLICA_PORTS "$WORK/cluster.env" && break; sleep 1; done
 # shellcheck disable=SC1091

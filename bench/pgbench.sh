@@ -4,6 +4,9 @@
 #
 #   bench/pgbench.sh [seconds-per-run (20)] [clients (8)] [scale (10)]
 #
+# PGSPLIT_JAVA_OPTS is passed to the proxy's JVM (for example a JFR recording to profile it);
+# BENCH_MODES limits the query modes run (default "simple extended prepared").
+#
 # Needs: JDK 17, Maven, PostgreSQL server binaries and pgbench. Starts its own cluster (primary +
 # 2 replicas) and proxy on loopback, and stops both at the end.
 set -euo pipefail
@@ -26,7 +29,7 @@ trap cleanup EXIT
 [ -f "$JAR" ] || mvn -B -q package -DskipTests
 
 echo "starting a primary and 2 replicas…"
-java -cp "$JAR" io.pgsplit.cluster.ClusterMain --replicas 2 --env-file "$WORK/cluster.env" < <(sleep infinity) > "$WORK/cluster.log" 2>&1 &
+java -cp "$JAR" io.pgsplit.cluster.ClusterMain --replicas 2 --env-file "$WORK/cluster.env" < <(exec sleep infinity 2>/dev/null) > "$WORK/cluster.log" 2>&1 &
 PIDS+=($!)
 for _ in $(seq 1 120); do [ -s "$WORK/cluster.env" ] && grep -q REPLICA_PORTS "$WORK/cluster.env" && break; sleep 1; done
 # shellcheck disable=SC1091
@@ -54,10 +57,30 @@ users:
 health:
   interval: 500ms
 YAML
-java -Dlogback.configurationFile=/dev/null -jar "$JAR" --config "$WORK/pgsplit.yaml" > "$WORK/proxy.log" 2>&1 &
+java ${PGSPLIT_JAVA_OPTS:-} -Dlogback.configurationFile=/dev/null -jar "$JAR" --config "$WORK/pgsplit.yaml" > "$WORK/proxy.log" 2>&1 &
 PIDS+=($!)
 until pg_isready -q -h 127.0.0.1 -p "$PROXY_PORT"; do sleep 0.3; done
 sleep 1
+
+# PgBouncer, when installed, as a reference for what any extra network hop costs on this machine:
+# session mode in front of the same replica as the direct runs (PgBouncer does no read/write split).
+BOUNCER_PORT=16440
+if command -v pgbouncer > /dev/null; then
+  printf '[databases]\napp = host=127.0.0.1 port=%s dbname=app\n[pgbouncer]\nlisten_addr = 127.0.0.1\nlisten_port = %s\nauth_type = plain\nauth_file = %s/users.txt\npool_mode = session\nmax_client_conn = 200\ndefault_pool_size = 50\nlogfile = %s/pgbouncer.log\n' \
+    "$REPLICA1" "$BOUNCER_PORT" "$WORK" "$WORK" > "$WORK/pgbouncer.ini"
+  echo '"app" "app"' > "$WORK/users.txt"
+  chmod 755 "$WORK"; chmod 644 "$WORK/pgbouncer.ini" "$WORK/users.txt"
+  if [ "$(id -u)" = 0 ]; then
+    touch "$WORK/pgbouncer.log"; chown postgres "$WORK/pgbouncer.log"
+    runuser -u postgres -- pgbouncer "$WORK/pgbouncer.ini" > /dev/null 2>&1 &
+  else
+    pgbouncer "$WORK/pgbouncer.ini" > /dev/null 2>&1 &
+  fi
+  PIDS+=($!)
+  until pg_isready -q -h 127.0.0.1 -p "$BOUNCER_PORT"; do sleep 0.3; done
+else
+  BOUNCER_PORT=
+fi
 
 run() { # port mode -> "tps latency_ms"
   pgbench -S -n -M "$2" -c "$CLIENTS" -j "$THREADS" -T "$SECONDS_PER_RUN" -h 127.0.0.1 -p "$1" -U app app 2>&1 \
@@ -65,13 +88,15 @@ run() { # port mode -> "tps latency_ms"
 }
 
 printf '\npgbench -S, %s clients, %s threads, %ss per run, scale %s, %s cores\n' "$CLIENTS" "$THREADS" "$SECONDS_PER_RUN" "$SCALE" "$(nproc)"
-printf '%-9s %14s %14s %14s %14s %8s %8s\n' mode direct_tps proxy_tps direct_lat_ms proxy_lat_ms tps_ratio lat_added_us
-for mode in simple extended prepared; do
+printf '%-9s %14s %14s %14s %14s %8s %8s %14s %8s\n' mode direct_tps proxy_tps direct_lat_ms proxy_lat_ms tps_ratio lat_added_us pgbouncer_tps pgb_ratio
+for mode in ${BENCH_MODES:-simple extended prepared}; do
   run "$PROXY_PORT" "$mode" > /dev/null   # warm-up: JIT and connection set-up
   read -r dtps dlat < <(run "$REPLICA1" "$mode")
   read -r ptps plat < <(run "$PROXY_PORT" "$mode")
-  awk -v m="$mode" -v dt="$dtps" -v pt="$ptps" -v dl="$dlat" -v pl="$plat" 'BEGIN {
-    printf "%-9s %14.0f %14.0f %14.3f %14.3f %8.2f %8.0f\n", m, dt, pt, dl, pl, pt/dt, (pl-dl)*1000 }'
+  btps=0
+  [ -n "$BOUNCER_PORT" ] && read -r btps _ < <(run "$BOUNCER_PORT" "$mode")
+  awk -v m="$mode" -v dt="$dtps" -v pt="$ptps" -v dl="$dlat" -v pl="$plat" -v bt="$btps" 'BEGIN {
+    printf "%-9s %14.0f %14.0f %14.3f %14.3f %8.2f %8.0f %14.0f %8.2f\n", m, dt, pt, dl, pl, pt/dt, (pl-dl)*1000, bt, bt/dt }'
 done
 echo
 echo "single-client latency (1 client, 1 thread):"
@@ -79,5 +104,8 @@ CLIENTS=1 THREADS=1
 for mode in simple prepared; do
   read -r dtps dlat < <(run "$REPLICA1" "$mode")
   read -r ptps plat < <(run "$PROXY_PORT" "$mode")
-  awk -v m="$mode" -v dl="$dlat" -v pl="$plat" 'BEGIN { printf "%-9s direct %.3f ms, proxy %.3f ms, added %.0f us\n", m, dl, pl, (pl-dl)*1000 }'
+  blat=0
+  [ -n "$BOUNCER_PORT" ] && read -r _ blat < <(run "$BOUNCER_PORT" "$mode")
+  awk -v m="$mode" -v dl="$dlat" -v pl="$plat" -v bl="$blat" 'BEGIN {
+    printf "%-9s direct %.3f ms, pgsplit %.3f ms (added %.0f us), pgbouncer %.3f ms (added %.0f us)\n", m, dl, pl, (pl-dl)*1000, bl, (bl-dl)*1000 }'
 done

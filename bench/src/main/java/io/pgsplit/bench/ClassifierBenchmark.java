@@ -60,6 +60,15 @@ public class ClassifierBenchmark {
         return classifier.classifyFast(JOIN);
     }
 
+    /**
+     * pgbench -S in simple mode: every text is new (the literal changes), so the cache never hits
+     * and the lexer decides. This is what each simple-protocol read costs on the event loop.
+     */
+    @Benchmark
+    public Classification uniqueLiteralSelect() {
+        return classifier.classifyFast("SELECT abalance FROM pgbench_accounts WHERE aid = " + (miss++) + ";");
+    }
+
     /** A statement never seen before: lexer, then JSqlParser (on the parser thread) and the cache insert. */
     @Benchmark
     public Classification cacheMissJoin() {

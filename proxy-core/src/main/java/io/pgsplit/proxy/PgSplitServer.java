@@ -73,7 +73,7 @@ public final class PgSplitServer implements AutoCloseable {
         }
         ProxyContext context = new ProxyContext(config, classifier, health, metrics, workExecutor);
         EventLoopGroup acceptor = Transports.newGroup(1, "pgsplit-accept");
-        EventLoopGroup workers = Transports.newGroup(0, "pgsplit-io");
+        EventLoopGroup workers = Transports.newGroup(Transports.ioThreads(), "pgsplit-io");
         try {
             Channel listener = new ServerBootstrap()
                     .group(acceptor, workers)

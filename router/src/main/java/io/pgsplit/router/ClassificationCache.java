@@ -22,7 +22,9 @@ final class ClassificationCache {
     private final LongAdder misses = new LongAdder();
 
     ClassificationCache(long maxEntries) {
-        this.entries = Caffeine.newBuilder().maximumSize(maxEntries).build();
+        // Maintenance inline on the caller: a read that inserts (unique literals) must not hand eviction
+        // work to the common fork-join pool, which competes with the event loops for the same cores.
+        this.entries = Caffeine.newBuilder().maximumSize(maxEntries).executor(Runnable::run).build();
     }
 
     /** The finished classification of {@code sql}, or null; counts a hit or a miss. */

@@ -55,6 +55,18 @@ final class LoopPool {
         return result;
     }
 
+    BackendConnection tryAcquireIdle(PoolKey key) {
+        if (server.isClosed()) {
+            return null;
+        }
+        IdleConnection parked = takeIdle(key);
+        if (parked == null) {
+            return null;
+        }
+        markLent(parked.connection(), parked.generation());
+        return parked.connection();
+    }
+
     /** The newest live idle connection of {@code key}; dead or retired ones met on the way are dropped. */
     private IdleConnection takeIdle(PoolKey key) {
         for (Iterator<IdleConnection> newestFirst = idle.descendingIterator(); newestFirst.hasNext(); ) {
@@ -128,11 +140,15 @@ final class LoopPool {
 
     /** A client that gave up meanwhile (cancelled) does not get it: it goes straight back. */
     private void lend(PoolKey key, BackendConnection connection, int generation, CompletableFuture<BackendConnection> result) {
-        lent.put(connection, generation);
-        server.lentChanged(1);
+        markLent(connection, generation);
         if (!result.complete(connection)) {
             release(key, connection, true);
         }
+    }
+
+    private void markLent(BackendConnection connection, int generation) {
+        lent.put(connection, generation);
+        server.lentChanged(1);
     }
 
     // ---------------------------------------------------------------- returning

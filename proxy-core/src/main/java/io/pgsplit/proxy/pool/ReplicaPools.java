@@ -43,6 +43,15 @@ public final class ReplicaPools implements AutoCloseable {
     }
 
     /**
+     * Call on {@code loop}: an idle, active connection of that key lent now, or null (then
+     * {@link #acquire} opens one or queues). Lets the common case skip a future and a loop turn.
+     */
+    public BackendConnection tryAcquireIdle(EventLoop loop, PoolKey key) {
+        requireOn(loop);
+        return server(key).on(loop).tryAcquireIdle(key);
+    }
+
+    /**
      * Call on the connection's loop. {@code reusable=false} closes it (the client vanished
      * mid-transaction, or the protocol state is unknown); so does a connection that is not idle
      * (ReadyForQuery 'I' and nothing owed): a connection is never lent to another client dirty.

@@ -367,7 +367,9 @@ public final class ClientSession implements BackendListener {
             return false;
         }
         current = null;
-        Route route = s.chosen != null ? s.chosen : planner.plan(requirement, context.topology(), s.failedServers, caughtUp);
+        Topology topology = context.topology();
+        Route route = s.chosen != null && planner.stillHolds(s.chosen, topology)
+                ? s.chosen : planner.plan(requirement, topology, s.failedServers, caughtUp);
         return sendRouted(s, route, requirement);
     }
 
@@ -482,6 +484,13 @@ public final class ClientSession implements BackendListener {
         }
         Route.ToServer to = (Route.ToServer) route;
         BackendConnection backend = connections.ready(to.server(), to.role());
+        if (backend == null && to.role() == Role.REPLICA) {
+            // The common case: an idle pooled connection is lent at once, with no wait and no pause of the client.
+            backend = connections.borrowIdle(to.server());
+            if (backend != null) {
+                backend.setAutoRead(client.isWritable());
+            }
+        }
         if (backend == null) {
             s.chosen = to;
             connectFor(s, to);

@@ -67,6 +67,24 @@ final class RoutePlanner {
         return Optional.empty();
     }
 
+    /**
+     * Whether a server chosen before a wait for its connection still has the role it was chosen
+     * for: a primary that was demoted meanwhile (failover, split brain) must not get the write,
+     * and a replica that went down or was promoted must not get the read.
+     */
+    boolean stillHolds(Route.ToServer chosen, Topology topology) {
+        String name = chosen.server().name();
+        if (chosen.role() == Role.PRIMARY) {
+            return topology.primary().map(primary -> primary.name().equals(name)).orElse(false);
+        }
+        for (ServerHealth replica : topology.readableReplicas()) {
+            if (replica.name().equals(name)) {
+                return true;
+            }
+        }
+        return false;
+    }
+
     private Route toPrimary(Topology topology, Set<String> failedServers, String reason) {
         Optional<ServerHealth> primary = topology.primary();
         if (primary.isEmpty()) {

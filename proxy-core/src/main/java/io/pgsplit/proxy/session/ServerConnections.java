@@ -8,6 +8,7 @@ import io.pgsplit.proxy.backend.BackendConnection;
 import io.pgsplit.proxy.backend.BackendListener;
 import io.pgsplit.proxy.pool.PoolKey;
 import java.util.ArrayList;
+import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.CompletableFuture;
@@ -28,6 +29,8 @@ final class ServerConnections {
     private final String user;
     private final String database;
     private final Map<String, String> startupParameters;
+
+    private final Map<String, PoolKey> poolKeys = new HashMap<>(4);
 
     private BackendConnection owned;
     private BackendConnection lent;
@@ -62,8 +65,25 @@ final class ServerConnections {
                             context.backendPassword(user))
                     .thenApply(this::own);
         }
-        PoolKey key = new PoolKey(server, user, database);
+        PoolKey key = poolKey(server);
         return context.pools().acquire(loop, key).thenApply(connection -> borrow(key, connection));
+    }
+
+    /** An idle pooled connection to the replica {@code server}, lent now, or null when one must be opened or waited for. */
+    BackendConnection borrowIdle(ServerAddress server) {
+        PoolKey key = poolKey(server);
+        BackendConnection idle = context.pools().tryAcquireIdle(loop, key);
+        return idle == null ? null : borrow(key, idle);
+    }
+
+    /** One key per replica address, so the pools' lookups do not allocate one per read. */
+    private PoolKey poolKey(ServerAddress server) {
+        PoolKey key = poolKeys.get(server.name());
+        if (key == null || !key.server().equals(server)) {
+            key = new PoolKey(server, user, database);
+            poolKeys.put(server.name(), key);
+        }
+        return key;
     }
 
     private BackendConnection own(BackendConnection connection) {

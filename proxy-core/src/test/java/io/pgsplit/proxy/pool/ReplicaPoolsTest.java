@@ -23,6 +23,7 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Iterator;
 import java.util.List;
+import java.util.Optional;
 import java.util.concurrent.Callable;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ExecutionException;
@@ -113,6 +114,36 @@ class ReplicaPoolsTest {
         assertThat(second.channel().eventLoop()).isSameAs(loopA);
         assertThat(opener.opened()).isEqualTo(1);
         assertThat(stats()).isEqualTo(new PoolStats(1, 0, 0));
+    }
+
+    @Test
+    void tryAcquireIdleLendsAParkedConnectionAtOnceAndNothingOtherwise() throws Exception {
+        pools(5);
+        assertThat(on(loopA, () -> Optional.ofNullable(pools.tryAcquireIdle(loopA, ALICE)))).as("nothing parked yet").isEmpty();
+        BackendConnection first = acquired(loopA, ALICE);
+        release(ALICE, first, true);
+
+        assertThat(on(loopB, () -> Optional.ofNullable(pools.tryAcquireIdle(loopB, ALICE)))).as("parked on another loop").isEmpty();
+        assertThat(on(loopA, () -> Optional.ofNullable(pools.tryAcquireIdle(loopA, BOB)))).as("another user's").isEmpty();
+        BackendConnection again = on(loopA, () -> pools.tryAcquireIdle(loopA, ALICE));
+
+        assertThat(again).isSameAs(first);
+        assertThat(stats()).isEqualTo(new PoolStats(1, 0, 0));
+        release(ALICE, again, true);
+        assertThat(stats()).as("returned exactly once").isEqualTo(new PoolStats(0, 1, 0));
+        assertThat(opener.opened()).isEqualTo(1);
+    }
+
+    @Test
+    void tryAcquireIdleSkipsAConnectionOfARetiredGeneration() throws Exception {
+        pools(5);
+        BackendConnection first = acquired(loopA, ALICE);
+        release(ALICE, first, true);
+        pools.retire(REPLICA.name());
+        awaitClosed(first);
+
+        assertThat(on(loopA, () -> Optional.ofNullable(pools.tryAcquireIdle(loopA, ALICE)))).isEmpty();
+        assertThat(stats()).isEqualTo(new PoolStats(0, 0, 0));
     }
 
     @Test

@@ -99,6 +99,29 @@ class RoutePlannerTest {
     }
 
     @Test
+    void aPrimaryChosenBeforeAConnectionWaitNoLongerHoldsOnceDemotedOrInSplitBrain() {
+        Route.ToServer chosen = toServer(plan(WRITE, CLUSTER, NONE_FAILED));
+        Topology promoted = topology(replica("pg1"), primary("pg2"), replica("pg3"));
+        Topology splitBrain = new Topology(2, List.of(primary("pg1"), primary("pg2"), replica("pg3")), true, List.of(replica("pg3")));
+
+        assertThat(planner.stillHolds(chosen, CLUSTER)).isTrue();
+        assertThat(planner.stillHolds(chosen, promoted)).as("pg1 demoted: the write must not follow it").isFalse();
+        assertThat(planner.stillHolds(chosen, splitBrain)).isFalse();
+    }
+
+    @Test
+    void aReplicaChosenBeforeAConnectionWaitNoLongerHoldsOnceDownOrPromoted() {
+        Route.ToServer chosen = toServer(plan(READ, CLUSTER, NONE_FAILED));
+        String name = chosen.server().name();
+        String other = name.equals("pg2") ? "pg3" : "pg2";
+
+        assertThat(planner.stillHolds(chosen, CLUSTER)).isTrue();
+        assertThat(planner.stillHolds(chosen, topology(primary("pg1"), server(name, 15433, false, Role.REPLICA), replica(other))))
+                .isFalse();
+        assertThat(planner.stillHolds(chosen, topology(replica("pg1"), primary(name), replica(other)))).isFalse();
+    }
+
+    @Test
     void writeGoesToThePrimaryWithTheClassificationsReason() {
         Route.ToServer to = toServer(plan(WRITE, CLUSTER, NONE_FAILED));
 
