@@ -2,10 +2,13 @@
 # Heap cost of an idle client connection: pgsplit's heap after a full GC, before and while N
 # idle clients are connected (each has run one query, so it holds a server connection too).
 #
-#   bench/idle-memory.sh [clients (150)]
+#   bench/idle-memory.sh [clients (80)]
+#
+# Each client keeps its own primary connection (session mode), so N stays under the demo cluster's
+# max_connections (100).
 set -euo pipefail
 cd "$(dirname "$0")/.."
-N=${1:-150}
+N=${1:-80}
 JAR=proxy-core/target/pgsplit.jar
 BENCH=bench/target/benchmarks.jar
 WORK=$(mktemp -d /tmp/pgsplit-mem.XXXXXX)
@@ -48,7 +51,10 @@ heap_used_kib() {
 java -cp "$BENCH" io.pgsplit.bench.IdleClients "jdbc:postgresql://127.0.0.1:16433/app?user=app&password=app" 1 < /dev/null > /dev/null
 before=$(heap_used_kib)
 exec 3> >(java -cp "$BENCH" io.pgsplit.bench.IdleClients "jdbc:postgresql://127.0.0.1:16433/app?user=app&password=app" "$N" > "$WORK/clients.log" 2>&1)
-until grep -q OPEN "$WORK/clients.log" 2>/dev/null; do sleep 0.5; done
+until grep -q OPEN "$WORK/clients.log" 2>/dev/null; do
+  if grep -q -i "exception" "$WORK/clients.log" 2>/dev/null; then cat "$WORK/clients.log" >&2; exit 1; fi
+  sleep 0.5
+done
 after=$(heap_used_kib)
 exec 3>&-
 awk -v b="$before" -v a="$after" -v n="$N" 'BEGIN { printf "heap before %d KiB, with %d idle clients %d KiB: %.1f KiB per idle client connection\n", b, n, a, (a - b) / n }'

@@ -70,6 +70,22 @@ class ConsistencyOverridesTest {
     }
   }
 
+  /** Switching to read-your-writes covers the writes the session made before, while it was eventual. */
+  @Test
+  void switchingToReadYourWritesFencesTheWritesMadeWhileEventual() throws Exception {
+    cluster.delayReplay(ConsistencyCluster.SLOWED);
+    try (Connection connection = proxy.connect(); CheckRows rows = new CheckRows(connection)) {
+      for (int round = 0; round < ROUNDS / 4; round++) {
+        execute(connection, "SET pgsplit.consistency = 'eventual'");
+        long id = cluster.nextCheckId();
+        rows.insert(id, 4);
+        execute(connection, "SET pgsplit.consistency = 'read-your-writes'");
+        assertThat(rows.readBack(id).found()).as("round %d: the row written while eventual, read after the switch", round)
+            .isTrue();
+      }
+    }
+  }
+
   @Test
   void perUserConsistencyApplies() throws Exception {
     cluster.delayReplay(ConsistencyCluster.SLOWED);

@@ -115,6 +115,8 @@ public final class ClientSession implements BackendListener {
     private boolean fenceUnknown;
     /** A write ran in the transaction still open, so its end gets a fence. */
     private boolean transactionWrote;
+    /** A write committed while the session was eventual: switching to read-your-writes must fence it. */
+    private boolean wroteUnfenced;
     /** The group that needs a fence started a COPY: the position is asked for after its ReadyForQuery. */
     private boolean fenceAfterReadyForQuery;
     /** The last causal token set with SET pgsplit.min_lsn. */
@@ -713,8 +715,11 @@ public final class ClientSession implements BackendListener {
      * the client never waits for the answer; the next read waits only if it is not there yet.
      */
     private void askForFence(Segment s, BackendConnection backend, Classification classification) {
-        if (consistency != Consistency.READ_YOUR_WRITES || !connections.isOwned(backend)
-                || s.end != Segment.End.READY_FOR_QUERY) {
+        if (!connections.isOwned(backend) || s.end != Segment.End.READY_FOR_QUERY) {
+            return;
+        }
+        if (consistency != Consistency.READ_YOUR_WRITES) {
+            wroteUnfenced |= writes(s, classification);
             return;
         }
         transactionWrote |= writes(s, classification);
@@ -772,6 +777,26 @@ public final class ClientSession implements BackendListener {
 
     public void consistency(Consistency mode) {
         this.consistency = mode == null ? context.config().consistencyFor(user) : mode;
+        if (consistency == Consistency.READ_YOUR_WRITES && wroteUnfenced) {
+            fenceEarlierWrites();
+        }
+    }
+
+    /**
+     * The session wrote while eventual and now wants its own writes: the primary's current WAL
+     * position covers them all. Asked on the idle primary connection (proxy commands are answered
+     * only when nothing is owed); with none, reads stay on the primary until the next write's fence.
+     */
+    private void fenceEarlierWrites() {
+        wroteUnfenced = false;
+        BackendConnection primary = connections.owned();
+        if (primary != null && primary.isActive() && !primary.owesClient()) {
+            fencePending = true;
+            primary.sendValueQuery(new Query(CURRENT_WAL_POSITION).encode(client.alloc()));
+            primary.flush();
+        } else {
+            fenceUnknown = true;
+        }
     }
 
     /** Queues the group's session commands; they are recorded when its ReadyForQuery says how it went. */

@@ -104,6 +104,11 @@ final class ServerConnections {
         return connection;
     }
 
+    /** The session's own primary connection, or null while it has none. */
+    BackendConnection owned() {
+        return owned;
+    }
+
     /** True for the session's own primary connection, false for a borrowed one. */
     boolean isOwned(BackendConnection connection) {
         return connection == owned;
