@@ -15,11 +15,11 @@ import java.util.concurrent.TimeUnit;
  * pipes, so a chatty program can never block on a full pipe; a program past its deadline is destroyed with its
  * children, and the test fails.
  */
-final class ExternalCommand {
+public final class ExternalCommand {
   private ExternalCommand() {}
 
-  record Result(List<String> command, int exitCode, String stdout, String stderr) {
-    Result requireSuccess() {
+  public record Result(List<String> command, int exitCode, String stdout, String stderr) {
+    public Result requireSuccess() {
       if (exitCode != 0) {
         throw new AssertionError(this.toString());
       }

@@ -32,7 +32,7 @@ final class ProxiedCluster implements AutoCloseable {
   private ProxiedCluster(LocalPgCluster cluster, PgSplitServer proxy) {
     this.cluster = cluster;
     this.proxy = proxy;
-    this.statementStats = new StatementStats(cluster);
+    this.statementStats = new StatementStats(cluster.nodes(), cluster.replicas());
   }
 
   static ProxiedCluster start() {

@@ -69,13 +69,13 @@ class PsqlTest {
 
     assertThat(psql.commands("\\copy psql_rows from '" + in + "' csv").requireSuccess().stdout())
         .isEqualTo("COPY 50\n");
-    assertThat(cluster.statementStats().calls(cluster.primary(), "COPY%psql_rows%FROM STDIN%")).isEqualTo(1);
+    assertThat(StatementStats.calls(cluster.primary(), "COPY%psql_rows%FROM STDIN%")).isEqualTo(1);
 
     Replication.awaitReplicasCaughtUp(cluster.cluster());
     psql.commands("\\copy (select * from psql_rows where id > 0 order by id) to '" + out + "' csv").requireSuccess();
     assertThat(Files.readAllLines(out)).isEqualTo(rows);
     assertThat(cluster.statementStats().callsOnReplicas("COPY%psql_rows%TO STDOUT%")).isEqualTo(1);
-    assertThat(cluster.statementStats().calls(cluster.primary(), "COPY%psql_rows%TO STDOUT%")).isZero();
+    assertThat(StatementStats.calls(cluster.primary(), "COPY%psql_rows%TO STDOUT%")).isZero();
   }
 
   /** psql -f sends one Query per statement; their answers, from alternating replicas, arrive in order. */

@@ -10,24 +10,37 @@ import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.sql.Statement;
 import java.time.Duration;
+import java.util.List;
 
-/** Waits for streaming replication, so a test reads on a replica only what the primary has already written. */
-final class Replication {
+/**
+ * Waits for streaming replication, so a test reads on a replica only what the primary has already written. Shared by
+ * every test package.
+ */
+public final class Replication {
   private static final Duration CATCH_UP_TIMEOUT = Duration.ofSeconds(30);
 
   private Replication() {}
 
   /** Returns once every replica has replayed the primary's WAL up to its position at the time of the call. */
-  static void awaitReplicasCaughtUp(LocalPgCluster cluster) throws SQLException {
-    String target = currentWalLsn(cluster.primary());
-    for (PgNode replica : cluster.replicas()) {
-      await("replay of " + target + " on " + replica.name()).atMost(CATCH_UP_TIMEOUT)
-          .pollInterval(Duration.ofMillis(20))
-          .until(() -> hasReplayed(replica, target));
+  public static void awaitReplicasCaughtUp(LocalPgCluster cluster) throws SQLException {
+    awaitReplicasCaughtUp(cluster.primary(), cluster.replicas());
+  }
+
+  /** Returns once each of {@code replicas} has replayed {@code primary}'s WAL up to its position at the time of the call. */
+  public static void awaitReplicasCaughtUp(PgNode primary, List<PgNode> replicas) throws SQLException {
+    awaitReplayed(replicas, currentWalLsn(primary), CATCH_UP_TIMEOUT);
+  }
+
+  /** Returns once each of {@code replicas} has replayed WAL up to {@code lsn}; fails after {@code max}. */
+  public static void awaitReplayed(List<PgNode> replicas, String lsn, Duration max) {
+    for (PgNode replica : replicas) {
+      await("replay of " + lsn + " on " + replica.name()).atMost(max).pollInterval(Duration.ofMillis(20))
+          .until(() -> hasReplayed(replica, lsn));
     }
   }
 
-  private static String currentWalLsn(PgNode primary) throws SQLException {
+  /** The primary's current WAL position, as text ("0/3000060"). */
+  public static String currentWalLsn(PgNode primary) throws SQLException {
     try (Connection connection = primary.connectAsSuperuser();
         Statement statement = connection.createStatement();
         ResultSet row = statement.executeQuery("SELECT pg_current_wal_lsn()::text")) {
@@ -42,8 +55,7 @@ final class Replication {
             "SELECT pg_wal_lsn_diff(pg_last_wal_replay_lsn(), ?::pg_lsn) >= 0")) {
       statement.setString(1, lsn);
       try (ResultSet row = statement.executeQuery()) {
-        row.next();
-        return row.getBoolean(1);
+        return row.next() && row.getBoolean(1);
       }
     }
   }

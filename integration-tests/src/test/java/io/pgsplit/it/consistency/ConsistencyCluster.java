@@ -4,9 +4,9 @@ import static org.awaitility.Awaitility.await;
 
 import io.pgsplit.cluster.LocalPgCluster;
 import io.pgsplit.cluster.PgNode;
+import io.pgsplit.it.Replication;
 import java.nio.file.Path;
 import java.sql.Connection;
-import java.sql.PreparedStatement;
 import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.sql.Statement;
@@ -24,7 +24,6 @@ final class ConsistencyCluster implements AutoCloseable {
   static final String EVENTUAL_PASSWORD = "app_eventual_secret";
   /** Replicas "slowed" in the sense: far behind a client that reads right after it writes. */
   static final Duration SLOWED = Duration.ofMillis(300);
-  private static final Duration CATCH_UP_TIMEOUT = Duration.ofSeconds(30);
   private static final Duration RELOAD_TIMEOUT = Duration.ofSeconds(10);
 
   private final LocalPgCluster pg;
@@ -138,27 +137,14 @@ final class ConsistencyCluster implements AutoCloseable {
 
   /** Returns once every replica has replayed the primary's WAL up to its position at the time of the call. */
   void awaitReplicasCaughtUp() throws SQLException {
-    awaitReplicasReplayed(superuserScalar(primary(), "SELECT pg_current_wal_lsn()::text"), CATCH_UP_TIMEOUT);
+    Replication.awaitReplicasCaughtUp(primary(), pg.replicas());
   }
 
   /** Returns once every replica has replayed WAL up to {@code lsn}; fails after {@code max}. */
   void awaitReplicasReplayed(String lsn, Duration max) {
-    for (PgNode replica : pg.replicas()) {
-      await("replay of " + lsn + " on " + replica.name()).atMost(max).pollInterval(Duration.ofMillis(20))
-          .until(() -> hasReplayed(replica, lsn));
-    }
+    Replication.awaitReplayed(pg.replicas(), lsn, max);
   }
 
-  private boolean hasReplayed(PgNode replica, String lsn) throws SQLException {
-    try (Connection connection = replica.connectAsSuperuser();
-        PreparedStatement statement = connection.prepareStatement(
-            "SELECT pg_wal_lsn_diff(pg_last_wal_replay_lsn(), ?::pg_lsn) >= 0")) {
-      statement.setString(1, lsn);
-      try (ResultSet row = statement.executeQuery()) {
-        return row.next() && row.getBoolean(1);
-      }
-    }
-  }
 
   @Override
   public void close() {

@@ -5,6 +5,8 @@ import static io.pgsplit.it.consistency.ClientSql.scalar;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import io.pgsplit.cluster.PgNode;
+import io.pgsplit.it.Psql;
+import io.pgsplit.it.StatementStats;
 import java.sql.Connection;
 import java.sql.PreparedStatement;
 import java.sql.ResultSet;
@@ -114,19 +116,19 @@ class ConsistencyOverridesTest {
   @Test
   void pgsplitSettingsAreAnsweredByPgsplitAndNeverReachAServer() throws Exception {
     for (PgNode node : cluster.nodes()) {
-      ServerStatements.reset(node);
+      StatementStats.resetOn(node);
     }
     try (Connection extended = proxy.connect(); Connection simple = proxy.connect("preferQueryMode=simple")) {
       useEveryPgsplitSetting(extended);
       useEveryPgsplitSetting(simple);
     }
-    PsqlClient psql = new PsqlClient(proxy.address(), cluster.appUser(), cluster.appPassword());
+    Psql psql = new Psql(proxy.address(), cluster.appUser(), cluster.appPassword()).quiet();
     assertThat(psql.commands("SET pgsplit.consistency = 'eventual'", "SHOW pgsplit.consistency",
-        "SET pgsplit.min_lsn = '0/1'", "SHOW pgsplit.last_lsn").lines().toList())
+        "SET pgsplit.min_lsn = '0/1'", "SHOW pgsplit.last_lsn").requireSuccess().stdout().lines().toList())
         .as("psql: SHOW pgsplit.consistency, then SHOW pgsplit.last_lsn").hasSize(2).first().isEqualTo("eventual");
 
     for (PgNode node : cluster.nodes()) {
-      assertThat(ServerStatements.matching(node, "%pgsplit.%")).as("statements naming pgsplit. that %s ran", node)
+      assertThat(StatementStats.matching(node, "%pgsplit.%")).as("statements naming pgsplit. that %s ran", node)
           .isEmpty();
     }
   }
@@ -138,7 +140,7 @@ class ConsistencyOverridesTest {
   @Test
   void pgsplitSettingsWorkAsServerPreparedStatements() throws Exception {
     for (PgNode node : cluster.nodes()) {
-      ServerStatements.reset(node);
+      StatementStats.resetOn(node);
     }
     try (Connection connection = proxy.connect("prepareThreshold=1");
         PreparedStatement toEventual = connection.prepareStatement("SET pgsplit.consistency = 'eventual'");
@@ -156,7 +158,7 @@ class ConsistencyOverridesTest {
       }
     }
     for (PgNode node : cluster.nodes()) {
-      assertThat(ServerStatements.matching(node, "%pgsplit.%")).as("statements naming pgsplit. that %s ran", node)
+      assertThat(StatementStats.matching(node, "%pgsplit.%")).as("statements naming pgsplit. that %s ran", node)
           .isEmpty();
     }
   }

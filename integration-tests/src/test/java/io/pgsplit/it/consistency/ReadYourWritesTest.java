@@ -5,6 +5,7 @@ import static io.pgsplit.it.consistency.ClientSql.scalar;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
+import io.pgsplit.it.Psql;
 import java.io.StringReader;
 import java.sql.Connection;
 import java.sql.SQLException;
@@ -190,7 +191,7 @@ class ReadYourWritesTest {
   @Test
   void psqlFindsItsOwnInsertWhileReplicasLag() throws Exception {
     cluster.delayReplay(ConsistencyCluster.SLOWED);
-    PsqlClient psql = new PsqlClient(proxy.address(), cluster.appUser(), cluster.appPassword());
+    Psql psql = new Psql(proxy.address(), cluster.appUser(), cluster.appPassword()).quiet();
     Map<String, String> answers = new LinkedHashMap<>();
     for (int round = 0; round < 30; round++) {
       long id = cluster.nextCheckId();
@@ -200,7 +201,7 @@ class ReadYourWritesTest {
         default -> "SET application_name = 'consistency-it'; " + insert(id);
       };
       answers.put(write, psql.commands(write,
-          "SELECT EXISTS (SELECT 1 FROM checks WHERE id = " + id + "), inet_server_port()").strip());
+          "SELECT EXISTS (SELECT 1 FROM checks WHERE id = " + id + "), inet_server_port()").requireSuccess().stdout().strip());
     }
     assertThat(answers).as("psql's read right after the -c that wrote: found|port")
         .allSatisfy((write, answer) -> assertThat(answer).as(write).startsWith("t|"));

@@ -1,17 +1,14 @@
 package io.pgsplit.it.failover;
 
-import static org.awaitility.Awaitility.await;
-
 import io.pgsplit.cluster.LocalPgCluster;
 import io.pgsplit.cluster.PgNode;
+import io.pgsplit.it.Replication;
 import java.nio.file.Path;
 import java.sql.Connection;
 import java.sql.DriverManager;
-import java.sql.PreparedStatement;
 import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.sql.Statement;
-import java.time.Duration;
 import java.util.HashSet;
 import java.util.List;
 import java.util.Set;
@@ -24,7 +21,6 @@ import java.util.concurrent.atomic.AtomicLong;
 final class FailoverCluster implements AutoCloseable {
   static final String DATABASE = LocalPgCluster.APP_DATABASE;
   private static final String TIMEOUTS = "?connectTimeout=3&socketTimeout=10&loginTimeout=5";
-  private static final Duration CATCH_UP_TIMEOUT = Duration.ofSeconds(30);
 
   private final LocalPgCluster pg;
   private final AtomicLong ledgerIds = new AtomicLong();
@@ -130,24 +126,9 @@ final class FailoverCluster implements AutoCloseable {
 
   /** Returns once every running replica has replayed the primary's WAL up to its position at the time of the call. */
   void awaitReplicasCaughtUp() throws SQLException {
-    String target = superuserScalar(pg1(), "SELECT pg_current_wal_lsn()::text");
-    for (PgNode replica : pg.replicas()) {
-      await("replay of " + target + " on " + replica.name()).atMost(CATCH_UP_TIMEOUT)
-          .pollInterval(Duration.ofMillis(20))
-          .until(() -> hasReplayed(replica, target));
-    }
+    Replication.awaitReplicasCaughtUp(pg1(), pg.replicas());
   }
 
-  private static boolean hasReplayed(PgNode replica, String lsn) throws SQLException {
-    try (Connection connection = replica.connectAsSuperuser();
-        PreparedStatement statement = connection.prepareStatement(
-            "SELECT pg_wal_lsn_diff(pg_last_wal_replay_lsn(), ?::pg_lsn) >= 0")) {
-      statement.setString(1, lsn);
-      try (ResultSet row = statement.executeQuery()) {
-        return row.next() && row.getBoolean(1);
-      }
-    }
-  }
 
   @Override
   public void close() {

@@ -1,10 +1,10 @@
 package io.pgsplit.it.operations;
 
 import static org.assertj.core.api.Assertions.assertThat;
-import static org.awaitility.Awaitility.await;
 
 import io.pgsplit.cluster.LocalPgCluster;
 import io.pgsplit.cluster.PgNode;
+import io.pgsplit.it.Replication;
 import java.net.InetSocketAddress;
 import java.nio.file.Path;
 import java.sql.Connection;
@@ -13,7 +13,6 @@ import java.sql.PreparedStatement;
 import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.sql.Statement;
-import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 
@@ -33,7 +32,6 @@ final class OperationsCluster implements AutoCloseable {
       + "&assumeMinServerVersion=10&ApplicationName=" + CLIENT_APPLICATION;
   private static final String SESSIONS_FROM_CLIENTS =
       "SELECT count(*) FROM pg_stat_activity WHERE application_name = ?";
-  private static final Duration CATCH_UP_TIMEOUT = Duration.ofSeconds(30);
 
   private final LocalPgCluster cluster;
 
@@ -134,30 +132,9 @@ final class OperationsCluster implements AutoCloseable {
   }
 
   void awaitReplicasCaughtUp() throws SQLException {
-    String target;
-    try (Connection connection = primary().connectAsSuperuser();
-        Statement statement = connection.createStatement();
-        ResultSet row = statement.executeQuery("SELECT pg_current_wal_lsn()::text")) {
-      row.next();
-      target = row.getString(1);
-    }
-    for (PgNode replica : cluster.replicas()) {
-      await("replay of " + target + " on " + replica.name()).atMost(CATCH_UP_TIMEOUT)
-          .pollInterval(Duration.ofMillis(20)).until(() -> hasReplayed(replica, target));
-    }
+    Replication.awaitReplicasCaughtUp(primary(), cluster.replicas());
   }
 
-  private static boolean hasReplayed(PgNode replica, String lsn) throws SQLException {
-    try (Connection connection = replica.connectAsSuperuser();
-        PreparedStatement statement = connection.prepareStatement(
-            "SELECT pg_wal_lsn_diff(pg_last_wal_replay_lsn(), ?::pg_lsn) >= 0")) {
-      statement.setString(1, lsn);
-      try (ResultSet row = statement.executeQuery()) {
-        row.next();
-        return row.getBoolean(1);
-      }
-    }
-  }
 
   @Override
   public void close() {

@@ -3,6 +3,7 @@ package io.pgsplit.it.operations;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import io.pgsplit.cluster.PgNode;
+import io.pgsplit.it.StatementStats;
 import io.pgsplit.proxy.PgSplitServer;
 import io.pgsplit.proxy.config.ConfigException;
 import io.pgsplit.proxy.config.PgSplitConfig;
@@ -54,7 +55,7 @@ class ReloadUnderPgbenchTest {
 
   @BeforeEach
   void forgetStatementStatistics() throws SQLException {
-    StatementCalls.reset(pg1, pg2, pg3);
+    StatementStats.resetOn(pg1, pg2, pg3);
   }
 
   @Test
@@ -66,12 +67,12 @@ class ReloadUnderPgbenchTest {
 
       assertThat(pgbench.failedTransactions()).as("%s", pgbench).isZero();
       assertThat(pgbench.processedTransactions()).isPositive();
-      assertThat(StatementCalls.on(pg3, ACCOUNT_READ)).as("account reads on pg3 once added").isPositive();
+      assertThat(StatementStats.calls(pg3, ACCOUNT_READ)).as("account reads on pg3 once added").isPositive();
       assertThat(absence.readsOnPg2WhenAddedBack() - absence.readsOnPg2WhenDrained())
           .as("account reads on pg2 while it was removed").isZero();
-      assertThat(StatementCalls.on(pg2, ACCOUNT_READ) - absence.readsOnPg2WhenAddedBack())
+      assertThat(StatementStats.calls(pg2, ACCOUNT_READ) - absence.readsOnPg2WhenAddedBack())
           .as("account reads on pg2 once added back").isPositive();
-      assertThat(StatementCalls.on(pg1, ACCOUNT_READ)).as("account reads on the primary").isZero();
+      assertThat(StatementStats.calls(pg1, ACCOUNT_READ)).as("account reads on the primary").isZero();
       assertReloadsCounted(proxy);
     }
   }
@@ -85,7 +86,7 @@ class ReloadUnderPgbenchTest {
 
       assertThat(pgbench.failedTransactions()).as("%s", pgbench).isZero();
       assertThat(pgbench.processedTransactions()).isPositive();
-      assertThat(StatementCalls.on(pg1, ACCOUNT_WRITE)).isEqualTo(pgbench.processedTransactions());
+      assertThat(StatementStats.calls(pg1, ACCOUNT_WRITE)).isEqualTo(pgbench.processedTransactions());
       assertReloadsCounted(proxy);
     }
   }
@@ -100,11 +101,11 @@ class ReloadUnderPgbenchTest {
     Thread.sleep(5_000);
     push(proxy, cluster.proxyConfig(pg1, pg3));
     Thread.sleep(1_000); // a read already running on pg2 may finish there
-    long drained = StatementCalls.on(pg2, ACCOUNT_READ);
+    long drained = StatementStats.calls(pg2, ACCOUNT_READ);
     Thread.sleep(2_000);
     push(proxy, cluster.proxyConfig(pg1).healthSetting("intervall", "200ms"));
     Thread.sleep(3_000);
-    long addedBack = StatementCalls.on(pg2, ACCOUNT_READ);
+    long addedBack = StatementStats.calls(pg2, ACCOUNT_READ);
     push(proxy, cluster.proxyConfig(pg1, pg2, pg3));
     return new Pg2Absence(drained, addedBack);
   }

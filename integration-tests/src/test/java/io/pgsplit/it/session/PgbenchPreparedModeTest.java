@@ -3,6 +3,7 @@ package io.pgsplit.it.session;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import io.pgsplit.cluster.PgNode;
+import io.pgsplit.it.StatementStats;
 import java.net.InetSocketAddress;
 import java.sql.Connection;
 import java.sql.ResultSet;
@@ -30,14 +31,14 @@ class PgbenchPreparedModeTest {
   private static final String COPY_DATABASE = "pgbench_through_proxy";
 
   private static SessionCluster cluster;
-  private static StatementCounts statements;
+  private static StatementStats statements;
   private static TestProxy proxy;
   private static Pgbench pgbench;
 
   @BeforeAll
   static void initializePgbenchTablesOnThePrimary(SessionCluster shared) throws SQLException, InterruptedException {
     cluster = shared;
-    statements = new StatementCounts(cluster);
+    statements = new StatementStats(cluster.nodes(), cluster.replicas());
     PgNode primary = cluster.primary();
     new Pgbench(new InetSocketAddress(primary.host(), primary.port()), SessionCluster.DATABASE, cluster.appUser(),
         cluster.appPassword()).initialize();
@@ -65,11 +66,11 @@ class PgbenchPreparedModeTest {
 
     assertThat(run.failedTransactions()).as(run.output()).isZero();
     assertThat(run.processedTransactions()).as(run.output()).isPositive();
-    assertThat(statements.on(cluster.primary(), SELECT_ONLY_QUERY)).as("selects on the primary").isZero();
+    assertThat(StatementStats.calls(cluster.primary(), SELECT_ONLY_QUERY)).as("selects on the primary").isZero();
     for (PgNode replica : cluster.replicas()) {
-      assertThat(statements.on(replica, SELECT_ONLY_QUERY)).as("selects on %s", replica.name()).isPositive();
+      assertThat(StatementStats.calls(replica, SELECT_ONLY_QUERY)).as("selects on %s", replica.name()).isPositive();
     }
-    assertThat(statements.onReplicas(SELECT_ONLY_QUERY)).isGreaterThanOrEqualTo(run.processedTransactions());
+    assertThat(statements.callsOnReplicas(SELECT_ONLY_QUERY)).isGreaterThanOrEqualTo(run.processedTransactions());
   }
 
   @Test
@@ -79,8 +80,8 @@ class PgbenchPreparedModeTest {
 
     assertThat(run.failedTransactions()).as(run.output()).isZero();
     assertThat(run.processedTransactions()).as(run.output()).isPositive();
-    assertThat(statements.on(cluster.primary(), TPCB_UPDATE)).isGreaterThanOrEqualTo(run.processedTransactions());
-    assertThat(statements.onReplicas(TPCB_UPDATE)).isZero();
+    assertThat(StatementStats.calls(cluster.primary(), TPCB_UPDATE)).isGreaterThanOrEqualTo(run.processedTransactions());
+    assertThat(statements.callsOnReplicas(TPCB_UPDATE)).isZero();
   }
 
   /** {@code pgbench -i} loads pgbench_accounts with one COPY FROM STDIN of about 100,000 rows. */

@@ -3,6 +3,7 @@ package io.pgsplit.it.session;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.entry;
 
+import io.pgsplit.it.StatementStats;
 import io.pgsplit.it.session.SessionCluster.Served;
 import java.sql.Connection;
 import java.sql.PreparedStatement;
@@ -35,13 +36,13 @@ class PreparedStatementsAcrossServersTest {
   private static final String INVALID_SQL_STATEMENT_NAME = "26000";
 
   private static SessionCluster cluster;
-  private static StatementCounts statements;
+  private static StatementStats statements;
   private static TestProxy proxy;
 
   @BeforeAll
   static void startProxy(SessionCluster shared) throws SQLException {
     cluster = shared;
-    statements = new StatementCounts(cluster);
+    statements = new StatementStats(cluster.nodes(), cluster.replicas());
     cluster.setUpOnPrimary(
         "DROP TABLE IF EXISTS prepared_reads, prepared_writes, prepared_batch",
         "CREATE TABLE prepared_reads (id int PRIMARY KEY, label text NOT NULL)",
@@ -87,8 +88,8 @@ class PreparedStatementsAcrossServersTest {
     }
     assertThat(readsByNode).as("reads per node").containsOnlyKeys(cluster.replicaNames());
     assertThat(insertsByNode).as("inserts per node").containsExactly(entry(cluster.primary().name(), ROUNDS));
-    assertThat(statements.on(cluster.primary(), "SELECT inet_server_port(), label FROM prepared_reads%")).isZero();
-    assertThat(statements.onReplicas("SELECT inet_server_port(), label FROM prepared_reads%")).isEqualTo(ROUNDS);
+    assertThat(StatementStats.calls(cluster.primary(), "SELECT inet_server_port(), label FROM prepared_reads%")).isZero();
+    assertThat(statements.callsOnReplicas("SELECT inet_server_port(), label FROM prepared_reads%")).isEqualTo(ROUNDS);
     assertThat(rowsOnPrimary("SELECT count(*) FROM prepared_writes WHERE source = 'prepareThreshold="
         + prepareThreshold + "'")).isEqualTo(ROUNDS);
   }
@@ -106,7 +107,7 @@ class PreparedStatementsAcrossServersTest {
           .as("a read right after the batch").isTrue();
     }
     assertThat(rowsOnPrimary("SELECT count(*) FROM prepared_batch")).isEqualTo(BATCH_SIZE);
-    assertThat(statements.byNode("INSERT INTO prepared_batch%")).as("executions per node")
+    assertThat(statements.callsByNode("INSERT INTO prepared_batch%")).as("executions per node")
         .containsEntry(cluster.primary().name(), (long) BATCH_SIZE)
         .containsEntry(cluster.replicaNames().get(0), 0L).containsEntry(cluster.replicaNames().get(1), 0L);
   }

@@ -1,10 +1,10 @@
 package io.pgsplit.it.session;
 
 import static org.assertj.core.api.Assertions.assertThat;
-import static org.awaitility.Awaitility.await;
 
 import io.pgsplit.cluster.LocalPgCluster;
 import io.pgsplit.cluster.PgNode;
+import io.pgsplit.it.Replication;
 import java.nio.file.Path;
 import java.sql.Connection;
 import java.sql.DriverManager;
@@ -12,7 +12,6 @@ import java.sql.PreparedStatement;
 import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.sql.Statement;
-import java.time.Duration;
 import java.util.Arrays;
 import java.util.Collections;
 import java.util.List;
@@ -25,7 +24,6 @@ import java.util.List;
 final class SessionCluster implements AutoCloseable {
   static final String DATABASE = LocalPgCluster.APP_DATABASE;
   private static final String DIRECT_TIMEOUTS = "?connectTimeout=5&loginTimeout=10&socketTimeout=30";
-  private static final Duration CATCH_UP_TIMEOUT = Duration.ofSeconds(30);
 
   private final LocalPgCluster pg;
 
@@ -90,23 +88,9 @@ final class SessionCluster implements AutoCloseable {
 
   /** Returns once every replica has replayed the primary's WAL up to its position at the time of the call. */
   void awaitReplicasCaughtUp() throws SQLException {
-    String target = superuserScalar(primary(), "SELECT pg_current_wal_lsn()::text");
-    for (PgNode replica : replicas()) {
-      await("replay of " + target + " on " + replica.name()).atMost(CATCH_UP_TIMEOUT)
-          .pollInterval(Duration.ofMillis(20)).until(() -> hasReplayed(replica, target));
-    }
+    Replication.awaitReplicasCaughtUp(primary(), replicas());
   }
 
-  private static boolean hasReplayed(PgNode replica, String lsn) throws SQLException {
-    try (Connection connection = replica.connectAsSuperuser();
-        PreparedStatement statement = connection.prepareStatement(
-            "SELECT pg_wal_lsn_diff(pg_last_wal_replay_lsn(), ?::pg_lsn) >= 0")) {
-      statement.setString(1, lsn);
-      try (ResultSet row = statement.executeQuery()) {
-        return row.next() && row.getBoolean(1);
-      }
-    }
-  }
 
   /** {@code sql} as superuser on database "app" of {@code node}: the first column of the first row. */
   String superuserScalar(PgNode node, String sql) throws SQLException {
