@@ -1,8 +1,6 @@
 package io.pgsplit.protocol.backend;
 
 import io.netty.buffer.ByteBuf;
-import io.pgsplit.protocol.MessageTypes;
-import io.pgsplit.protocol.MessageWriter;
 
 /** Asks for the password in clear text (a PasswordMessage). */
 public record AuthenticationCleartextPassword() implements AuthenticationMessage {
@@ -15,13 +13,11 @@ public record AuthenticationCleartextPassword() implements AuthenticationMessage
 
     @Override
     public int encodedLength() {
-        return 9;
+        return AuthenticationEncoding.CODE_ONLY_LENGTH;
     }
 
     @Override
     public void encode(ByteBuf out) {
-        int start = MessageWriter.begin(out, MessageTypes.AUTHENTICATION);
-        out.writeInt(CODE);
-        MessageWriter.finish(out, start);
+        AuthenticationEncoding.encode(out, CODE);
     }
 }

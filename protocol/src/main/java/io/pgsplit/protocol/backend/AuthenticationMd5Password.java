@@ -1,8 +1,6 @@
 package io.pgsplit.protocol.backend;
 
 import io.netty.buffer.ByteBuf;
-import io.pgsplit.protocol.MessageTypes;
-import io.pgsplit.protocol.MessageWriter;
 import java.util.Arrays;
 
 /** Asks for "md5" + md5(md5(password + user) + salt) as a PasswordMessage. */
@@ -29,15 +27,12 @@ public record AuthenticationMd5Password(byte[] salt) implements AuthenticationMe
 
     @Override
     public int encodedLength() {
-        return 9 + SALT_LENGTH;
+        return AuthenticationEncoding.encodedLength(salt);
     }
 
     @Override
     public void encode(ByteBuf out) {
-        int start = MessageWriter.begin(out, MessageTypes.AUTHENTICATION);
-        out.writeInt(CODE);
-        out.writeBytes(salt);
-        MessageWriter.finish(out, start);
+        AuthenticationEncoding.encode(out, CODE, salt);
     }
 
     @Override

@@ -1,8 +1,6 @@
 package io.pgsplit.protocol.backend;
 
 import io.netty.buffer.ByteBuf;
-import io.pgsplit.protocol.MessageTypes;
-import io.pgsplit.protocol.MessageWriter;
 
 /** Authentication succeeded; ParameterStatus, BackendKeyData and ReadyForQuery follow. */
 public record AuthenticationOk() implements AuthenticationMessage {
@@ -15,13 +13,11 @@ public record AuthenticationOk() implements AuthenticationMessage {
 
     @Override
     public int encodedLength() {
-        return 9;
+        return AuthenticationEncoding.CODE_ONLY_LENGTH;
     }
 
     @Override
     public void encode(ByteBuf out) {
-        int start = MessageWriter.begin(out, MessageTypes.AUTHENTICATION);
-        out.writeInt(CODE);
-        MessageWriter.finish(out, start);
+        AuthenticationEncoding.encode(out, CODE);
     }
 }

@@ -2,7 +2,6 @@ package io.pgsplit.protocol.backend;
 
 import io.netty.buffer.ByteBuf;
 import io.pgsplit.protocol.CStrings;
-import io.pgsplit.protocol.MessageTypes;
 import io.pgsplit.protocol.MessageWriter;
 import java.util.ArrayList;
 import java.util.List;
@@ -34,7 +33,7 @@ public record AuthenticationSasl(List<String> mechanisms) implements Authenticat
 
     @Override
     public int encodedLength() {
-        int length = 9 + 1;
+        int length = AuthenticationEncoding.CODE_ONLY_LENGTH + 1;
         for (String mechanism : mechanisms) {
             length += CStrings.encodedLength(mechanism);
         }
@@ -43,8 +42,7 @@ public record AuthenticationSasl(List<String> mechanisms) implements Authenticat
 
     @Override
     public void encode(ByteBuf out) {
-        int start = MessageWriter.begin(out, MessageTypes.AUTHENTICATION);
-        out.writeInt(CODE);
+        int start = AuthenticationEncoding.begin(out, CODE);
         for (String mechanism : mechanisms) {
             CStrings.write(out, mechanism);
         }

@@ -1,8 +1,6 @@
 package io.pgsplit.protocol.backend;
 
 import io.netty.buffer.ByteBuf;
-import io.pgsplit.protocol.MessageTypes;
-import io.pgsplit.protocol.MessageWriter;
 import java.util.Arrays;
 
 /** A SASL challenge (for SCRAM, the server-first-message), answered with a SASLResponse. */
@@ -25,15 +23,12 @@ public record AuthenticationSaslContinue(byte[] data) implements AuthenticationM
 
     @Override
     public int encodedLength() {
-        return 9 + data.length;
+        return AuthenticationEncoding.encodedLength(data);
     }
 
     @Override
     public void encode(ByteBuf out) {
-        int start = MessageWriter.begin(out, MessageTypes.AUTHENTICATION);
-        out.writeInt(CODE);
-        out.writeBytes(data);
-        MessageWriter.finish(out, start);
+        AuthenticationEncoding.encode(out, CODE, data);
     }
 
     @Override

@@ -1,8 +1,6 @@
 package io.pgsplit.protocol.backend;
 
 import io.netty.buffer.ByteBuf;
-import io.pgsplit.protocol.MessageTypes;
-import io.pgsplit.protocol.MessageWriter;
 import java.util.Set;
 
 /**
@@ -21,13 +19,11 @@ public record AuthenticationUnsupported(int code) implements AuthenticationMessa
 
     @Override
     public int encodedLength() {
-        return 9;
+        return AuthenticationEncoding.CODE_ONLY_LENGTH;
     }
 
     @Override
     public void encode(ByteBuf out) {
-        int start = MessageWriter.begin(out, MessageTypes.AUTHENTICATION);
-        out.writeInt(code);
-        MessageWriter.finish(out, start);
+        AuthenticationEncoding.encode(out, code);
     }
 }

@@ -3,6 +3,8 @@ package io.pgsplit.protocol.backend;
 import io.netty.buffer.ByteBuf;
 import io.pgsplit.protocol.BodyReader;
 import io.pgsplit.protocol.CStrings;
+import io.pgsplit.protocol.MessageFraming;
+import io.pgsplit.protocol.MessageWriter;
 import java.util.Collections;
 import java.util.LinkedHashMap;
 import java.util.Map;
@@ -90,19 +92,23 @@ public final class ErrorFields {
         return fields;
     }
 
+    /** Whole message: header, each field's code and value, terminator. */
     static int encodedLength(Map<Byte, String> fields) {
-        int length = 5 + 1;
+        int length = MessageFraming.HEADER_LENGTH + 1;
         for (String value : fields.values()) {
             length += 1 + CStrings.encodedLength(value);
         }
         return length;
     }
 
-    static void write(ByteBuf out, Map<Byte, String> fields) {
+    /** Writes a whole ErrorResponse or NoticeResponse, which differ only in {@code type}. */
+    static void encode(ByteBuf out, byte type, Map<Byte, String> fields) {
+        int start = MessageWriter.begin(out, type);
         fields.forEach((code, value) -> {
             out.writeByte(code);
             CStrings.write(out, value);
         });
         out.writeByte(0);
+        MessageWriter.finish(out, start);
     }
 }

@@ -2,7 +2,6 @@ package io.pgsplit.protocol.backend;
 
 import io.netty.buffer.ByteBuf;
 import io.pgsplit.protocol.MessageTypes;
-import io.pgsplit.protocol.MessageWriter;
 import io.pgsplit.protocol.WireMessage;
 import java.util.Map;
 
@@ -62,9 +61,7 @@ public record ErrorResponse(Map<Byte, String> fields) implements WireMessage {
 
     @Override
     public void encode(ByteBuf out) {
-        int start = MessageWriter.begin(out, MessageTypes.ERROR_RESPONSE);
-        ErrorFields.write(out, fields);
-        MessageWriter.finish(out, start);
+        ErrorFields.encode(out, MessageTypes.ERROR_RESPONSE, fields);
     }
 
     @Override

@@ -2,7 +2,6 @@ package io.pgsplit.protocol.backend;
 
 import io.netty.buffer.ByteBuf;
 import io.pgsplit.protocol.MessageTypes;
-import io.pgsplit.protocol.MessageWriter;
 import io.pgsplit.protocol.WireMessage;
 import java.util.Map;
 
@@ -46,9 +45,7 @@ public record NoticeResponse(Map<Byte, String> fields) implements WireMessage {
 
     @Override
     public void encode(ByteBuf out) {
-        int start = MessageWriter.begin(out, MessageTypes.NOTICE_RESPONSE);
-        ErrorFields.write(out, fields);
-        MessageWriter.finish(out, start);
+        ErrorFields.encode(out, MessageTypes.NOTICE_RESPONSE, fields);
     }
 
     @Override

@@ -1,38 +1,27 @@
 package io.pgsplit.protocol.frontend;
 
 import io.netty.buffer.ByteBuf;
-import io.pgsplit.protocol.BodyReader;
-import io.pgsplit.protocol.CStrings;
 import io.pgsplit.protocol.MessageTypes;
-import io.pgsplit.protocol.MessageWriter;
 import io.pgsplit.protocol.WireMessage;
-import java.util.Objects;
 
 /** Asks for the description of a statement or portal ({@link TargetKind}). */
 public record Describe(byte kind, String name) implements WireMessage {
 
     public Describe {
-        TargetKind.requireValid(kind);
-        Objects.requireNonNull(name, "name");
+        TargetMessages.requireValid(kind, name);
     }
 
     public static Describe decode(ByteBuf body) {
-        byte kind = TargetKind.requireDecoded(BodyReader.int8(body, "Describe"), "Describe");
-        String name = CStrings.read(body);
-        BodyReader.requireEnd(body, "Describe");
-        return new Describe(kind, name);
+        return TargetMessages.decode(body, "Describe", Describe::new);
     }
 
     @Override
     public int encodedLength() {
-        return 5 + 1 + CStrings.encodedLength(name);
+        return TargetMessages.encodedLength(name);
     }
 
     @Override
     public void encode(ByteBuf out) {
-        int start = MessageWriter.begin(out, MessageTypes.DESCRIBE);
-        out.writeByte(kind);
-        CStrings.write(out, name);
-        MessageWriter.finish(out, start);
+        TargetMessages.encode(out, MessageTypes.DESCRIBE, kind, name);
     }
 }
