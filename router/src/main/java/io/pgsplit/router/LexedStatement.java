@@ -9,7 +9,7 @@ import java.util.Locale;
  * <p>Tokens are kept as offsets into the original string and turned into text only on demand, so lexing a
  * multi-megabyte INSERT allocates one int array instead of one object per value.
  */
-final class LexedStatement {
+public final class LexedStatement {
 
     /** Ints per token in the packed token array. */
     static final int SLOTS = 3;
@@ -45,7 +45,7 @@ final class LexedStatement {
         return sql.substring(startOf(from), endOf(toExclusive - 1));
     }
 
-    boolean isEmpty() {
+    public boolean isEmpty() {
         return tokenCount == 0;
     }
 
@@ -54,24 +54,26 @@ final class LexedStatement {
     }
 
     /** True when a quote, dollar quote or comment was not closed: the server would reject or misread it. */
-    boolean unterminated() {
+    public boolean unterminated() {
         return unterminated;
     }
 
-    int tokenCount() {
+    public int tokenCount() {
         return tokenCount;
     }
 
     /** The token's type, or null past the last token (so rules can look ahead without bounds checks). */
-    TokenType type(int index) {
+    public TokenType type(int index) {
         return index >= 0 && index < tokenCount ? TYPES[tokens[index * SLOTS]] : null;
     }
 
-    int startOf(int index) {
+    /** Offset of the token's first character in the text given to {@link SqlLexer#split}. */
+    public int startOf(int index) {
         return tokens[index * SLOTS + 1];
     }
 
-    int endOf(int index) {
+    /** Offset just past the token's last character. */
+    public int endOf(int index) {
         return tokens[index * SLOTS + 2];
     }
 

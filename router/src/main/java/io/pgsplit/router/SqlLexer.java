@@ -15,7 +15,7 @@ import java.util.List;
  * <p>Like psql it keeps {@code CREATE FUNCTION|PROCEDURE ... BEGIN ATOMIC ... END} bodies in one statement: the
  * semicolons inside belong to the body, and splitting there would turn the body's {@code END} into a COMMIT.
  */
-final class SqlLexer {
+public final class SqlLexer {
 
     private static final String HINT = "pgsplit:primary";
 
@@ -42,7 +42,7 @@ final class SqlLexer {
     }
 
     /** Splits {@code sql} into its statements, including empty ones (e.g. after a trailing semicolon). */
-    static List<LexedStatement> split(String sql) {
+    public static List<LexedStatement> split(String sql) {
         return new SqlLexer(sql).run();
     }
 

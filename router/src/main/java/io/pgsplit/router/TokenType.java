@@ -1,7 +1,7 @@
 package io.pgsplit.router;
 
 /** Token classes the routing rules distinguish; everything else is {@link #OTHER}. */
-enum TokenType {
+public enum TokenType {
     /** Unquoted keyword or identifier (case-insensitive). */
     WORD,
     /** {@code "..."}: case-sensitive identifier, never a keyword. */

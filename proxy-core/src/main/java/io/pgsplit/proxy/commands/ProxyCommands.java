@@ -28,7 +28,7 @@ public final class ProxyCommands {
         if (!mentionsPgsplit(sql)) {
             return Optional.empty();
         }
-        List<List<SqlToken>> statements = CommandLexer.statements(sql);
+        List<List<SqlToken>> statements = CommandTokens.statements(sql);
         if (statements == null || statements.isEmpty()) {
             return Optional.empty();
         }

@@ -79,6 +79,7 @@ class ProxyCommandsTest {
                 Arguments.of("SET pgsplit.consistency eventual", "42601", "syntax error at or near \"eventual\""),
                 Arguments.of("SHOW pgsplit.consistency extra", "42601", "syntax error at or near \"extra\""),
                 Arguments.of("SET pgsplit.min_lsn = $1", "42601", "syntax error at or near \"$1\""),
+                Arguments.of("SET pgsplit.U&\"consistency\" = 'eventual'", "42601", "syntax error at or near \"&\""),
                 Arguments.of("SET LOCAL pgsplit.consistency = 'eventual'",
                         "0A000", "SET LOCAL is not supported for \"pgsplit.consistency\""),
                 Arguments.of("SET pgsplit.consistency = 'eventual'; SELECT 1",
