@@ -9,10 +9,12 @@ final class ClassificationPlan {
 
     private final List<LexerDecision> decisions;
     private final boolean needsParser;
+    private final boolean inlineLiterals;
 
-    private ClassificationPlan(List<LexerDecision> decisions) {
+    private ClassificationPlan(List<LexerDecision> decisions, boolean inlineLiterals) {
         this.decisions = decisions;
         this.needsParser = decisions.stream().anyMatch(decision -> !(decision instanceof Decided));
+        this.inlineLiterals = inlineLiterals;
     }
 
     /**
@@ -22,15 +24,39 @@ final class ClassificationPlan {
     static ClassificationPlan of(String sql, KeywordRules rules) {
         List<LexedStatement> statements = SqlLexer.split(sql);
         List<LexerDecision> decisions = new ArrayList<>(statements.size());
+        boolean inlineLiterals = false;
         for (LexedStatement statement : statements) {
             if (!statement.isEmpty() || statement.primaryHint() || statement.unterminated()) {
                 decisions.add(rules.decide(statement));
             }
+            inlineLiterals |= hasInlineLiteral(sql, statement);
         }
         if (decisions.isEmpty()) {
             decisions.add(new Decided(StatementVerdict.EMPTY));
         }
-        return new ClassificationPlan(decisions);
+        return new ClassificationPlan(decisions, inlineLiterals);
+    }
+
+    /** A number or string written into the text, as opposed to a {@code $n} parameter. */
+    private static boolean hasInlineLiteral(String sql, LexedStatement statement) {
+        for (int i = 0; i < statement.tokenCount(); i++) {
+            if (statement.type(i) == TokenType.LITERAL && !isParameter(sql, statement.startOf(i), statement.endOf(i))) {
+                return true;
+            }
+        }
+        return false;
+    }
+
+    private static boolean isParameter(String sql, int start, int end) {
+        return end - start > 1 && sql.charAt(start) == '$' && Character.isDigit(sql.charAt(start + 1));
+    }
+
+    /**
+     * Whether the text carries values inline ({@code WHERE aid = 42}): such text is rarely sent twice
+     * verbatim, so a cache entry for it is an insert and an eviction that nothing reuses.
+     */
+    boolean hasInlineLiterals() {
+        return inlineLiterals;
     }
 
     boolean needsParser() {

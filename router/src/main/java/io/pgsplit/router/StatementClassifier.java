@@ -80,9 +80,17 @@ public final class StatementClassifier {
         return cache.misses();
     }
 
+    /**
+     * Text with inline values is not cached when the lexer alone decided it: deciding it again costs
+     * about as much as the insert and eviction it would take (pgbench -S in simple mode spent half its
+     * classification time in cache maintenance), and its entries would push out texts that repeat.
+     * Parser results are always cached: a parse costs several times more, and runs off the loop.
+     */
     private Classification decidedByLexer(String sql, ClassificationPlan plan) {
         Classification classification = plan.withoutParser();
-        cache.putCompleted(sql, classification);
+        if (!plan.hasInlineLiterals()) {
+            cache.putCompleted(sql, classification);
+        }
         return classification;
     }
 

@@ -49,6 +49,31 @@ class StatementClassifierTest {
     }
 
     @Test
+    void lexerDecidedTextWithInlineValuesIsNotCachedButParameterisedTextIs() {
+        StatementClassifier classifier = classifier(RouterSettings.defaults(), Runnable::run);
+        String inline = "SELECT abalance FROM pgbench_accounts WHERE aid = 42 AND name = 'x'";
+        String parameterised = "SELECT abalance FROM pgbench_accounts WHERE aid = $1";
+
+        classifier.classifyFast(inline);
+        classifier.classifyFast(inline);
+        assertThat(classifier.cacheHits()).as("inline values: decided by the lexer each time").isZero();
+
+        classifier.classifyFast(parameterised);
+        assertThat(classifier.classifyFast(parameterised).requiresPrimary()).isFalse();
+        assertThat(classifier.cacheHits()).as("parameters only: cached").isEqualTo(1);
+    }
+
+    @Test
+    void parserDecidedTextIsCachedEvenWithInlineValues() {
+        StatementClassifier classifier = classifier(RouterSettings.defaults(), Runnable::run);
+        String locking = "SELECT * FROM t WHERE id = 7 FOR UPDATE";
+
+        assertThat(classifier.classify(locking).join().requiresPrimary()).isTrue();
+        assertThat(classifier.classifyFast(locking)).isNotNull();
+        assertThat(parses).hasValue(1);
+    }
+
+    @Test
     void fastPathDecidesLexerSettledStatementsAndDefersTheRest() {
         StatementClassifier classifier = classifier(RouterSettings.defaults(), Runnable::run);
 
@@ -63,8 +88,8 @@ class StatementClassifierTest {
     void countsHitsAndMissesOfTheFastPath() {
         StatementClassifier classifier = classifier(RouterSettings.defaults(), Runnable::run);
 
-        Classification first = classifier.classifyFast("SELECT 1");
-        Classification second = classifier.classifyFast("SELECT 1");
+        Classification first = classifier.classifyFast("SELECT name FROM accounts WHERE id = $1");
+        Classification second = classifier.classifyFast("SELECT name FROM accounts WHERE id = $1");
 
         assertThat(second).isSameAs(first);
         assertThat(classifier.cacheMisses()).isEqualTo(1);
