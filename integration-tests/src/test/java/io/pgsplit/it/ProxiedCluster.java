@@ -142,8 +142,7 @@ final class ProxiedCluster implements AutoCloseable {
   }
 
   PgNode nodeListeningOn(int port) {
-    return cluster.nodes().stream().filter(node -> node.port() == port).findFirst()
-        .orElseThrow(() -> new AssertionError("No node of the cluster listens on port " + port));
+    return cluster.nodeListeningOn(port);
   }
 
   /** The proxy first, so it never probes servers that are shutting down. */

@@ -58,6 +58,12 @@ public final class LocalPgCluster implements AutoCloseable {
     return nodes;
   }
 
+  /** The node listening on {@code port}, i.e. the one whose inet_server_port() a client saw. */
+  public PgNode nodeListeningOn(int port) {
+    return nodes.stream().filter(node -> node.port() == port).findFirst()
+        .orElseThrow(() -> new AssertionError("no node of the cluster listens on port " + port));
+  }
+
   public Path baseDirectory() {
     return baseDirectory.path();
   }

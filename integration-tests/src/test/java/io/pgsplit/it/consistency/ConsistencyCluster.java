@@ -5,11 +5,9 @@ import static org.awaitility.Awaitility.await;
 import io.pgsplit.cluster.LocalPgCluster;
 import io.pgsplit.cluster.PgNode;
 import io.pgsplit.it.Replication;
+import io.pgsplit.it.Sql;
 import java.nio.file.Path;
-import java.sql.Connection;
-import java.sql.ResultSet;
 import java.sql.SQLException;
-import java.sql.Statement;
 import java.time.Duration;
 import java.util.List;
 import java.util.concurrent.atomic.AtomicLong;
@@ -39,7 +37,7 @@ final class ConsistencyCluster implements AutoCloseable {
         .logTo(Path.of("target", "pg-logs", "consistency", testClass.getSimpleName())).start();
     ConsistencyCluster cluster = new ConsistencyCluster(pg);
     try {
-      cluster.superuserExecute(pg.primary(),
+      Sql.superuserExecute(pg.primary(),
           "CREATE TABLE checks (id bigint PRIMARY KEY, writer int NOT NULL)",
           "ALTER TABLE checks OWNER TO " + pg.appUser(),
           "CREATE ROLE " + EVENTUAL_USER + " LOGIN PASSWORD '" + EVENTUAL_PASSWORD + "'",
@@ -79,30 +77,11 @@ final class ConsistencyCluster implements AutoCloseable {
 
   /** The node listening on {@code port}, i.e. the one whose inet_server_port() a client saw. */
   PgNode nodeListeningOn(int port) {
-    return pg.nodes().stream().filter(node -> node.port() == port).findFirst()
-        .orElseThrow(() -> new AssertionError("no node of the cluster listens on port " + port));
+    return pg.nodeListeningOn(port);
   }
 
   boolean isPrimaryPort(int port) {
     return pg.primary().port() == port;
-  }
-
-  /** Statements as superuser on database "app" of {@code node}. */
-  void superuserExecute(PgNode node, String... statements) throws SQLException {
-    try (Connection connection = node.connectAsSuperuser(DATABASE);
-        Statement statement = connection.createStatement()) {
-      for (String sql : statements) {
-        statement.execute(sql);
-      }
-    }
-  }
-
-  /** The first column of the first row of {@code sql}, as superuser on database "app" of {@code node}. */
-  String superuserScalar(PgNode node, String sql) throws SQLException {
-    try (Connection connection = node.connectAsSuperuser(DATABASE); Statement statement = connection.createStatement();
-        ResultSet row = statement.executeQuery(sql)) {
-      return row.next() ? row.getString(1) : null;
-    }
   }
 
   /**
@@ -125,13 +104,13 @@ final class ConsistencyCluster implements AutoCloseable {
    */
   private void setReplayDelay(String value, long millis) throws SQLException {
     for (PgNode replica : pg.replicas()) {
-      superuserExecute(replica, "ALTER SYSTEM SET recovery_min_apply_delay = " + value, "SELECT pg_reload_conf()");
+      Sql.superuserExecute(replica, "ALTER SYSTEM SET recovery_min_apply_delay = " + value, "SELECT pg_reload_conf()");
     }
     for (PgNode replica : pg.replicas()) {
       await("recovery_min_apply_delay = " + millis + " ms on " + replica.name()).atMost(RELOAD_TIMEOUT)
           .pollInterval(Duration.ofMillis(10))
           .until(() -> Long.toString(millis).equals(
-              superuserScalar(replica, "SELECT setting FROM pg_settings WHERE name = 'recovery_min_apply_delay'")));
+              Sql.superuserScalar(replica, "SELECT setting FROM pg_settings WHERE name = 'recovery_min_apply_delay'")));
     }
   }
 
@@ -144,7 +123,6 @@ final class ConsistencyCluster implements AutoCloseable {
   void awaitReplicasReplayed(String lsn, Duration max) {
     Replication.awaitReplayed(pg.replicas(), lsn, max);
   }
-
 
   @Override
   public void close() {

@@ -1,7 +1,7 @@
 package io.pgsplit.it.consistency;
 
-import static io.pgsplit.it.consistency.ClientSql.execute;
-import static io.pgsplit.it.consistency.ClientSql.scalar;
+import static io.pgsplit.it.Sql.execute;
+import static io.pgsplit.it.Sql.scalar;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import io.pgsplit.cluster.PgNode;

@@ -3,6 +3,7 @@ package io.pgsplit.it.failover;
 import io.pgsplit.cluster.LocalPgCluster;
 import io.pgsplit.cluster.PgNode;
 import io.pgsplit.it.Replication;
+import io.pgsplit.it.Sql;
 import java.nio.file.Path;
 import java.sql.Connection;
 import java.sql.DriverManager;
@@ -86,26 +87,8 @@ final class FailoverCluster implements AutoCloseable {
     }
   }
 
-  /** {@code sql} as superuser on database "app" of {@code node}; returns the first column of the first row. */
-  String superuserScalar(PgNode node, String sql) throws SQLException {
-    try (Connection connection = node.connectAsSuperuser(DATABASE); Statement statement = connection.createStatement();
-        ResultSet row = statement.executeQuery(sql)) {
-      return row.next() ? row.getString(1) : null;
-    }
-  }
-
-  /** Statements as superuser on database "app" of {@code node}, e.g. ALTER SYSTEM or replay control. */
-  void superuserExecute(PgNode node, String... statements) throws SQLException {
-    try (Connection connection = node.connectAsSuperuser(DATABASE);
-        Statement statement = connection.createStatement()) {
-      for (String sql : statements) {
-        statement.execute(sql);
-      }
-    }
-  }
-
   long ledgerRows(PgNode node) throws SQLException {
-    return Long.parseLong(superuserScalar(node, "SELECT count(*) FROM ledger"));
+    return Long.parseLong(Sql.superuserScalar(node, "SELECT count(*) FROM ledger"));
   }
 
   Set<Long> ledgerIdsOn(PgNode node) throws SQLException {
@@ -120,15 +103,13 @@ final class FailoverCluster implements AutoCloseable {
   }
 
   PgNode nodeListeningOn(int port) {
-    return pg.nodes().stream().filter(node -> node.port() == port).findFirst()
-        .orElseThrow(() -> new AssertionError("no node of the cluster listens on port " + port));
+    return pg.nodeListeningOn(port);
   }
 
   /** Returns once every running replica has replayed the primary's WAL up to its position at the time of the call. */
   void awaitReplicasCaughtUp() throws SQLException {
     Replication.awaitReplicasCaughtUp(pg1(), pg.replicas());
   }
-
 
   @Override
   public void close() {

@@ -7,6 +7,7 @@ import static io.pgsplit.it.failover.Measurements.report;
 import static org.awaitility.Awaitility.await;
 
 import io.pgsplit.cluster.PgNode;
+import io.pgsplit.it.Sql;
 import java.sql.SQLException;
 import java.time.Duration;
 import java.util.List;
@@ -33,10 +34,10 @@ class PrimaryFailoverTest {
   @BeforeAll
   static void startCluster() throws SQLException {
     cluster = FailoverCluster.start(PrimaryFailoverTest.class);
-    cluster.superuserExecute(cluster.pg1(), "ALTER SYSTEM SET synchronous_standby_names = 'pg2'",
+    Sql.superuserExecute(cluster.pg1(), "ALTER SYSTEM SET synchronous_standby_names = 'pg2'",
         "SELECT pg_reload_conf()");
     await("pg2 replicating synchronously").atMost(Duration.ofSeconds(10)).until(() -> "sync".equals(
-        cluster.superuserScalar(cluster.pg1(),
+        Sql.superuserScalar(cluster.pg1(),
             "SELECT sync_state FROM pg_stat_replication WHERE application_name = 'pg2'")));
   }
 
@@ -46,7 +47,6 @@ class PrimaryFailoverTest {
       cluster.close();
     }
   }
-
 
   @Test
   void promotingAReplicaAfterThePrimaryStopsMovesWritesWithinTwoIntervals() throws Exception {

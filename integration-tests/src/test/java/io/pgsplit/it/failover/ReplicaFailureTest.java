@@ -5,6 +5,7 @@ import static io.pgsplit.it.failover.Measurements.millisBetween;
 import static io.pgsplit.it.failover.Measurements.report;
 
 import io.pgsplit.cluster.PgNode;
+import io.pgsplit.it.Sql;
 import java.sql.SQLException;
 import java.time.Duration;
 import org.assertj.core.api.SoftAssertions;
@@ -48,7 +49,7 @@ class ReplicaFailureTest {
     if (!pg2.isRunning()) {
       pg2.start();
     }
-    cluster.superuserExecute(pg2, "SELECT pg_wal_replay_resume()");
+    Sql.superuserExecute(pg2, "SELECT pg_wal_replay_resume()");
     cluster.awaitReplicasCaughtUp();
   }
 
@@ -114,7 +115,7 @@ class ReplicaFailureTest {
       load.awaitWarmUp(20, WARM_UP);
       proxy.awaitTopology("pg2 readable", p -> p.isReadable(pg2), READMISSION_TIMEOUT);
 
-      cluster.superuserExecute(pg2, "SELECT pg_wal_replay_pause()");
+      Sql.superuserExecute(pg2, "SELECT pg_wal_replay_pause()");
       long writing = System.nanoTime();
       // About 20 MB of WAL: twenty times the limit.
       cluster.execute(cluster.pg1(),
@@ -125,7 +126,7 @@ class ReplicaFailureTest {
       long lagBytes = proxy.topology().server(pg2.name()).orElseThrow().lagBytes();
       ClientLoad.runFor(Duration.ofSeconds(2));
       long resuming = System.nanoTime();
-      cluster.superuserExecute(pg2, "SELECT pg_wal_replay_resume()");
+      Sql.superuserExecute(pg2, "SELECT pg_wal_replay_resume()");
       long readmitted = proxy.awaitTopology("pg2 readable again", p -> p.isReadable(pg2), READMISSION_TIMEOUT);
       ClientLoad.runFor(Duration.ofSeconds(1));
       load.close();

@@ -4,6 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import com.zaxxer.hikari.HikariConfig;
 import com.zaxxer.hikari.HikariDataSource;
+import io.pgsplit.it.Sql;
 import io.pgsplit.it.session.SessionCluster.Served;
 import java.sql.Connection;
 import java.sql.PreparedStatement;
@@ -96,7 +97,7 @@ class HikariReadWriteSplitTest {
     assertThat(firstErrors()).as("errors of %s threads", THREADS).isEmpty();
     assertThat(readTransactions.get()).as("read transactions").isGreaterThan(100);
     assertThat(writeTransactions.get()).as("write transactions").isGreaterThan(100);
-    assertThat(cluster.superuserScalar(cluster.primary(), "SELECT count(*) FROM hikari_rows"))
+    assertThat(Sql.superuserScalar(cluster.primary(), "SELECT count(*) FROM hikari_rows"))
         .isEqualTo(Long.toString(writeTransactions.get()));
   }
 

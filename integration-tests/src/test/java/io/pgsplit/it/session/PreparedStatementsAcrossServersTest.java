@@ -3,6 +3,7 @@ package io.pgsplit.it.session;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.entry;
 
+import io.pgsplit.it.Sql;
 import io.pgsplit.it.StatementStats;
 import io.pgsplit.it.session.SessionCluster.Served;
 import java.sql.Connection;
@@ -188,6 +189,6 @@ class PreparedStatementsAcrossServersTest {
   }
 
   private static long rowsOnPrimary(String countQuery) throws SQLException {
-    return Long.parseLong(cluster.superuserScalar(cluster.primary(), countQuery));
+    return Long.parseLong(Sql.superuserScalar(cluster.primary(), countQuery));
   }
 }

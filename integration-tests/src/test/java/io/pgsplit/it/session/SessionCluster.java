@@ -91,18 +91,8 @@ final class SessionCluster implements AutoCloseable {
     Replication.awaitReplicasCaughtUp(primary(), replicas());
   }
 
-
-  /** {@code sql} as superuser on database "app" of {@code node}: the first column of the first row. */
-  String superuserScalar(PgNode node, String sql) throws SQLException {
-    try (Connection connection = node.connectAsSuperuser(DATABASE); Statement statement = connection.createStatement();
-        ResultSet row = statement.executeQuery(sql)) {
-      return row.next() ? row.getString(1) : null;
-    }
-  }
-
   PgNode nodeListeningOn(int port) {
-    return pg.nodes().stream().filter(node -> node.port() == port).findFirst()
-        .orElseThrow(() -> new AssertionError("No node of the cluster listens on port " + port));
+    return pg.nodeListeningOn(port);
   }
 
   /**

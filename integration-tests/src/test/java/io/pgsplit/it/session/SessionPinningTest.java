@@ -3,6 +3,7 @@ package io.pgsplit.it.session;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.tuple;
 
+import io.pgsplit.it.Sql;
 import io.pgsplit.it.session.SessionCluster.Served;
 import java.sql.Connection;
 import java.sql.ResultSet;
@@ -181,7 +182,7 @@ class SessionPinningTest {
   }
 
   private static String advisoryLocksHeldOnPrimary(int key) throws SQLException {
-    return cluster.superuserScalar(cluster.primary(),
+    return Sql.superuserScalar(cluster.primary(),
         "SELECT count(*) FROM pg_locks WHERE locktype = 'advisory' AND objid = " + key + " AND granted");
   }
 }

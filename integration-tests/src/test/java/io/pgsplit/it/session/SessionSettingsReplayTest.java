@@ -2,6 +2,7 @@ package io.pgsplit.it.session;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import io.pgsplit.it.Sql;
 import io.pgsplit.it.session.SessionCluster.Served;
 import java.sql.Connection;
 import java.sql.SQLException;

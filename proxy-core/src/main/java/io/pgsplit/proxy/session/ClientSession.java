@@ -732,12 +732,17 @@ public final class ClientSession implements BackendListener {
                 // The server is in COPY IN until the client's CopyDone: anything sent now would break it.
                 fenceAfterReadyForQuery = true;
             } else {
-                backend.sendValueQuery(new Query(CURRENT_WAL_POSITION).encode(client.alloc()));
+                askWalPosition(backend); // flushed with the client's group
             }
         }
     }
 
     private static final String CURRENT_WAL_POSITION = "SELECT pg_catalog.pg_current_wal_lsn()";
+
+    /** Queues the hidden query whose answer becomes the fence ({@link #onInjectedValue}). */
+    private void askWalPosition(BackendConnection primary) {
+        primary.sendValueQuery(new Query(CURRENT_WAL_POSITION).encode(client.alloc()));
+    }
 
     /** Whether the segment may change data: by its reason, or by any of its statements (BEGIN; INSERT; COMMIT). */
     private static boolean writes(Segment s, Classification classification) {
@@ -792,7 +797,7 @@ public final class ClientSession implements BackendListener {
         BackendConnection primary = connections.owned();
         if (primary != null && primary.isActive() && !primary.owesClient()) {
             fencePending = true;
-            primary.sendValueQuery(new Query(CURRENT_WAL_POSITION).encode(client.alloc()));
+            askWalPosition(primary);
             primary.flush();
         } else {
             fenceUnknown = true;
@@ -989,7 +994,7 @@ public final class ClientSession implements BackendListener {
         record(groupEffects.poll(), before, status, failed, backend);
         if (fenceAfterReadyForQuery && connections.isOwned(backend) && !backend.owesClient()) {
             fenceAfterReadyForQuery = false;
-            backend.sendValueQuery(new Query(CURRENT_WAL_POSITION).encode(client.alloc()));
+            askWalPosition(backend);
             backend.flush();
         }
         if (!backend.owesClient()) {
