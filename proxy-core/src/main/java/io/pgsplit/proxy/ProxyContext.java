@@ -6,6 +6,7 @@ import io.pgsplit.health.ServerHealth;
 import io.pgsplit.health.Topology;
 import io.pgsplit.proxy.auth.ClientAuthExchanges;
 import io.pgsplit.proxy.backend.BackendConnector;
+import io.pgsplit.proxy.backend.ServerAddressResolver;
 import io.pgsplit.proxy.cancel.CancelForwarder;
 import io.pgsplit.proxy.cancel.CancelRegistry;
 import io.pgsplit.proxy.config.LimitsConfig;
@@ -16,10 +17,8 @@ import io.pgsplit.proxy.metrics.ProxyMetrics;
 import io.pgsplit.proxy.session.ClientSession;
 import io.pgsplit.router.RoundRobin;
 import io.pgsplit.router.SessionCommand;
-import io.pgsplit.router.SessionCommands;
+import io.pgsplit.router.SessionCommandCache;
 import io.pgsplit.router.StatementClassifier;
-import com.github.benmanes.caffeine.cache.Cache;
-import com.github.benmanes.caffeine.cache.Caffeine;
 import io.netty.channel.EventLoop;
 import io.pgsplit.proxy.backend.BackendConnection;
 import io.pgsplit.proxy.config.PoolConfig;
@@ -53,10 +52,12 @@ public final class ProxyContext {
     private final ProxyMetrics metrics;
     private final Set<ClientSession> sessions = ConcurrentHashMap.newKeySet();
     private final ReplicaPools pools;
-    /** Session commands per SQL text: writes repeat as much as reads, and are not lexed twice. */
-    private final Cache<String, List<SessionCommand>> sessionCommands = Caffeine.newBuilder().maximumSize(10_000).build();
+    /** Session commands per SQL text, at most 4 million characters of text: writes repeat as much as reads. */
+    private final SessionCommandCache sessionCommands = new SessionCommandCache(4_000_000);
     private final CancelRegistry cancels = new CancelRegistry();
-    private final CancelForwarder cancelForwarder = new CancelForwarder();
+    /** Shared across reloads: server names are looked up off the event loops and cached briefly. */
+    private final ServerAddressResolver resolver = new ServerAddressResolver();
+    private final CancelForwarder cancelForwarder = new CancelForwarder(resolver);
     private final RoundRobin replicaRotation = new RoundRobin();
     private final Executor slowWork;
 
@@ -84,7 +85,8 @@ public final class ProxyContext {
     /** Takes a new configuration; built off the event loops (SCRAM verifiers are derived here). */
     void apply(PgSplitConfig newConfig, StatementClassifier newClassifier) {
         this.authExchanges = new ClientAuthExchanges(newConfig.users());
-        this.connector = new BackendConnector(newConfig.limits().maxMessageSize(), newConfig.limits().connectTimeout(), slowWork);
+        this.connector = new BackendConnector(newConfig.limits().maxMessageSize(), newConfig.limits().connectTimeout(), slowWork,
+                resolver);
         this.classifier = newClassifier;
         this.config = newConfig;
         if (pools != null) {
@@ -98,7 +100,7 @@ public final class ProxyContext {
 
     /** The session commands in a SQL text (cached; the text is lexed once). */
     public List<SessionCommand> sessionCommands(String sql) {
-        return sessionCommands.get(sql, SessionCommands::of);
+        return sessionCommands.commandsIn(sql);
     }
 
     public PgSplitConfig config() {

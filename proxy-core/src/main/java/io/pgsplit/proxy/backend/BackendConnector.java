@@ -11,6 +11,7 @@ import io.pgsplit.protocol.auth.SaltedPasswordCache;
 import io.pgsplit.protocol.startup.StartupMessage;
 import io.pgsplit.proxy.state.StartupSettings;
 import io.pgsplit.proxy.netty.Transports;
+import java.net.InetSocketAddress;
 import java.time.Duration;
 import java.util.Map;
 import java.util.concurrent.CompletableFuture;
@@ -28,22 +29,50 @@ public final class BackendConnector {
     private final int maxMessageSize;
     private final Duration connectTimeout;
     private final Executor slowWork;
+    private final ServerAddressResolver resolver;
 
-    /** @param slowWork where SCRAM key derivation runs, off the event loops */
-    public BackendConnector(int maxMessageSize, Duration connectTimeout, Executor slowWork) {
+    /**
+     * @param slowWork where SCRAM key derivation runs, off the event loops
+     * @param resolver turns host names into addresses off the event loops
+     */
+    public BackendConnector(int maxMessageSize, Duration connectTimeout, Executor slowWork, ServerAddressResolver resolver) {
         this.maxMessageSize = maxMessageSize;
         this.connectTimeout = connectTimeout;
         this.slowWork = slowWork;
+        this.resolver = resolver;
     }
 
     /**
-     * Connects to {@code host:port}, sends a StartupMessage with {@code startupParameters}, and
-     * authenticates as {@code user}. Completes on {@code loop} once the server is ready for queries,
-     * or exceptionally with a {@link BackendStartupException} within the connect timeout.
+     * Resolves {@code host} (off the loop), connects to it, sends a StartupMessage with
+     * {@code startupParameters}, and authenticates as {@code user}. Completes on {@code loop} once the
+     * server is ready for queries, or exceptionally with a {@link BackendStartupException} within the
+     * connect timeout, which covers the name lookup too.
      */
     public CompletableFuture<BackendConnection> connect(EventLoop loop, String serverName, String host, int port,
                                                         Map<String, String> startupParameters, String user, String password) {
         CompletableFuture<BackendConnection> ready = new CompletableFuture<>();
+        ScheduledFuture<?> timeout = loop.schedule(() -> ready.completeExceptionally(new BackendStartupException(
+                "server " + serverName + " did not complete startup within " + connectTimeout.toMillis() + " ms",
+                (Throwable) null)), connectTimeout.toMillis(), TimeUnit.MILLISECONDS);
+        ready.whenComplete((connection, error) -> timeout.cancel(false));
+        resolver.resolve(host, port).whenComplete((address, error) -> {
+            if (error != null) {
+                ready.completeExceptionally(new BackendStartupException("could not resolve the host name of server "
+                        + serverName + " (" + host + "): " + rootMessage(error), error));
+            } else if (loop.inEventLoop()) {
+                open(loop, serverName, address, startupParameters, user, password, ready);
+            } else {
+                loop.execute(() -> open(loop, serverName, address, startupParameters, user, password, ready));
+            }
+        });
+        return ready;
+    }
+
+    private void open(EventLoop loop, String serverName, InetSocketAddress address, Map<String, String> startupParameters,
+                      String user, String password, CompletableFuture<BackendConnection> ready) {
+        if (ready.isDone()) {
+            return; // the connect timeout passed while the name was being looked up
+        }
         BackendHandler handler = new BackendHandler(new BackendAuthenticator(user, password, SALTED_PASSWORDS), slowWork,
                 StartupMessage.v3(startupParameters).encode(ByteBufAllocator.DEFAULT), maxMessageSize, ready, serverName);
         ChannelFuture connect = new Bootstrap()
@@ -52,29 +81,22 @@ public final class BackendConnector {
                 .option(ChannelOption.TCP_NODELAY, true)
                 .option(ChannelOption.SO_KEEPALIVE, true)
                 .option(ChannelOption.CONNECT_TIMEOUT_MILLIS, (int) connectTimeout.toMillis())
+                .disableResolver() // resolved above: an unresolved address here must fail, never block the loop
                 .handler(handler)
-                .connect(host, port);
+                .connect(address);
         Channel channel = connect.channel();
         handler.connection(new BackendConnection(serverName, channel, StartupSettings.of(startupParameters)));
         connect.addListener(f -> {
             if (!f.isSuccess()) {
-                ready.completeExceptionally(new BackendStartupException(
-                        "could not connect to server " + serverName + " (" + host + ":" + port + "): " + rootMessage(f.cause()), f.cause()));
+                ready.completeExceptionally(new BackendStartupException("could not connect to server " + serverName
+                        + " (" + address.getHostString() + ":" + address.getPort() + "): " + rootMessage(f.cause()), f.cause()));
             }
         });
-        ScheduledFuture<?> timeout = loop.schedule(() -> {
-            if (ready.completeExceptionally(new BackendStartupException(
-                    "server " + serverName + " did not complete startup within " + connectTimeout.toMillis() + " ms", (Throwable) null))) {
-                channel.close();
-            }
-        }, connectTimeout.toMillis(), TimeUnit.MILLISECONDS);
         ready.whenComplete((connection, error) -> {
-            timeout.cancel(false);
             if (error != null) {
                 channel.close();
             }
         });
-        return ready;
     }
 
     private static String rootMessage(Throwable error) {
