@@ -82,7 +82,7 @@ final class StartupHandler extends ChannelInboundHandlerAdapter {
                 boolean progressed = switch (phase) {
                     case STARTUP -> readStartupPacket(ctx);
                     case AUTHENTICATION -> readPasswordMessage(ctx);
-                    case CONNECTING, DONE -> false; // a client waits for ReadyForQuery; anything early is kept
+                    case CONNECTING, DONE -> false; // kept: the session reads it once it takes over
                 };
                 if (!progressed) {
                     break;
@@ -195,7 +195,10 @@ final class StartupHandler extends ChannelInboundHandlerAdapter {
 
     private void openSession(ChannelHandlerContext ctx) {
         BackendKey key = context.cancels().newKey();
-        ClientSession session = new ClientSession(context, ctx.channel(), startup.user(), startup.parameters(), key);
+        ClientSessionHandler handler = new ClientSessionHandler(ctx.channel());
+        ClientSession session = new ClientSession(context, handler, ctx.channel().eventLoop(), startup.user(),
+                startup.parameters(), key);
+        handler.bind(session.machine());
         session.connectFirstServer().whenComplete((parameters, error) -> ctx.executor().execute(() -> {
             if (error != null) {
                 refuseSession(ctx, error); // first: closing the session closes the channel
@@ -203,12 +206,13 @@ final class StartupHandler extends ChannelInboundHandlerAdapter {
             } else if (!ctx.channel().isActive()) {
                 session.close();
             } else {
-                becomeReady(ctx, session, parameters);
+                becomeReady(ctx, session, handler, parameters);
             }
         }));
     }
 
-    private void becomeReady(ChannelHandlerContext ctx, ClientSession session, Map<String, String> parameters) {
+    private void becomeReady(ChannelHandlerContext ctx, ClientSession session, ClientSessionHandler handler,
+                             Map<String, String> parameters) {
         for (Map.Entry<String, String> parameter : parameters.entrySet()) {
             ctx.write(new ParameterStatus(parameter.getKey(), parameter.getValue()).encode(ctx.alloc()));
         }
@@ -218,9 +222,11 @@ final class StartupHandler extends ChannelInboundHandlerAdapter {
         timeout.cancel(false);
         phase = Phase.DONE;
         log.debug("client {}: session for user \"{}\" ready", ctx.channel().remoteAddress(), session.user());
-        ctx.pipeline().replace(this, "session", new ClientMessageHandler(session));
-        if (inbound.readableBytes() > 0) {
-            session.onClientData(inbound.takeSlice(inbound.readableBytes()));
+        // Taken before the replace: removing this handler releases its buffer (Netty runs handlerRemoved inside it).
+        ByteBuf early = inbound.readableBytes() > 0 ? inbound.takeSlice(inbound.readableBytes()) : null;
+        ctx.pipeline().replace(this, "session", handler);
+        if (early != null) {
+            session.onClientData(early);
         }
     }
 

@@ -1,0 +1,45 @@
+package io.pgsplit.proxy.session;
+
+import io.netty.channel.EventLoop;
+import io.pgsplit.health.ServerAddress;
+import io.pgsplit.proxy.ProxyContext;
+import io.pgsplit.proxy.backend.BackendConnection;
+import io.pgsplit.proxy.pool.PoolKey;
+import java.util.Map;
+import java.util.concurrent.CompletableFuture;
+
+/** The session's connections from the proxy's connector and replica pools, on the session's event loop. */
+final class PooledConnectionSource implements ConnectionSource {
+    private final ProxyContext context;
+    private final EventLoop loop;
+    private final String user;
+    private final Map<String, String> startupParameters;
+
+    PooledConnectionSource(ProxyContext context, EventLoop loop, String user, Map<String, String> startupParameters) {
+        this.context = context;
+        this.loop = loop;
+        this.user = user;
+        this.startupParameters = startupParameters;
+    }
+
+    @Override
+    public CompletableFuture<BackendConnection> openOwn(ServerAddress server) {
+        return context.connector().connect(loop, server.name(), server.host(), server.port(), startupParameters, user,
+                context.backendPassword(user));
+    }
+
+    @Override
+    public BackendConnection borrowIdle(PoolKey key) {
+        return context.pools().tryAcquireIdle(loop, key);
+    }
+
+    @Override
+    public CompletableFuture<BackendConnection> borrow(PoolKey key) {
+        return context.pools().acquire(loop, key);
+    }
+
+    @Override
+    public void giveBack(PoolKey key, BackendConnection connection, boolean reusable) {
+        context.pools().release(key, connection, reusable);
+    }
+}
