@@ -11,6 +11,8 @@ import io.pgsplit.health.ServerAddress;
 import io.pgsplit.proxy.admin.AdminServer;
 import io.pgsplit.proxy.config.HealthConfig;
 import io.pgsplit.proxy.config.PgSplitConfig;
+import io.pgsplit.proxy.config.PoolMode;
+import io.pgsplit.proxy.server.OpenFileLimit;
 import io.pgsplit.proxy.config.RoutingConfig;
 import io.pgsplit.proxy.config.ServerConfig;
 import io.pgsplit.proxy.metrics.ProxyMetrics;
@@ -72,6 +74,10 @@ public final class PgSplitServer implements AutoCloseable {
             log.warn("not every server answered its first health probe within {} ms; starting anyway", firstRound.toMillis());
         }
         ProxyContext context = new ProxyContext(config, classifier, health, metrics, workExecutor);
+        OpenFileLimit.check(OpenFileLimit.needed(config.limits().maxClientConnections(),
+                config.pool().mode() == PoolMode.SESSION || config.users().stream().anyMatch(
+                        user -> user.poolMode().orElse(null) == PoolMode.SESSION),
+                config.servers().size() * Math.max(config.pool().replicaMaxPerServer(), config.pool().primaryMaxPerServer())));
         EventLoopGroup acceptor = Transports.newGroup(1, "pgsplit-accept");
         EventLoopGroup workers = Transports.newGroup(Transports.ioThreads(), "pgsplit-io");
         try {
@@ -171,6 +177,7 @@ public final class PgSplitServer implements AutoCloseable {
         for (ServerConfig server : previous.servers()) {
             if (!next.servers().contains(server)) {
                 context.pools().retire(server.name()); // removed, or moved to another address
+                context.primaryPools().retire(server.name());
             }
         }
         context.apply(next, classifier);
@@ -197,6 +204,7 @@ public final class PgSplitServer implements AutoCloseable {
         workers.shutdownGracefully(0, 2, TimeUnit.SECONDS).syncUninterruptibly();
         acceptor.shutdownGracefully(0, 2, TimeUnit.SECONDS).syncUninterruptibly();
         context.pools().close();
+        context.primaryPools().close();
         context.health().close();
         workExecutor.shutdownNow();
         context.metrics().close();

@@ -1,6 +1,7 @@
 package io.pgsplit.proxy;
 
 import io.pgsplit.health.HealthMonitor;
+import io.pgsplit.health.Role;
 import io.pgsplit.health.ServerAddress;
 import io.pgsplit.health.ServerHealth;
 import io.pgsplit.health.Topology;
@@ -13,8 +14,11 @@ import io.pgsplit.proxy.config.LimitsConfig;
 import io.pgsplit.proxy.config.PgSplitConfig;
 import io.pgsplit.proxy.config.ServerConfig;
 import io.pgsplit.proxy.config.UserConfig;
+import io.pgsplit.proxy.metrics.PooledConnections;
 import io.pgsplit.proxy.metrics.ProxyMetrics;
+import io.pgsplit.proxy.pool.PoolStats;
 import io.pgsplit.proxy.session.ClientSession;
+import io.pgsplit.proxy.session.ServerParameters;
 import io.pgsplit.router.RoundRobin;
 import io.pgsplit.router.SessionCommand;
 import io.pgsplit.router.SessionCommandCache;
@@ -24,7 +28,7 @@ import io.pgsplit.proxy.backend.BackendConnection;
 import io.pgsplit.proxy.config.PoolConfig;
 import io.pgsplit.proxy.pool.PoolKey;
 import io.pgsplit.proxy.pool.PoolSettings;
-import io.pgsplit.proxy.pool.ReplicaPools;
+import io.pgsplit.proxy.pool.ServerPools;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
@@ -51,7 +55,8 @@ public final class ProxyContext {
     private final HealthMonitor health;
     private final ProxyMetrics metrics;
     private final Set<ClientSession> sessions = ConcurrentHashMap.newKeySet();
-    private final ReplicaPools pools;
+    private final ServerPools pools;
+    private final ServerPools primaryPools;
     /** Session commands per SQL text, at most 4 million characters of text: writes repeat as much as reads. */
     private final SessionCommandCache sessionCommands = new SessionCommandCache(4_000_000);
     private final CancelRegistry cancels = new CancelRegistry();
@@ -59,6 +64,7 @@ public final class ProxyContext {
     private final ServerAddressResolver resolver = new ServerAddressResolver();
     private final CancelForwarder cancelForwarder = new CancelForwarder(resolver);
     private final RoundRobin replicaRotation = new RoundRobin();
+    private final ServerParameters serverParameters = new ServerParameters();
     private final Executor slowWork;
 
     ProxyContext(PgSplitConfig config, StatementClassifier classifier, HealthMonitor health, ProxyMetrics metrics,
@@ -67,19 +73,37 @@ public final class ProxyContext {
         this.metrics = metrics;
         this.slowWork = slowWork;
         apply(config, classifier);
-        this.pools = new ReplicaPools(poolSettings(config.pool()), this::openPooled);
+        this.pools = new ServerPools(replicaPoolSettings(config.pool()), this::openPooled);
+        this.primaryPools = new ServerPools(primaryPoolSettings(config.pool()), this::openPooled);
+        metrics.bindPools(this::pooledConnections);
         health.addListener(this::onTopologyChanged);
     }
 
-    private static PoolSettings poolSettings(PoolConfig pool) {
-        return new PoolSettings(pool.replicaMaxPerServer(), pool.acquireTimeout());
+    private static PoolSettings replicaPoolSettings(PoolConfig pool) {
+        return new PoolSettings("pool.replica_max_per_server", pool.replicaMaxPerServer(), pool.acquireTimeout());
     }
 
-    /** Pooled connections start with nothing but user and database: each borrower's settings are set on them. */
+    private static PoolSettings primaryPoolSettings(PoolConfig pool) {
+        return new PoolSettings("pool.primary_max_per_server", pool.primaryMaxPerServer(), pool.acquireTimeout());
+    }
+
+    /**
+     * Pooled connections start with nothing but user and database: each borrower's settings are set on
+     * them. What they report at startup is what the next client of that login is told ({@link ServerParameters}).
+     */
     private CompletableFuture<BackendConnection> openPooled(EventLoop loop, PoolKey key) {
         ServerAddress server = key.server();
         return connector.connect(loop, server.name(), server.host(), server.port(),
-                Map.of("user", key.user(), "database", key.database()), key.user(), backendPassword(key.user()));
+                Map.of("user", key.user(), "database", key.database()), key.user(), backendPassword(key.user()))
+                .thenApply(connection -> {
+                    serverParameters.learnt(key.user(), key.database(), connection.parameters());
+                    return connection;
+                });
+    }
+
+    /** The ParameterStatus values of each (user, database) login, so that clients log in without a server connection. */
+    public ServerParameters serverParameters() {
+        return serverParameters;
     }
 
     /** Takes a new configuration; built off the event loops (SCRAM verifiers are derived here). */
@@ -90,12 +114,30 @@ public final class ProxyContext {
         this.classifier = newClassifier;
         this.config = newConfig;
         if (pools != null) {
-            pools.reconfigure(poolSettings(newConfig.pool()));
+            pools.reconfigure(replicaPoolSettings(newConfig.pool()));
+            primaryPools.reconfigure(primaryPoolSettings(newConfig.pool()));
         }
     }
 
-    public ReplicaPools pools() {
+    /** The replica connection pools. */
+    public ServerPools pools() {
         return pools;
+    }
+
+    /** The primary connection pools, used by sessions in transaction pool mode. */
+    public ServerPools primaryPools() {
+        return primaryPools;
+    }
+
+    /** One pool's connections to {@code server}, for the gauges and the status report. */
+    private PooledConnections.Counts pooledConnections(String server, Role role) {
+        PoolStats stats = pools(role).stats(server);
+        return new PooledConnections.Counts(stats.lent(), stats.idle(), stats.waiting());
+    }
+
+    /** The pools of {@code role}'s connections. */
+    public ServerPools pools(Role role) {
+        return role == Role.PRIMARY ? primaryPools : pools;
     }
 
     /** The session commands in a SQL text (cached; the text is lexed once). */
@@ -164,11 +206,12 @@ public final class ProxyContext {
                 .orElseThrow(() -> new IllegalArgumentException("unknown server " + name)));
     }
 
-    /** Servers whose idle pooled connections are useless now: down, or no longer replicas. */
-    private static List<String> pooledServersToRetire(Topology topology) {
+    /** Servers whose idle pooled connections of that role are useless now: down, or no longer in the role. */
+    private static List<String> pooledServersToRetire(Topology topology, Role role) {
         List<String> retire = new ArrayList<>();
         for (ServerHealth server : topology.servers()) {
-            if (!server.isReplica()) {
+            boolean stillInRole = role == Role.PRIMARY ? server.isPrimary() : server.isReplica();
+            if (!stillInRole) {
                 retire.add(server.name());
             }
         }
@@ -195,8 +238,11 @@ public final class ProxyContext {
     }
 
     private void onTopologyChanged(Topology topology) {
-        for (String server : pooledServersToRetire(topology)) {
+        for (String server : pooledServersToRetire(topology, Role.REPLICA)) {
             pools.retire(server);
+        }
+        for (String server : pooledServersToRetire(topology, Role.PRIMARY)) {
+            primaryPools.retire(server);
         }
         for (ClientSession session : sessions) {
             session.eventLoop().execute(() -> session.onTopologyChanged(topology));

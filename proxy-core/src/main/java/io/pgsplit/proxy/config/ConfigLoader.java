@@ -20,7 +20,7 @@ import java.util.Set;
 public final class ConfigLoader {
     private static final Set<String> TOP_LEVEL_KEYS = Set.of(
             "listen", "admin", "auth_type", "servers", "users", "health", "routing", "limits", "pool", "consistency",
-            "shutdown_timeout");
+            "shutdown_timeout", "pool_mode");
     private static final Duration DEFAULT_SHUTDOWN_TIMEOUT = Duration.ofSeconds(30);
 
     private ConfigLoader() {
@@ -66,7 +66,7 @@ public final class ConfigLoader {
                 HealthSection.read(root.get("health"), users),
                 RoutingSection.read(root.get("routing")),
                 LimitsSection.read(root.get("limits")),
-                PoolSection.read(root.get("pool")),
+                PoolSection.read(root.get("pool"), root.get("pool_mode")),
                 ConsistencySection.read(root.get("consistency")),
                 root.get("shutdown_timeout").asOr(Scalars.positiveDuration(), DEFAULT_SHUTDOWN_TIMEOUT));
     }

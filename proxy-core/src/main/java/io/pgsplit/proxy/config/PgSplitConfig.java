@@ -32,6 +32,11 @@ public record PgSplitConfig(HostPort listen, Optional<HostPort> admin, AuthType 
         return user(userName).flatMap(UserConfig::consistency).orElse(consistency.mode());
     }
 
+    /** How long this user's sessions hold a primary connection: the user's own pool mode, else the default. */
+    public PoolMode poolModeFor(String userName) {
+        return user(userName).flatMap(UserConfig::poolMode).orElse(pool.mode());
+    }
+
     public Optional<UserConfig> user(String name) {
         return users.stream().filter(user -> user.name().equals(name)).findFirst();
     }

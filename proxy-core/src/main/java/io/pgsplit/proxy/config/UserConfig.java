@@ -7,18 +7,19 @@ import java.util.Optional;
  * A user clients may log in as. The password is either plain text or a PostgreSQL SCRAM verifier
  * ({@code SCRAM-SHA-256$<iterations>:<salt>$<StoredKey>:<ServerKey>}).
  */
-public record UserConfig(String name, String password, Optional<Consistency> consistency) {
+public record UserConfig(String name, String password, Optional<Consistency> consistency, Optional<PoolMode> poolMode) {
     static final String SCRAM_VERIFIER_PREFIX = "SCRAM-SHA-256$";
 
     public UserConfig {
         Objects.requireNonNull(name, "name");
         Objects.requireNonNull(password, "password");
         Objects.requireNonNull(consistency, "consistency");
+        Objects.requireNonNull(poolMode, "poolMode");
     }
 
-    /** A user who reads with the configured default consistency. */
+    /** A user who reads with the configured default consistency and pools as configured. */
     public UserConfig(String name, String password) {
-        this(name, password, Optional.empty());
+        this(name, password, Optional.empty(), Optional.empty());
     }
 
     public boolean hasScramVerifier() {

@@ -8,7 +8,7 @@ import java.util.regex.Pattern;
 
 /** Reads {@code users}: the logins clients may use, each with a password or a SCRAM verifier. */
 final class UsersSection {
-    private static final Set<String> KEYS = Set.of("name", "password", "consistency");
+    private static final Set<String> KEYS = Set.of("name", "password", "consistency", "pool_mode");
     private static final String BASE64 = "[A-Za-z0-9+/]+={0,2}";
     private static final Pattern SCRAM_VERIFIER = Pattern.compile(
             Pattern.quote(UserConfig.SCRAM_VERIFIER_PREFIX) + "\\d+:" + BASE64 + "\\$" + BASE64 + ":" + BASE64);
@@ -27,7 +27,8 @@ final class UsersSection {
             entry.requireMapping(KEYS);
             ConfigNode passwordNode = entry.get("password");
             UserConfig user = new UserConfig(entry.get("name").as(Scalars::nonEmpty), passwordNode.as(Scalars::nonEmpty),
-                    entry.get("consistency").asOptional(Consistency::fromConfigName));
+                    entry.get("consistency").asOptional(Consistency::fromConfigName),
+                    entry.get("pool_mode").asOptional(PoolMode::fromConfigName));
             if (!names.add(user.name())) {
                 throw entry.get("name").error("duplicate user name '" + user.name() + "'");
             }

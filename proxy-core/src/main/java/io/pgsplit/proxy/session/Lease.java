@@ -2,6 +2,7 @@ package io.pgsplit.proxy.session;
 
 import io.pgsplit.health.Role;
 import io.pgsplit.proxy.backend.BackendConnection;
+import io.pgsplit.proxy.metrics.ProxyMetrics;
 import io.pgsplit.proxy.pool.PoolKey;
 
 /**
@@ -15,7 +16,7 @@ final class Lease {
     enum Lifetime {
         /** Opened for this session with the client's startup parameters; kept until the session ends. */
         SESSION,
-        /** Borrowed from a pool for one group or one transaction; given back when idle. */
+        /** Borrowed from a pool for one group or one transaction; given back when idle (unless pinned). */
         POOLED
     }
 
@@ -25,6 +26,10 @@ final class Lease {
     private final PoolKey poolKey;
     /** Whether the connection counts as running a request in {@code pgsplit_server_connections}. */
     private boolean countedActive;
+    /** A pooled lease the session keeps between requests because it holds state that cannot be shared. */
+    private boolean pinned;
+    /** Done with, but the proxy's own query behind the client's last group is still being answered. */
+    private boolean releaseWhenIdle;
 
     private Lease(BackendConnection connection, Role role, Lifetime lifetime, PoolKey poolKey) {
         this.connection = connection;
@@ -71,6 +76,22 @@ final class Lease {
 
     void countedActive(boolean active) {
         this.countedActive = active;
+    }
+
+    /** Counted as {@code state="pinned"} while a pooled lease is kept for a pin. */
+    void pinned(boolean now, ProxyMetrics metrics) {
+        if (now != pinned) {
+            pinned = now;
+            metrics.serverConnectionPinned(serverName(), now);
+        }
+    }
+
+    boolean releaseWhenIdle() {
+        return releaseWhenIdle;
+    }
+
+    void releaseWhenIdle(boolean release) {
+        this.releaseWhenIdle = release;
     }
 
     @Override

@@ -1,6 +1,7 @@
 package io.pgsplit.proxy.session;
 
 import io.netty.channel.EventLoop;
+import io.pgsplit.health.Role;
 import io.pgsplit.health.ServerAddress;
 import io.pgsplit.proxy.ProxyContext;
 import io.pgsplit.proxy.backend.BackendConnection;
@@ -8,7 +9,7 @@ import io.pgsplit.proxy.pool.PoolKey;
 import java.util.Map;
 import java.util.concurrent.CompletableFuture;
 
-/** The session's connections from the proxy's connector and replica pools, on the session's event loop. */
+/** The session's connections from the proxy's connector and pools, on the session's event loop. */
 final class PooledConnectionSource implements ConnectionSource {
     private final ProxyContext context;
     private final EventLoop loop;
@@ -29,17 +30,17 @@ final class PooledConnectionSource implements ConnectionSource {
     }
 
     @Override
-    public BackendConnection borrowIdle(PoolKey key) {
-        return context.pools().tryAcquireIdle(loop, key);
+    public BackendConnection borrowIdle(PoolKey key, Role role) {
+        return context.pools(role).tryAcquireIdle(loop, key);
     }
 
     @Override
-    public CompletableFuture<BackendConnection> borrow(PoolKey key) {
-        return context.pools().acquire(loop, key);
+    public CompletableFuture<BackendConnection> borrow(PoolKey key, Role role) {
+        return context.pools(role).acquire(loop, key);
     }
 
     @Override
-    public void giveBack(PoolKey key, BackendConnection connection, boolean reusable) {
-        context.pools().release(key, connection, reusable);
+    public void giveBack(PoolKey key, Role role, BackendConnection connection, boolean reusable) {
+        context.pools(role).release(key, connection, reusable);
     }
 }

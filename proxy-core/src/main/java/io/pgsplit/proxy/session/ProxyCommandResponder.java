@@ -90,7 +90,7 @@ final class ProxyCommandResponder {
      * only when nothing is owed); with none, reads stay on the primary until the next write's fence.
      */
     private void fenceEarlierWrites() {
-        Lease primary = leases.own();
+        Lease primary = leases.primary();
         if (primary != null && primary.connection().isActive() && !primary.connection().owesClient()) {
             fence.asked();
             sender.askWalPosition(primary.connection());

@@ -147,9 +147,9 @@ final class RequestRouter {
 
     private boolean sendRouted(Segment s, Route.ToServer to, Requirement requirement) {
         Lease lease = parts.leases().ready(to.server(), to.role());
-        if (lease == null && to.role() == Role.REPLICA) {
+        if (lease == null) {
             // The common case: an idle pooled connection is lent at once, with no wait and no pause of the client.
-            lease = parts.leases().borrowIdle(to.server());
+            lease = parts.leases().borrowIdle(to.server(), to.role());
             if (lease != null) {
                 lease.connection().setAutoRead(parts.io().isWritable());
             }

@@ -28,6 +28,7 @@ record Requirement(Need need, String reason) {
     static final Requirement PINNED = new Requirement(Need.PRIMARY, REASON_PINNED);
     static final Requirement FENCE = new Requirement(Need.PRIMARY, REASON_FENCE);
     static final Requirement FIRST_CONNECTION = new Requirement(Need.ANY, REASON_PROTOCOL);
+    static final Requirement FIRST_READ = new Requirement(Need.READ, REASON_PROTOCOL);
 
     static Requirement of(Segment segment, Classification classification) {
         if (segment.tooLarge) {

@@ -40,6 +40,7 @@ public final class SessionMachine implements BackendListener, SessionWaits.Host 
     private final RoutePlanner planner;
     private final SessionParts parts;
     private final RequestRouter router;
+    private final Map<String, String> knownParameters;
 
     private SessionPhase phase = SessionPhase.IDLE;
     private boolean driving;
@@ -54,6 +55,7 @@ public final class SessionMachine implements BackendListener, SessionWaits.Host 
         this.planner = new RoutePlanner(context.replicaRotation());
         this.parts = SessionParts.create(this, context, cluster, io, source, user, startupParameters, planner);
         this.router = new RequestRouter(context, cluster, new RouteDecider(planner), parts);
+        this.knownParameters = context.serverParameters().known(user, startupParameters.getOrDefault("database", user));
     }
 
     /**
@@ -62,7 +64,7 @@ public final class SessionMachine implements BackendListener, SessionWaits.Host 
      * session's loop with the values to report.
      */
     public CompletableFuture<Map<String, String>> openFirstServer(Map<String, String> startupParameters) {
-        return FirstServer.open(planner, parts.leases(), cluster.topology(), startupParameters);
+        return FirstServer.open(planner, parts.leases(), cluster.topology(), startupParameters, knownParameters);
     }
 
     SessionPhase phase() {
@@ -234,11 +236,11 @@ public final class SessionMachine implements BackendListener, SessionWaits.Host 
         phase = phase instanceof SessionPhase.Discarding discarding
                 ? new SessionPhase.Discarding(discarding.status(), SessionPhase.IDLE) : SessionPhase.IDLE;
         if (lease.lifetime() == Lease.Lifetime.POOLED) {
-            parts.io().flush(); // the end of this server read now goes to the pool's listener, not to this session
-            parts.leases().release(lease);
+            parts.io().flush(); // the end of this server read may now go to the pool's listener, not to this session
+            parts.leases().release(lease, lease.isPrimary() && parts.effects().state().isPinned());
         } else if (cluster.topology().server(lease.serverName()).isEmpty()) {
             parts.io().flush();
-            parts.leases().dropOwn("server removed from the configuration");
+            parts.leases().dropPrimary("server removed from the configuration");
         }
         if (shuttingDown && phase == SessionPhase.IDLE) {
             closeForShutdown();
@@ -249,6 +251,7 @@ public final class SessionMachine implements BackendListener, SessionWaits.Host 
     public void onInjectedValue(BackendConnection server, String value) {
         try {
             parts.fence().onPosition(value);
+            parts.leases().connectionIdle(server); // a pooled primary kept for this answer goes back now
             parts.waits().fenceWaitOver();
         } catch (RuntimeException e) {
             failed(e);

@@ -26,8 +26,8 @@ record SessionParts(SessionMachine machine, SessionIo io, ClientReplies replies,
         ClientReplies replies = new ClientReplies(io);
         RequestBuffer requests = new RequestBuffer(new SegmentScanner(context.limits().maxMessageSize(),
                 context.maxBufferedRequest()));
-        ConnectionLeases leases = new ConnectionLeases(source, machine, context.metrics(), user,
-                startupParameters.getOrDefault("database", user));
+        ConnectionLeases leases = new ConnectionLeases(source, machine, context.metrics(), context.config().poolModeFor(user),
+                user, startupParameters.getOrDefault("database", user));
         SessionState state = new SessionState(StartupSettings.of(startupParameters));
         SegmentAnalyzer analyzer = new SegmentAnalyzer(context::classifier, context::sessionCommands, state);
         FenceTracker fence = new FenceTracker(context.config().consistencyFor(user));

@@ -1,5 +1,6 @@
 package io.pgsplit.proxy.session;
 
+import io.pgsplit.health.Role;
 import io.pgsplit.health.ServerAddress;
 import io.pgsplit.proxy.backend.BackendConnection;
 import io.pgsplit.proxy.backend.EmbeddedServer;
@@ -22,6 +23,7 @@ final class FakeConnections implements ConnectionSource {
     private final List<EmbeddedServer> all = new ArrayList<>();
     private final Map<BackendConnection, EmbeddedServer> byConnection = new HashMap<>();
     private final List<String> givenBack = new ArrayList<>();
+    private final List<String> lent = new ArrayList<>();
     private CompletableFuture<BackendConnection> held;
 
     @Override
@@ -30,18 +32,23 @@ final class FakeConnections implements ConnectionSource {
     }
 
     @Override
-    public BackendConnection borrowIdle(PoolKey key) {
+    public BackendConnection borrowIdle(PoolKey key, Role role) {
         EmbeddedServer parked = idle.computeIfAbsent(key.server().name(), name -> new ArrayDeque<>()).pollLast();
-        return parked == null ? null : parked.connection();
+        if (parked == null) {
+            return null;
+        }
+        lent.add(parked.name());
+        return parked.connection();
     }
 
     @Override
-    public CompletableFuture<BackendConnection> borrow(PoolKey key) {
+    public CompletableFuture<BackendConnection> borrow(PoolKey key, Role role) {
+        lent.add(key.server().name());
         return open(key.server().name());
     }
 
     @Override
-    public void giveBack(PoolKey key, BackendConnection connection, boolean reusable) {
+    public void giveBack(PoolKey key, Role role, BackendConnection connection, boolean reusable) {
         EmbeddedServer server = byConnection.get(connection);
         givenBack.add(server.name() + (reusable ? " clean" : " closed"));
         if (reusable) {
@@ -91,6 +98,17 @@ final class FakeConnections implements ConnectionSource {
     /** How many connections were opened to {@code serverName}. */
     long opened(String serverName) {
         return all.stream().filter(server -> server.name().equals(serverName)).count();
+    }
+
+    /** The servers of the pooled connections lent since the last {@link #forgetHistory}, in order. */
+    List<String> lent() {
+        return lent;
+    }
+
+    /** The session has logged in: what tests look at starts here. */
+    void forgetHistory() {
+        lent.clear();
+        givenBack.clear();
     }
 
     /** "pg2 clean" or "pg2 closed" for every connection given back, in order. */

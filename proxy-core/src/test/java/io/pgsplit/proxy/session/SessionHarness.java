@@ -50,6 +50,7 @@ final class SessionHarness implements AutoCloseable {
             SessionHarness harness = new SessionHarness(extraYaml, cluster, parser);
             harness.machine.openFirstServer(Map.of("user", "app", "database", "app")).join();
             harness.client.runTasks();
+            harness.connections.forgetHistory();
             return harness;
         } catch (ConfigException e) {
             throw new IllegalStateException(e);

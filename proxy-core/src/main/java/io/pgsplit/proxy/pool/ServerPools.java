@@ -7,25 +7,27 @@ import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ConcurrentHashMap;
 
 /**
- * Pooled replica connections, lent to a client for one Sync group or one read-only transaction and
- * taken back clean (the primary is not pooled: each session keeps its own).
+ * Pooled server connections of one role: replica connections, lent to a client for one Sync group or
+ * one read-only transaction, or (in transaction mode) primary connections, lent for one transaction;
+ * taken back clean either way. The proxy keeps one instance per role.
  *
  * <p>Connections are reused per {@link PoolKey} and per event loop, because a channel serves only
- * sessions of its own loop; the limit {@code pool.replica_max_per_server} counts every connection to
- * a server, whatever its loop, user or database. At the limit a client queues on its loop for up to
+ * sessions of its own loop; the limit ({@code pool.replica_max_per_server} or
+ * {@code pool.primary_max_per_server}) counts every connection to a server, whatever its loop, user
+ * or database. At the limit a client queues on its loop for up to
  * {@code pool.acquire_timeout}. A slot freed on another loop is never handed over as a channel:
  * that loop closes its connection and the waiting loop opens a new one on itself.
  *
  * <p>Every acquired connection must be released exactly once, even one that has since closed, or
  * its slot stays taken.
  */
-public final class ReplicaPools implements AutoCloseable {
+public final class ServerPools implements AutoCloseable {
     private final ConnectionOpener opener;
     private final ConcurrentHashMap<String, ServerPool> servers = new ConcurrentHashMap<>();
     private volatile PoolSettings settings;
     private volatile boolean closed;
 
-    public ReplicaPools(PoolSettings settings, ConnectionOpener opener) {
+    public ServerPools(PoolSettings settings, ConnectionOpener opener) {
         this.settings = Objects.requireNonNull(settings, "settings");
         this.opener = Objects.requireNonNull(opener, "opener");
     }
@@ -70,7 +72,7 @@ public final class ReplicaPools implements AutoCloseable {
     public void reconfigure(PoolSettings settings) {
         PoolSettings previous = this.settings;
         this.settings = Objects.requireNonNull(settings, "settings");
-        if (settings.replicaMaxPerServer() > previous.replicaMaxPerServer()) {
+        if (settings.maxPerServer() > previous.maxPerServer()) {
             servers.values().forEach(ServerPool::wakeAllWaitingLoops);
         }
     }
@@ -117,7 +119,7 @@ public final class ReplicaPools implements AutoCloseable {
 
     private static void requireOn(EventLoop loop) {
         if (!loop.inEventLoop()) {
-            throw new IllegalStateException("the replica pools must be used on the connection's event loop");
+            throw new IllegalStateException("the connection pools must be used on the connection's event loop");
         }
     }
 }

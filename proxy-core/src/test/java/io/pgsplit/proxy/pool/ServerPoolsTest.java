@@ -31,7 +31,7 @@ import java.util.concurrent.atomic.AtomicBoolean;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 
-class ReplicaPoolsTest {
+class ServerPoolsTest {
     private static final ServerAddress REPLICA = new ServerAddress("replica1", "127.0.0.1", 5433);
     private static final PoolKey ALICE = new PoolKey(REPLICA, "alice", "app");
     private static final PoolKey BOB = new PoolKey(REPLICA, "bob", "app");
@@ -45,9 +45,9 @@ class ReplicaPoolsTest {
     private final EventLoop loopB;
     private final FakeReplica replica = new FakeReplica(serverLoop);
     private final FakeOpener opener = new FakeOpener(replica);
-    private ReplicaPools pools;
+    private ServerPools pools;
 
-    ReplicaPoolsTest() {
+    ServerPoolsTest() {
         Iterator<EventExecutor> loops = clientLoops.iterator();
         loopA = (EventLoop) loops.next();
         loopB = (EventLoop) loops.next();
@@ -65,12 +65,12 @@ class ReplicaPoolsTest {
         serverLoop.shutdownGracefully(0, PATIENCE_SECONDS, SECONDS).syncUninterruptibly();
     }
 
-    private ReplicaPools pools(int maxPerServer) {
+    private ServerPools pools(int maxPerServer) {
         return pools(maxPerServer, LONG_WAIT, opener);
     }
 
-    private ReplicaPools pools(int maxPerServer, Duration acquireTimeout, ConnectionOpener connectionOpener) {
-        pools = new ReplicaPools(new PoolSettings(maxPerServer, acquireTimeout), connectionOpener);
+    private ServerPools pools(int maxPerServer, Duration acquireTimeout, ConnectionOpener connectionOpener) {
+        pools = new ServerPools(new PoolSettings("pool.replica_max_per_server", maxPerServer, acquireTimeout), connectionOpener);
         return pools;
     }
 
@@ -403,7 +403,7 @@ class ReplicaPoolsTest {
         acquired(loopA, ALICE);
         CompletableFuture<BackendConnection> queued = acquire(loopB, ALICE);
 
-        pools.reconfigure(new PoolSettings(2, LONG_WAIT));
+        pools.reconfigure(new PoolSettings("pool.replica_max_per_server", 2, LONG_WAIT));
 
         assertThat(queued.get(PATIENCE_SECONDS, SECONDS).channel().eventLoop()).isSameAs(loopB);
         assertThat(stats()).isEqualTo(new PoolStats(2, 0, 0));
@@ -415,7 +415,7 @@ class ReplicaPoolsTest {
         BackendConnection first = acquired(loopA, ALICE);
         BackendConnection second = acquired(loopA, ALICE);
 
-        pools.reconfigure(new PoolSettings(1, LONG_WAIT));
+        pools.reconfigure(new PoolSettings("pool.replica_max_per_server", 1, LONG_WAIT));
         release(ALICE, first, true);
         release(ALICE, second, true);
 
