@@ -1,6 +1,6 @@
 package io.pgsplit.it;
 
-import io.pgsplit.cluster.LocalPgCluster;
+import io.pgsplit.cluster.PgCluster;
 import io.pgsplit.cluster.PgNode;
 import io.pgsplit.proxy.config.ConfigLoader;
 import io.pgsplit.proxy.config.ConfigException;
@@ -10,17 +10,17 @@ import java.util.stream.Collectors;
 
 /** The YAML configuration of a proxy in front of a test cluster, with the few knobs the tests turn. */
 final class ProxyYaml {
-  private final LocalPgCluster cluster;
+  private final PgCluster cluster;
   private Optional<String> authType = Optional.empty();
   private Optional<String> maxMessageSize = Optional.empty();
   private Optional<String> parseTimeout = Optional.empty();
 
-  private ProxyYaml(LocalPgCluster cluster) {
+  private ProxyYaml(PgCluster cluster) {
     this.cluster = cluster;
   }
 
   /** Every node of the cluster, the app user, and health probes every 200 ms. */
-  static ProxyYaml forCluster(LocalPgCluster cluster) {
+  static ProxyYaml forCluster(PgCluster cluster) {
     return new ProxyYaml(cluster);
   }
 

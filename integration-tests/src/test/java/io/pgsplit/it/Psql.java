@@ -1,6 +1,6 @@
 package io.pgsplit.it;
 
-import io.pgsplit.cluster.LocalPgCluster;
+import io.pgsplit.cluster.PgCluster;
 import java.net.InetSocketAddress;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -59,6 +59,6 @@ public final class Psql {
 
   private String connectionUri() {
     return "postgresql://" + user + "@" + address.getHostString() + ":" + address.getPort() + "/"
-        + LocalPgCluster.APP_DATABASE;
+        + PgCluster.APP_DATABASE;
   }
 }

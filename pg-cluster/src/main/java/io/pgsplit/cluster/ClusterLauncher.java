@@ -43,19 +43,19 @@ final class ClusterLauncher {
     return cluster;
   }
 
-  private List<PgNode> nodes(BaseDirectory base, PgBinaries binaries, CommandRunner runner) {
-    List<PgNode> nodes = new ArrayList<>();
+  private List<LocalPgNode> nodes(BaseDirectory base, PgBinaries binaries, CommandRunner runner) {
+    List<LocalPgNode> nodes = new ArrayList<>();
     for (int i = 1; i <= 1 + spec.replicas(); i++) {
       String name = "pg" + i;
-      nodes.add(new PgNode(name, FreePorts.pick(), base.path().resolve(name), binaries, runner,
+      nodes.add(new LocalPgNode(name, FreePorts.pick(), base.path().resolve(name), binaries, runner,
           spec.superuser().password()));
     }
     return nodes;
   }
 
   private void bringUp(LocalPgCluster cluster, CommandRunner runner) throws SQLException {
-    PgNode primary = cluster.primary();
-    List<PgNode> replicas = cluster.replicas();
+    LocalPgNode primary = cluster.localNodes().get(0);
+    List<LocalPgNode> replicas = cluster.localNodes().subList(1, cluster.localNodes().size());
     NodeConfiguration configuration = new NodeConfiguration(spec.settings());
     primary.createDirectory();
     primary.initialize();
@@ -66,9 +66,9 @@ final class ClusterLauncher {
     if (replicas.isEmpty()) {
       return;
     }
-    replicas.forEach(PgNode::createDirectory);
+    replicas.forEach(LocalPgNode::createDirectory);
     ReplicaSeeder.forBinaries(cluster.binaries(), runner).seed(primary, replicas);
-    for (PgNode replica : replicas) {
+    for (LocalPgNode replica : replicas) {
       configuration.writeStandby(replica, primary);
       runner.account().handOver(replica.dataDirectory());
       replica.start();

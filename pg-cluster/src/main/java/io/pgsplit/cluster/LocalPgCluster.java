@@ -16,21 +16,18 @@ import org.slf4j.LoggerFactory;
  * A real PostgreSQL cluster on this machine: one primary and N streaming replicas, each its own server process
  * listening on 127.0.0.1. Closing it stops every server and removes the directory if the harness created it.
  */
-public final class LocalPgCluster implements AutoCloseable {
-  /** The database created for, and owned by, the application user. */
-  public static final String APP_DATABASE = AppDatabase.NAME;
-
+public final class LocalPgCluster implements PgCluster {
   private static final Logger log = LoggerFactory.getLogger(LocalPgCluster.class);
 
   private final BaseDirectory baseDirectory;
   private final PgBinaries binaries;
   private final Credentials superuser;
   private final Credentials app;
-  private final List<PgNode> nodes;
+  private final List<LocalPgNode> nodes;
   private final Optional<Path> logDirectory;
   private boolean closed;
 
-  LocalPgCluster(BaseDirectory baseDirectory, PgBinaries binaries, ClusterSpec spec, List<PgNode> nodes) {
+  LocalPgCluster(BaseDirectory baseDirectory, PgBinaries binaries, ClusterSpec spec, List<LocalPgNode> nodes) {
     this.baseDirectory = baseDirectory;
     this.binaries = binaries;
     this.superuser = spec.superuser();
@@ -43,25 +40,14 @@ public final class LocalPgCluster implements AutoCloseable {
     return new Builder();
   }
 
-  /** The node started as primary. After a promotion, find the current one with {@link PgNode#isInRecovery()}. */
-  public PgNode primary() {
-    return nodes.get(0);
-  }
-
-  /** The nodes started as replicas. */
-  public List<PgNode> replicas() {
-    return nodes.subList(1, nodes.size());
-  }
-
-  /** All nodes, the one started as primary first. */
+  @Override
   public List<PgNode> nodes() {
-    return nodes;
+    return List.copyOf(nodes);
   }
 
-  /** The node listening on {@code port}, i.e. the one whose inet_server_port() a client saw. */
-  public PgNode nodeListeningOn(int port) {
-    return nodes.stream().filter(node -> node.port() == port).findFirst()
-        .orElseThrow(() -> new AssertionError("no node of the cluster listens on port " + port));
+  /** The nodes as the processes of this machine they are, for what only those have (pids, data directories). */
+  List<LocalPgNode> localNodes() {
+    return nodes;
   }
 
   public Path baseDirectory() {
@@ -72,18 +58,22 @@ public final class LocalPgCluster implements AutoCloseable {
     return binaries;
   }
 
+  @Override
   public String superuser() {
     return superuser.user();
   }
 
+  @Override
   public String superuserPassword() {
     return superuser.password();
   }
 
+  @Override
   public String appUser() {
     return app.user();
   }
 
+  @Override
   public String appPassword() {
     return app.password();
   }
@@ -115,7 +105,7 @@ public final class LocalPgCluster implements AutoCloseable {
   private void copyLogsTo(Path directory) {
     try {
       Files.createDirectories(directory);
-      for (PgNode node : nodes) {
+      for (LocalPgNode node : nodes) {
         if (Files.exists(node.logFile())) {
           Files.copy(node.logFile(), directory.resolve(node.name() + ".log"), StandardCopyOption.REPLACE_EXISTING);
         }
