@@ -139,8 +139,19 @@ public final class LocalPgCluster implements AutoCloseable {
     private final Map<String, String> settings = new LinkedHashMap<>();
     private PgBinaries binaries;
     private Path logDirectory;
+    private ClusterSpec.TlsFiles tls;
 
     private Builder() {}
+
+    /**
+     * Every node runs with {@code ssl=on}, serving this PEM certificate chain and key (copied into each data
+     * directory), and its pg_hba.conf accepts TCP connections only as {@code hostssl}: plaintext is refused, as on
+     * managed PostgreSQL services that require TLS. The harness's own connections use TLS then too.
+     */
+    public Builder tls(Path certificateChain, Path privateKey) {
+      this.tls = new ClusterSpec.TlsFiles(Objects.requireNonNull(certificateChain), Objects.requireNonNull(privateKey));
+      return this;
+    }
 
     /** Number of streaming replicas; default 2. */
     public Builder replicas(int count) {
@@ -194,7 +205,7 @@ public final class LocalPgCluster implements AutoCloseable {
      */
     public LocalPgCluster start() {
       ClusterSpec spec = new ClusterSpec(replicas, baseDirectory, new Credentials(PgNode.SUPERUSER, superuserPassword),
-          app, Map.copyOf(settings), binaries, logDirectory);
+          app, Map.copyOf(settings), binaries, logDirectory, tls);
       return new ClusterLauncher(spec).launch();
     }
   }

@@ -7,6 +7,7 @@ import io.pgsplit.proxy.config.ConfigException;
 import io.pgsplit.proxy.config.ConfigLoader;
 import io.pgsplit.proxy.config.PgSplitConfig;
 import io.pgsplit.proxy.metrics.ProxyMetrics;
+import io.pgsplit.proxy.tls.ServerTls;
 import io.pgsplit.router.RouterSettings;
 import io.pgsplit.router.StatementClassifier;
 
@@ -24,6 +25,6 @@ public final class TestContexts {
         HealthMonitor health = new HealthMonitor(PgSplitServer.serverAddresses(config), HealthSettings.defaults(),
                 new ProbeCredentials(config.health().user(), config.health().password(), config.health().database()));
         return new ProxyContext(config, new StatementClassifier(RouterSettings.defaults(), Runnable::run), health,
-                new ProxyMetrics(), Runnable::run);
+                new ProxyMetrics(), Runnable::run, ServerTls.of(config.security().serverTls(), config.servers()));
     }
 }

@@ -4,11 +4,16 @@ import io.netty.bootstrap.Bootstrap;
 import io.netty.buffer.ByteBufAllocator;
 import io.netty.channel.Channel;
 import io.netty.channel.ChannelFuture;
+import io.netty.channel.ChannelHandler;
+import io.netty.channel.ChannelInitializer;
 import io.netty.channel.ChannelOption;
 import io.netty.channel.EventLoop;
 import io.netty.util.concurrent.ScheduledFuture;
 import io.pgsplit.protocol.auth.SaltedPasswordCache;
 import io.pgsplit.protocol.startup.StartupMessage;
+import io.pgsplit.proxy.auth.ServerLogin;
+import io.pgsplit.proxy.config.ServerTlsConfig;
+import io.pgsplit.proxy.tls.ServerTls;
 import io.pgsplit.proxy.state.StartupSettings;
 import io.pgsplit.proxy.netty.Transports;
 import java.time.Duration;
@@ -28,23 +33,29 @@ public final class BackendConnector {
     private final int maxMessageSize;
     private final Duration connectTimeout;
     private final Executor slowWork;
+    private final ServerTls tls;
 
-    /** @param slowWork where SCRAM key derivation runs, off the event loops */
-    public BackendConnector(int maxMessageSize, Duration connectTimeout, Executor slowWork) {
+    /**
+     * @param slowWork where SCRAM key derivation runs, off the event loops
+     * @param tls      server_tls: every connection starts with SSLRequest unless it is disabled
+     */
+    public BackendConnector(int maxMessageSize, Duration connectTimeout, Executor slowWork, ServerTls tls) {
         this.maxMessageSize = maxMessageSize;
         this.connectTimeout = connectTimeout;
         this.slowWork = slowWork;
+        this.tls = tls;
     }
 
     /**
-     * Connects to {@code host:port}, sends a StartupMessage with {@code startupParameters}, and
-     * authenticates as {@code user}. Completes on {@code loop} once the server is ready for queries,
-     * or exceptionally with a {@link BackendStartupException} within the connect timeout.
+     * Connects to {@code host:port}, negotiates TLS as server_tls says, sends a StartupMessage with
+     * {@code startupParameters}, and authenticates as {@code user} with {@code login}. Completes on
+     * {@code loop} once the server is ready for queries, or exceptionally with a
+     * {@link BackendStartupException} within the connect timeout.
      */
     public CompletableFuture<BackendConnection> connect(EventLoop loop, String serverName, String host, int port,
-                                                        Map<String, String> startupParameters, String user, String password) {
+                                                        Map<String, String> startupParameters, String user, ServerLogin login) {
         CompletableFuture<BackendConnection> ready = new CompletableFuture<>();
-        BackendHandler handler = new BackendHandler(new BackendAuthenticator(user, password, SALTED_PASSWORDS), slowWork,
+        BackendHandler handler = new BackendHandler(new BackendAuthenticator(user, login, SALTED_PASSWORDS), slowWork,
                 StartupMessage.v3(startupParameters).encode(ByteBufAllocator.DEFAULT), maxMessageSize, ready, serverName);
         ChannelFuture connect = new Bootstrap()
                 .group(loop)
@@ -52,7 +63,7 @@ public final class BackendConnector {
                 .option(ChannelOption.TCP_NODELAY, true)
                 .option(ChannelOption.SO_KEEPALIVE, true)
                 .option(ChannelOption.CONNECT_TIMEOUT_MILLIS, (int) connectTimeout.toMillis())
-                .handler(handler)
+                .handler(pipeline(handler, serverName, host, port))
                 .connect(host, port);
         Channel channel = connect.channel();
         handler.connection(new BackendConnection(serverName, channel, StartupSettings.of(startupParameters)));
@@ -75,6 +86,20 @@ public final class BackendConnector {
             }
         });
         return ready;
+    }
+
+    /** TLS negotiation first, as its own step, when server_tls is not disabled. */
+    private ChannelHandler pipeline(BackendHandler handler, String serverName, String host, int port) {
+        if (tls.mode() == ServerTlsConfig.Mode.DISABLE) {
+            return handler;
+        }
+        return new ChannelInitializer<Channel>() {
+            @Override
+            protected void initChannel(Channel channel) {
+                channel.pipeline().addLast("tls-negotiation", new ServerTlsNegotiation(tls, serverName, host, port));
+                channel.pipeline().addLast("server", handler);
+            }
+        };
     }
 
     private static String rootMessage(Throwable error) {

@@ -62,7 +62,7 @@ final class ServerConnections {
         if (role == Role.PRIMARY) {
             return context.connector()
                     .connect(loop, server.name(), server.host(), server.port(), startupParameters, user,
-                            context.backendPassword(user))
+                            context.serverLogin(user))
                     .thenApply(this::own);
         }
         PoolKey key = poolKey(server);

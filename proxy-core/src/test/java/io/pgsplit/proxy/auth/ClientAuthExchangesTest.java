@@ -24,7 +24,6 @@ import io.pgsplit.proxy.config.UserConfig;
 import java.nio.charset.StandardCharsets;
 import java.security.SecureRandom;
 import java.util.List;
-import java.util.Optional;
 import org.junit.jupiter.api.Test;
 
 class ClientAuthExchangesTest {
@@ -33,11 +32,10 @@ class ClientAuthExchangesTest {
     private static final UserConfig APP = new UserConfig("app", "s3cret");
     private static final UserConfig STORED = new UserConfig("stored", ScramVerifiers.create("from-pg-authid", RANDOM));
 
-    private final ClientAuthExchanges exchanges = new ClientAuthExchanges(List.of(APP, STORED));
+    private final ClientAuthExchanges exchanges = new ClientAuthExchanges(List.of(APP, STORED), Runnable::run);
 
     private ClientAuthExchange exchange(AuthType method, String user) {
-        Optional<UserConfig> config = List.of(APP, STORED).stream().filter(u -> u.name().equals(user)).findFirst();
-        return exchanges.forUser(method, user, config);
+        return exchanges.forUser(method.method(), user, exchanges.configured(user), null);
     }
 
     /** Decodes (and releases) an Authentication message the exchange sent. */

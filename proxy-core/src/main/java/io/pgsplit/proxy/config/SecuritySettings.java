@@ -1,0 +1,20 @@
+package io.pgsplit.proxy.config;
+
+import java.util.List;
+import java.util.Objects;
+import java.util.Optional;
+
+/**
+ * The configuration of who may connect and how: {@code client_tls}, {@code server_tls}, {@code auth_query} and
+ * {@code hba} (empty: every client authenticates with {@code auth_type}).
+ */
+public record SecuritySettings(ClientTlsConfig clientTls, ServerTlsConfig serverTls, Optional<AuthQueryConfig> authQuery,
+                               List<HbaRule> hba) {
+
+    public SecuritySettings {
+        Objects.requireNonNull(clientTls, "clientTls");
+        Objects.requireNonNull(serverTls, "serverTls");
+        Objects.requireNonNull(authQuery, "authQuery");
+        hba = List.copyOf(hba);
+    }
+}
