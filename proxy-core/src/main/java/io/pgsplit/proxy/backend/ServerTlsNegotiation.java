@@ -88,8 +88,9 @@ final class ServerTlsNegotiation extends ChannelInboundHandlerAdapter {
     }
 
     private String handshakeFailure(Throwable cause) {
+        // The certificate check's own explanation where there is one, else the innermost message.
         Throwable root = cause;
-        while (root.getCause() != null) {
+        while (root.getCause() != null && !(root instanceof java.security.cert.CertificateException)) {
             root = root.getCause();
         }
         String check = switch (tls.mode()) {

@@ -25,7 +25,8 @@ final class DirectTlsCheck extends ChannelInboundHandlerAdapter {
     @Override
     public void userEventTriggered(ChannelHandlerContext ctx, Object event) {
         if (event instanceof SslHandshakeCompletionEvent completion) {
-            if (completion.isSuccess() && !ClientTls.ALPN_PROTOCOL.equals(ssl.applicationProtocol())) {
+            // The JDK engine's own answer: Netty's applicationProtocol() knows only engines it wrapped itself.
+            if (completion.isSuccess() && !ClientTls.ALPN_PROTOCOL.equals(ssl.engine().getApplicationProtocol())) {
                 log.info("client {}: direct TLS connection without ALPN protocol {}; closing",
                         ctx.channel().remoteAddress(), ClientTls.ALPN_PROTOCOL);
                 ctx.close();

@@ -33,7 +33,8 @@ final class TlsContexts {
     static SSLContext create(Optional<TlsIdentity> identity, List<X509Certificate> trusted, boolean trustAnyPeer) {
         try {
             SSLContext context = SSLContext.getInstance("TLS");
-            context.init(keyManagers(identity), trustAnyPeer ? new TrustManager[] {new AnyCertificate()} : trustManagers(trusted), null);
+            context.init(keyManagers(identity), trustAnyPeer ? new TrustManager[] {new AnyCertificate()}
+                    : ExplainingTrustManager.wrap(trustManagers(trusted)), null);
             return context;
         } catch (GeneralSecurityException e) {
             throw new IllegalStateException("cannot build a TLS context: " + e.getMessage(), e);
