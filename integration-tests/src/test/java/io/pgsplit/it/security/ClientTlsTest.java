@@ -13,6 +13,9 @@ import java.nio.file.Path;
 import java.sql.Connection;
 import java.sql.SQLException;
 import java.sql.Statement;
+import java.time.Duration;
+import java.util.List;
+import java.util.Map;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
@@ -50,6 +53,24 @@ class ClientTlsTest {
             try (Connection connection = proxy.connect("app", "app", "ssl=true", "sslmode=verify-full", "sslrootcert=" + proxyCa)) {
                 assertThat(scalar(connection, "SELECT 'pgjdbc over tls'")).isEqualTo("pgjdbc over tls");
             }
+        }
+    }
+
+    @Test
+    void psycopg2ConnectsWithVerifyFullAndChannelBinding() throws Exception {
+        String script = String.join("\n",
+                "import psycopg2, sys",
+                "c = psycopg2.connect(host='127.0.0.1', port=int(sys.argv[1]), dbname='app', user='app', password='app',",
+                "                     sslmode='verify-full', sslrootcert=sys.argv[2], channel_binding='require')",
+                "cur = c.cursor()",
+                "cur.execute(\"SELECT 'psycopg2 over tls'\")",
+                "print(cur.fetchone()[0])");
+        try (SecureProxy proxy = SecureProxy.start(servers, clientTls("require"))) {
+            // Debian's python3-psycopg2 (.ci/run installs it) is for the system interpreter.
+            ExternalCommand.Result result = ExternalCommand.run(List.of("/usr/bin/python3", "-c", script,
+                    Integer.toString(proxy.address().getPort()), proxyCa.toString()), Map.of(), Duration.ofSeconds(30));
+            assertThat(result.exitCode()).as(result.toString()).isZero();
+            assertThat(result.stdout().strip()).isEqualTo("psycopg2 over tls");
         }
     }
 

@@ -73,9 +73,10 @@ public final class AuthQuery implements SecretLookup {
         return connector.get().connect(loop, target.name(), target.host(), target.port(), startup, config.user(), login)
                 .thenCompose(connection -> AuthQueryConnection.run(connection, config.query(), user, timeout))
                 .orTimeout(timeout.toMillis(), TimeUnit.MILLISECONDS)
-                .exceptionallyCompose(failure -> CompletableFuture.failedFuture(failure instanceof TimeoutException
-                        ? new TimeoutException("no answer from " + target.name() + " within " + timeout.toMillis() + " ms")
-                        : failure))
+                .exceptionallyCompose(failure -> CompletableFuture.failedFuture(
+                        failure instanceof TimeoutException || failure.getCause() instanceof TimeoutException
+                                ? new TimeoutException("no answer from " + target.name() + " within " + timeout.toMillis() + " ms")
+                                : failure))
                 .thenApplyAsync(secret -> secret.filter(value -> !value.isEmpty()).map(value -> UserSecret.of(value, random)),
                         slowWork);
     }
