@@ -60,6 +60,19 @@ class AuthQueryTest {
     }
 
     @Test
+    void aLookupThatTakesTooLongGivesTheClient08006InsteadOfAHang() {
+        String slowQuery = "auth_query: {user: pgsplit_auth, password: auth-secret,"
+                + " query: \"SELECT usename, passwd FROM pg_shadow, pg_sleep(30) WHERE usename = $1\"}\n"
+                + "limits: {connect_timeout: 1s}\n";
+        try (SecureProxy proxy = SecureProxy.start(servers, slowQuery)) {
+            // pgjdbc's loginTimeout is 10 s: this error (not 08001 from pgjdbc) shows pgsplit's deadline fired first.
+            assertThatThrownBy(() -> proxy.connect("looked_up", "looked-up-secret").close())
+                    .isInstanceOfSatisfying(SQLException.class, error -> assertThat(error.getSQLState()).isEqualTo("08006"))
+                    .hasMessageContaining("no answer from");
+        }
+    }
+
+    @Test
     void aFailedLoginLooksTheUserUpAgainSoANewPasswordWorksAtOnce() throws Exception {
         try (SecureProxy proxy = SecureProxy.start(servers, authQuery("auth-secret"))) {
             proxy.connect("changes_password", "before").close(); // cached now
