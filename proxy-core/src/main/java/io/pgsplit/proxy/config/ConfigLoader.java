@@ -71,6 +71,7 @@ public final class ConfigLoader {
                 ConsistencySection.read(root.get("consistency")),
                 root.get("shutdown_timeout").asOr(Scalars.positiveDuration(), DEFAULT_SHUTDOWN_TIMEOUT),
                 new SecuritySettings(TlsSections.readClient(root.get("client_tls")), serverTls,
-                        AuthQuerySection.read(root.get("auth_query")), HbaSection.read(root.get("hba"))));
+                        AuthQuerySection.read(root.get("auth_query")), HbaSection.read(root.get("hba")),
+                        TlsSections.files(root.get("client_tls"), root.get("server_tls"))));
     }
 }

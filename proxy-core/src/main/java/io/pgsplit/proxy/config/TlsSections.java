@@ -47,6 +47,20 @@ final class TlsSections {
         return new ServerTlsConfig(mode, cas, identity(tls));
     }
 
+    /** The files both sections name (already read and checked), absolute. */
+    static List<Path> files(ConfigNode clientTls, ConfigNode serverTls) throws ConfigException {
+        List<Path> files = new ArrayList<>();
+        for (ConfigNode section : List.of(clientTls, serverTls)) {
+            for (String key : List.of("cert_file", "key_file", "ca_file")) {
+                ConfigNode file = section.get(key);
+                if (file.isPresent()) {
+                    files.add(Path.of(file.text()).toAbsolutePath());
+                }
+            }
+        }
+        return files;
+    }
+
     /** cert_file and key_file, both or neither. */
     private static Optional<TlsIdentity> identity(ConfigNode tls) throws ConfigException {
         ConfigNode certNode = tls.get("cert_file");
