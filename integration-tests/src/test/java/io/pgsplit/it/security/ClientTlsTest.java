@@ -75,6 +75,38 @@ class ClientTlsTest {
     }
 
     @Test
+    void nodePostgresConnectsWithAVerifiedCertificateAndChannelBinding() throws Exception {
+        Path modules = installNodePostgres();
+        String script = String.join("\n",
+                "const { Client } = require('pg');",
+                "const client = new Client({ host: '127.0.0.1', port: +process.argv[1], database: 'app', user: 'app',",
+                "  password: 'app', enableChannelBinding: true,",
+                "  ssl: { ca: require('fs').readFileSync(process.argv[2]), rejectUnauthorized: true } });",
+                "client.connect()",
+                "  .then(() => client.query(\"SELECT 'node-postgres over tls' AS v\"))",
+                "  .then(result => { console.log(result.rows[0].v); return client.end(); })",
+                "  .catch(error => { console.error(error); process.exit(1); });");
+        try (SecureProxy proxy = SecureProxy.start(servers, clientTls("require"))) {
+            ExternalCommand.Result result = ExternalCommand.run(List.of("node", "-e", script,
+                    Integer.toString(proxy.address().getPort()), proxyCa.toString()),
+                    Map.of("NODE_PATH", modules.toString()), Duration.ofSeconds(30));
+            assertThat(result.exitCode()).as(result.toString()).isZero();
+            assertThat(result.stdout().strip()).isEqualTo("node-postgres over tls");
+        }
+    }
+
+    /** node-postgres from the npm registry, once per build, into target/ (nothing of it is committed). */
+    private static Path installNodePostgres() {
+        Path prefix = Path.of("target", "node-postgres").toAbsolutePath();
+        Path modules = prefix.resolve("node_modules");
+        if (!Files.isDirectory(modules.resolve("pg"))) {
+            ExternalCommand.run(List.of("npm", "install", "--prefix", prefix.toString(), "--no-audit", "--no-fund",
+                    "--no-save", "pg@8.23.1"), Map.of(), Duration.ofSeconds(180)).requireSuccess();
+        }
+        return modules;
+    }
+
+    @Test
     void requireRefusesAPlaintextClientWith28000() {
         try (SecureProxy proxy = SecureProxy.start(servers, clientTls("require"))) {
             assertThatThrownBy(() -> proxy.connect("app", "app", "sslmode=disable").close())
