@@ -56,10 +56,11 @@ final class ClusterLauncher {
   private void bringUp(LocalPgCluster cluster, CommandRunner runner) throws SQLException {
     LocalPgNode primary = cluster.localNodes().get(0);
     List<LocalPgNode> replicas = cluster.localNodes().subList(1, cluster.localNodes().size());
-    NodeConfiguration configuration = new NodeConfiguration(spec.settings());
+    NodeConfiguration configuration = new NodeConfiguration(spec.settings(), spec.tls());
     primary.createDirectory();
     primary.initialize();
     configuration.writePrimary(primary);
+    runner.account().handOver(primary.dataDirectory());
     primary.start();
     // Before seeding, so that replicas cloned by copy have the role, the database and the extension too.
     AppDatabase.create(primary, spec.app());

@@ -50,6 +50,16 @@ public final class LocalPgCluster implements PgCluster {
     return nodes;
   }
 
+  /** Where {@code node} keeps its files, for tests that edit a node's configuration. */
+  public Path dataDirectory(PgNode node) {
+    for (LocalPgNode local : nodes) {
+      if (local == node) {
+        return local.dataDirectory();
+      }
+    }
+    throw new IllegalArgumentException(node.name() + " is not a node of this cluster");
+  }
+
   public Path baseDirectory() {
     return baseDirectory.path();
   }
@@ -129,8 +139,19 @@ public final class LocalPgCluster implements PgCluster {
     private final Map<String, String> settings = new LinkedHashMap<>();
     private PgBinaries binaries;
     private Path logDirectory;
+    private ClusterSpec.TlsFiles tls;
 
     private Builder() {}
+
+    /**
+     * Every node runs with {@code ssl=on}, serving this PEM certificate chain and key (copied into each data
+     * directory), and its pg_hba.conf accepts TCP connections only as {@code hostssl}: plaintext is refused, as on
+     * managed PostgreSQL services that require TLS. The harness's own connections use TLS then too.
+     */
+    public Builder tls(Path certificateChain, Path privateKey) {
+      this.tls = new ClusterSpec.TlsFiles(Objects.requireNonNull(certificateChain), Objects.requireNonNull(privateKey));
+      return this;
+    }
 
     /** Number of streaming replicas; default 2. */
     public Builder replicas(int count) {
@@ -184,7 +205,7 @@ public final class LocalPgCluster implements PgCluster {
      */
     public LocalPgCluster start() {
       ClusterSpec spec = new ClusterSpec(replicas, baseDirectory, new Credentials(PgNode.SUPERUSER, superuserPassword),
-          app, Map.copyOf(settings), binaries, logDirectory);
+          app, Map.copyOf(settings), binaries, logDirectory, tls);
       return new ClusterLauncher(spec).launch();
     }
   }

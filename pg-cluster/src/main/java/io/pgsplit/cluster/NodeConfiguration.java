@@ -4,7 +4,9 @@ import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.nio.file.StandardCopyOption;
 import java.nio.file.StandardOpenOption;
+import java.nio.file.attribute.PosixFilePermissions;
 import java.util.LinkedHashMap;
 import java.util.Map;
 
@@ -26,18 +28,53 @@ final class NodeConfiguration {
       "host replication all 127.0.0.1/32 trust",
       "");
 
-  private final Map<String, String> sharedSettings;
+  /** As {@link #HBA}, but TCP connections only over TLS. */
+  private static final String HBA_TLS_ONLY = String.join("\n",
+      "# Written by pgsplit LocalPgCluster: TCP connections must use TLS.",
+      "local all all trust",
+      "local replication all trust",
+      "hostssl all all 127.0.0.1/32 scram-sha-256",
+      "hostssl replication all 127.0.0.1/32 trust",
+      "");
+  private static final String CERTIFICATE_FILE = "server.crt";
+  private static final String KEY_FILE = "server.key";
 
-  NodeConfiguration(Map<String, String> extraSettings) {
-    this.sharedSettings = ServerSettings.forEveryNode(extraSettings);
+  private final Map<String, String> sharedSettings;
+  private final ClusterSpec.TlsFiles tls;
+
+  NodeConfiguration(Map<String, String> extraSettings, ClusterSpec.TlsFiles tls) {
+    this.tls = tls;
+    Map<String, String> settings = new LinkedHashMap<>();
+    if (tls != null) {
+      // Relative to the data directory, so a replica's copy of it finds its own.
+      settings.put("ssl", "on");
+      settings.put("ssl_cert_file", CERTIFICATE_FILE);
+      settings.put("ssl_key_file", KEY_FILE);
+    }
+    settings.putAll(extraSettings);
+    this.sharedSettings = ServerSettings.forEveryNode(settings);
   }
 
   /** Configures a freshly initialised data directory as a primary. */
   void writePrimary(LocalPgNode node) {
     append(node.dataDirectory().resolve("postgresql.conf"), ServerSettings.render("Written by pgsplit LocalPgCluster for every node.",
         sharedSettings));
-    write(node.dataDirectory().resolve("pg_hba.conf"), HBA);
+    write(node.dataDirectory().resolve("pg_hba.conf"), tls == null ? HBA : HBA_TLS_ONLY);
     write(node.dataDirectory().resolve("postgresql.auto.conf"), ServerSettings.render("This node's identity.", identity(node)));
+    if (tls != null) {
+      copyPrivate(tls.certificateChain(), node.dataDirectory().resolve(CERTIFICATE_FILE));
+      copyPrivate(tls.privateKey(), node.dataDirectory().resolve(KEY_FILE));
+    }
+  }
+
+  /** PostgreSQL refuses a key file that others may read; the caller hands the copy over to the server's account. */
+  private static void copyPrivate(Path source, Path target) {
+    try {
+      Files.copy(source, target, StandardCopyOption.REPLACE_EXISTING);
+      Files.setPosixFilePermissions(target, PosixFilePermissions.fromString("rw-------"));
+    } catch (IOException e) {
+      throw new UncheckedIOException("Could not copy " + source + " into the data directory", e);
+    }
   }
 
   /** Turns a copy of the primary's data directory into a standby that streams from {@code primary}. */

@@ -18,6 +18,7 @@ import io.pgsplit.proxy.config.ServerConfig;
 import io.pgsplit.proxy.metrics.ProxyMetrics;
 import io.pgsplit.proxy.netty.Transports;
 import io.pgsplit.proxy.server.ClientChannelInitializer;
+import io.pgsplit.proxy.tls.ServerTls;
 import io.pgsplit.proxy.session.ClientSession;
 import io.pgsplit.router.RouterSettings;
 import io.pgsplit.router.StatementClassifier;
@@ -65,7 +66,9 @@ public final class PgSplitServer implements AutoCloseable {
         StatementClassifier classifier = new StatementClassifier(routerSettings(config.routing()), workExecutor);
         metrics.bindClassifier(classifier);
         classifier.classify("SELECT 1 FROM warm_up FOR UPDATE"); // loads JSqlParser's classes before the first client needs them
-        HealthMonitor health = new HealthMonitor(serverAddresses(config), healthSettings(config.health()), probeCredentials(config.health()));
+        ServerTls serverTls = ServerTls.of(config.security().serverTls(), config.servers());
+        HealthMonitor health = new HealthMonitor(serverAddresses(config), healthSettings(config.health()),
+                probeCredentials(config.health(), serverTls));
         health.start();
         metrics.bindTopology(health::topology);
         metrics.bindJvmAndProcess();
@@ -73,7 +76,7 @@ public final class PgSplitServer implements AutoCloseable {
         if (!health.awaitFirstRound(firstRound)) {
             log.warn("not every server answered its first health probe within {} ms; starting anyway", firstRound.toMillis());
         }
-        ProxyContext context = new ProxyContext(config, classifier, health, metrics, workExecutor);
+        ProxyContext context = new ProxyContext(config, classifier, health, metrics, workExecutor, serverTls);
         OpenFileLimit.check(OpenFileLimit.needed(config.limits().maxClientConnections(),
                 config.pool().mode() == PoolMode.SESSION || config.users().stream().anyMatch(
                         user -> user.poolMode().orElse(null) == PoolMode.SESSION),
@@ -181,7 +184,8 @@ public final class PgSplitServer implements AutoCloseable {
             }
         }
         context.apply(next, classifier);
-        context.health().reconfigure(serverAddresses(next), healthSettings(next.health()), probeCredentials(next.health()));
+        context.health().reconfigure(serverAddresses(next), healthSettings(next.health()),
+                probeCredentials(next.health(), context.serverTls()));
         context.metrics().configReload("ok");
         log.info("configuration reloaded: {} servers, {} users", next.servers().size(), next.users().size());
     }
@@ -220,8 +224,9 @@ public final class PgSplitServer implements AutoCloseable {
                 health.maxReplicaLagBytes(), health.maxReplicaLagTime().orElse(null));
     }
 
-    static ProbeCredentials probeCredentials(HealthConfig health) {
-        return new ProbeCredentials(health.user(), health.password(), health.database());
+    /** The probes log in like every other server connection, TLS included (a client certificate may be their login). */
+    static ProbeCredentials probeCredentials(HealthConfig health, ServerTls serverTls) {
+        return new ProbeCredentials(health.user(), health.password(), health.database(), serverTls);
     }
 
     static RouterSettings routerSettings(RoutingConfig routing) {

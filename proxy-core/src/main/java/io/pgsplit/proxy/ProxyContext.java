@@ -5,7 +5,11 @@ import io.pgsplit.health.Role;
 import io.pgsplit.health.ServerAddress;
 import io.pgsplit.health.ServerHealth;
 import io.pgsplit.health.Topology;
+import io.pgsplit.proxy.auth.AuthQuery;
 import io.pgsplit.proxy.auth.ClientAuthExchanges;
+import io.pgsplit.proxy.auth.ClientAuthenticator;
+import io.pgsplit.proxy.auth.ServerLogin;
+import io.pgsplit.proxy.auth.ServerLogins;
 import io.pgsplit.proxy.backend.BackendConnector;
 import io.pgsplit.proxy.backend.ServerAddressResolver;
 import io.pgsplit.proxy.cancel.CancelForwarder;
@@ -13,8 +17,10 @@ import io.pgsplit.proxy.cancel.CancelRegistry;
 import io.pgsplit.proxy.config.LimitsConfig;
 import io.pgsplit.proxy.config.PgSplitConfig;
 import io.pgsplit.proxy.config.ServerConfig;
-import io.pgsplit.proxy.config.UserConfig;
+import io.pgsplit.proxy.config.SecuritySettings;
 import io.pgsplit.proxy.metrics.PooledConnections;
+import io.pgsplit.proxy.tls.ClientTls;
+import io.pgsplit.proxy.tls.ServerTls;
 import io.pgsplit.proxy.metrics.ProxyMetrics;
 import io.pgsplit.proxy.pool.PoolStats;
 import io.pgsplit.proxy.session.ClientSession;
@@ -52,6 +58,11 @@ public final class ProxyContext {
     private volatile StatementClassifier classifier;
     private volatile BackendConnector connector;
     private volatile ClientAuthExchanges authExchanges;
+    private volatile ClientAuthenticator authenticator;
+    private volatile ClientTls clientTls;
+    private volatile ServerTls serverTls;
+    /** Outlives reloads: SCRAM keys clients proved stay valid while their user's secret does not change. */
+    private final ServerLogins serverLogins = new ServerLogins();
     private final HealthMonitor health;
     private final ProxyMetrics metrics;
     private final Set<ClientSession> sessions = ConcurrentHashMap.newKeySet();
@@ -67,11 +78,13 @@ public final class ProxyContext {
     private final ServerParameters serverParameters = new ServerParameters();
     private final Executor slowWork;
 
+    /** @param serverTls the server TLS the health monitor already uses, kept unless the configuration changes it */
     ProxyContext(PgSplitConfig config, StatementClassifier classifier, HealthMonitor health, ProxyMetrics metrics,
-                 Executor slowWork) {
+                 Executor slowWork, ServerTls serverTls) {
         this.health = health;
         this.metrics = metrics;
         this.slowWork = slowWork;
+        this.serverTls = serverTls;
         apply(config, classifier);
         this.pools = new ServerPools(replicaPoolSettings(config.pool()), this::openPooled);
         this.primaryPools = new ServerPools(primaryPoolSettings(config.pool()), this::openPooled);
@@ -94,7 +107,7 @@ public final class ProxyContext {
     private CompletableFuture<BackendConnection> openPooled(EventLoop loop, PoolKey key) {
         ServerAddress server = key.server();
         return connector.connect(loop, server.name(), server.host(), server.port(),
-                Map.of("user", key.user(), "database", key.database()), key.user(), backendPassword(key.user()))
+                Map.of("user", key.user(), "database", key.database()), key.user(), serverLogin(key.user()))
                 .thenApply(connection -> {
                     serverParameters.learnt(key.user(), key.database(), connection.parameters());
                     return connection;
@@ -106,11 +119,26 @@ public final class ProxyContext {
         return serverParameters;
     }
 
-    /** Takes a new configuration; built off the event loops (SCRAM verifiers are derived here). */
+    /**
+     * Takes a new configuration; built off the event loops (SCRAM verifiers are derived here, and the TLS contexts
+     * built from certificates the configuration loader has read).
+     */
     void apply(PgSplitConfig newConfig, StatementClassifier newClassifier) {
-        this.authExchanges = new ClientAuthExchanges(newConfig.users());
-        this.connector = new BackendConnector(newConfig.limits().maxMessageSize(), newConfig.limits().connectTimeout(), slowWork,
-                resolver);
+        SecuritySettings security = newConfig.security();
+        ClientAuthExchanges exchanges = new ClientAuthExchanges(newConfig.users(), slowWork);
+        ServerTls current = serverTls;
+        ServerTls nextServerTls = current != null && current.sameAs(security.serverTls(), newConfig.servers())
+                ? current : ServerTls.of(security.serverTls(), newConfig.servers());
+        BackendConnector nextConnector = new BackendConnector(newConfig.limits().maxMessageSize(),
+                newConfig.limits().connectTimeout(), slowWork, nextServerTls, resolver);
+        AuthQuery authQuery = security.authQuery().map(query -> new AuthQuery(query, this::connector,
+                () -> health.topology().primary().map(ServerHealth::address), serverLogins,
+                newConfig.limits().connectTimeout(), slowWork)).orElse(null);
+        this.clientTls = ClientTls.of(security.clientTls());
+        this.serverTls = nextServerTls;
+        this.authExchanges = exchanges;
+        this.authenticator = new ClientAuthenticator(newConfig.authType(), security.hba(), exchanges, serverLogins, authQuery);
+        this.connector = nextConnector;
         this.classifier = newClassifier;
         this.config = newConfig;
         if (pools != null) {
@@ -193,9 +221,22 @@ public final class ProxyContext {
         return authExchanges;
     }
 
-    /** The password pgsplit presents to servers for this user (the one the client proved it knows). */
-    public String backendPassword(String user) {
-        return config.user(user).map(UserConfig::password).orElse(null);
+    /** What pgsplit presents to servers for this user: a configured password or hash, or the keys a client proved. */
+    public ServerLogin serverLogin(String user) {
+        return serverLogins.forUser(user, authExchanges.configured(user));
+    }
+
+    public ClientAuthenticator authenticator() {
+        return authenticator;
+    }
+
+    /** TLS towards clients as configured now; a new connection takes it when accepted. */
+    public ClientTls clientTls() {
+        return clientTls;
+    }
+
+    public ServerTls serverTls() {
+        return serverTls;
     }
 
     public ServerAddress serverAddress(String name) {

@@ -7,6 +7,7 @@ import io.pgsplit.proxy.config.ConfigException;
 import io.pgsplit.proxy.config.ConfigLoader;
 import io.pgsplit.proxy.config.PgSplitConfig;
 import io.pgsplit.proxy.metrics.ProxyMetrics;
+import io.pgsplit.proxy.tls.ServerTls;
 import io.pgsplit.router.StatementClassifier;
 import java.util.concurrent.Executor;
 
@@ -29,6 +30,7 @@ public final class TestContexts {
         HealthMonitor health = new HealthMonitor(PgSplitServer.serverAddresses(config), HealthSettings.defaults(),
                 new ProbeCredentials(config.health().user(), config.health().password(), config.health().database()));
         StatementClassifier classifier = new StatementClassifier(PgSplitServer.routerSettings(config.routing()), parserExecutor);
-        return new ProxyContext(config, classifier, health, new ProxyMetrics(), Runnable::run);
+        return new ProxyContext(config, classifier, health, new ProxyMetrics(), Runnable::run,
+                ServerTls.of(config.security().serverTls(), config.servers()));
     }
 }

@@ -4,11 +4,16 @@ import io.netty.bootstrap.Bootstrap;
 import io.netty.buffer.ByteBufAllocator;
 import io.netty.channel.Channel;
 import io.netty.channel.ChannelFuture;
+import io.netty.channel.ChannelHandler;
+import io.netty.channel.ChannelInitializer;
 import io.netty.channel.ChannelOption;
 import io.netty.channel.EventLoop;
 import io.netty.util.concurrent.ScheduledFuture;
 import io.pgsplit.protocol.auth.SaltedPasswordCache;
 import io.pgsplit.protocol.startup.StartupMessage;
+import io.pgsplit.proxy.auth.ServerLogin;
+import io.pgsplit.proxy.config.ServerTlsConfig;
+import io.pgsplit.proxy.tls.ServerTls;
 import io.pgsplit.proxy.state.StartupSettings;
 import io.pgsplit.proxy.netty.Transports;
 import java.net.InetSocketAddress;
@@ -29,27 +34,31 @@ public final class BackendConnector {
     private final int maxMessageSize;
     private final Duration connectTimeout;
     private final Executor slowWork;
+    private final ServerTls tls;
     private final ServerAddressResolver resolver;
 
     /**
      * @param slowWork where SCRAM key derivation runs, off the event loops
+     * @param tls      server_tls: every connection starts with SSLRequest unless it is disabled
      * @param resolver turns host names into addresses off the event loops
      */
-    public BackendConnector(int maxMessageSize, Duration connectTimeout, Executor slowWork, ServerAddressResolver resolver) {
+    public BackendConnector(int maxMessageSize, Duration connectTimeout, Executor slowWork, ServerTls tls,
+                            ServerAddressResolver resolver) {
         this.maxMessageSize = maxMessageSize;
         this.connectTimeout = connectTimeout;
         this.slowWork = slowWork;
+        this.tls = tls;
         this.resolver = resolver;
     }
 
     /**
-     * Resolves {@code host} (off the loop), connects to it, sends a StartupMessage with
-     * {@code startupParameters}, and authenticates as {@code user}. Completes on {@code loop} once the
-     * server is ready for queries, or exceptionally with a {@link BackendStartupException} within the
-     * connect timeout, which covers the name lookup too.
+     * Resolves {@code host} (off the loop), connects to it, negotiates TLS as server_tls says, sends a
+     * StartupMessage with {@code startupParameters}, and authenticates as {@code user} with
+     * {@code login}. Completes on {@code loop} once the server is ready for queries, or exceptionally
+     * with a {@link BackendStartupException} within the connect timeout, which covers the name lookup too.
      */
     public CompletableFuture<BackendConnection> connect(EventLoop loop, String serverName, String host, int port,
-                                                        Map<String, String> startupParameters, String user, String password) {
+                                                        Map<String, String> startupParameters, String user, ServerLogin login) {
         CompletableFuture<BackendConnection> ready = new CompletableFuture<>();
         ScheduledFuture<?> timeout = loop.schedule(() -> ready.completeExceptionally(new BackendStartupException(
                 "server " + serverName + " did not complete startup within " + connectTimeout.toMillis() + " ms",
@@ -60,20 +69,22 @@ public final class BackendConnector {
                 ready.completeExceptionally(new BackendStartupException("could not resolve the host name of server "
                         + serverName + " (" + host + "): " + rootMessage(error), error));
             } else if (loop.inEventLoop()) {
-                open(loop, serverName, address, startupParameters, user, password, ready);
+                open(loop, serverName, host, address, startupParameters, user, login, ready);
             } else {
-                loop.execute(() -> open(loop, serverName, address, startupParameters, user, password, ready));
+                loop.execute(() -> open(loop, serverName, host, address, startupParameters, user, login, ready));
             }
         });
         return ready;
     }
 
-    private void open(EventLoop loop, String serverName, InetSocketAddress address, Map<String, String> startupParameters,
-                      String user, String password, CompletableFuture<BackendConnection> ready) {
+    /** @param host the configured name, which verify-full checks the certificate against */
+    private void open(EventLoop loop, String serverName, String host, InetSocketAddress address,
+                      Map<String, String> startupParameters, String user, ServerLogin login,
+                      CompletableFuture<BackendConnection> ready) {
         if (ready.isDone()) {
             return; // the connect timeout passed while the name was being looked up
         }
-        BackendHandler handler = new BackendHandler(new BackendAuthenticator(user, password, SALTED_PASSWORDS), slowWork,
+        BackendHandler handler = new BackendHandler(new BackendAuthenticator(user, login, SALTED_PASSWORDS), slowWork,
                 StartupMessage.v3(startupParameters).encode(ByteBufAllocator.DEFAULT), maxMessageSize, ready, serverName);
         ChannelFuture connect = new Bootstrap()
                 .group(loop)
@@ -82,7 +93,7 @@ public final class BackendConnector {
                 .option(ChannelOption.SO_KEEPALIVE, true)
                 .option(ChannelOption.CONNECT_TIMEOUT_MILLIS, (int) connectTimeout.toMillis())
                 .disableResolver() // resolved above: an unresolved address here must fail, never block the loop
-                .handler(handler)
+                .handler(pipeline(handler, serverName, host, address.getPort()))
                 .connect(address);
         Channel channel = connect.channel();
         handler.connection(new BackendConnection(serverName, channel, StartupSettings.of(startupParameters)));
@@ -97,6 +108,20 @@ public final class BackendConnector {
                 channel.close();
             }
         });
+    }
+
+    /** TLS negotiation first, as its own step, when server_tls is not disabled. */
+    private ChannelHandler pipeline(BackendHandler handler, String serverName, String host, int port) {
+        if (tls.mode() == ServerTlsConfig.Mode.DISABLE) {
+            return handler;
+        }
+        return new ChannelInitializer<Channel>() {
+            @Override
+            protected void initChannel(Channel channel) {
+                channel.pipeline().addLast("tls-negotiation", new ServerTlsNegotiation(tls, serverName, host, port));
+                channel.pipeline().addLast("server", handler);
+            }
+        };
     }
 
     private static String rootMessage(Throwable error) {

@@ -26,7 +26,7 @@ final class PooledConnectionSource implements ConnectionSource {
     @Override
     public CompletableFuture<BackendConnection> openOwn(ServerAddress server) {
         return context.connector().connect(loop, server.name(), server.host(), server.port(), startupParameters, user,
-                context.backendPassword(user));
+                context.serverLogin(user));
     }
 
     @Override

@@ -4,7 +4,10 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import io.netty.channel.EventLoop;
 import io.netty.channel.EventLoopGroup;
+import io.pgsplit.proxy.auth.ServerLogin;
+import io.pgsplit.proxy.config.ServerTlsConfig;
 import io.pgsplit.proxy.netty.Transports;
+import io.pgsplit.proxy.tls.ServerTls;
 import java.io.DataInputStream;
 import java.io.DataOutputStream;
 import java.io.IOException;
@@ -12,7 +15,9 @@ import java.net.InetAddress;
 import java.net.ServerSocket;
 import java.net.Socket;
 import java.time.Duration;
+import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.Executors;
@@ -35,13 +40,14 @@ class BackendConnectorTest {
             lookupThreads.add(Thread.currentThread());
             return InetAddress.getLoopbackAddress();
         }, Executors.newSingleThreadExecutor(), Duration.ofSeconds(15), System::nanoTime);
-        BackendConnector connector = new BackendConnector(1 << 20, Duration.ofSeconds(5), Runnable::run, resolver);
+        ServerTls plain = ServerTls.of(new ServerTlsConfig(ServerTlsConfig.Mode.DISABLE, List.of(), Optional.empty()), List.of());
+        BackendConnector connector = new BackendConnector(1 << 20, Duration.ofSeconds(5), Runnable::run, plain, resolver);
         EventLoop loop = group.next();
 
         try (ServerSocket server = new ServerSocket(0, 1, InetAddress.getLoopbackAddress())) {
             CompletableFuture<Void> trusting = CompletableFuture.runAsync(() -> trustOneClient(server));
             BackendConnection connection = CompletableFuture.supplyAsync(() -> connector.connect(loop, "pg1",
-                    "db.example", server.getLocalPort(), Map.of("user", "app"), "app", null), loop)
+                    "db.example", server.getLocalPort(), Map.of("user", "app"), "app", new ServerLogin.None("trusted")), loop)
                     .thenCompose(ready -> ready).get(10, TimeUnit.SECONDS);
 
             assertThat(connection.serverName()).isEqualTo("pg1");

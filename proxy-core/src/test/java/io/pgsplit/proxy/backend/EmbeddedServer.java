@@ -14,6 +14,7 @@ import io.pgsplit.protocol.backend.ParameterStatus;
 import io.pgsplit.protocol.backend.ReadyForQuery;
 import io.pgsplit.protocol.backend.TransactionStatus;
 import io.pgsplit.protocol.startup.StartupMessage;
+import io.pgsplit.proxy.auth.ServerLogin;
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.List;
@@ -42,7 +43,7 @@ public final class EmbeddedServer {
     /** A connection that has completed startup: trusted, with a BackendKeyData and ReadyForQuery 'I'. */
     public static EmbeddedServer started(String serverName, Map<String, String> startupParameters) {
         CompletableFuture<BackendConnection> ready = new CompletableFuture<>();
-        BackendHandler handler = new BackendHandler(new BackendAuthenticator("app", null, new SaltedPasswordCache(1)),
+        BackendHandler handler = new BackendHandler(new BackendAuthenticator("app", new ServerLogin.None("trusted by the test"), new SaltedPasswordCache(1)),
                 Runnable::run, StartupMessage.v3(startupParameters).encode(ByteBufAllocator.DEFAULT), MAX_MESSAGE_SIZE,
                 ready, serverName);
         EmbeddedChannel channel = new EmbeddedChannel(false, true);
