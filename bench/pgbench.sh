@@ -5,7 +5,12 @@
 #   bench/pgbench.sh [seconds-per-run (20)] [clients (8)] [scale (10)]
 #
 # PGSPLIT_JAVA_OPTS is passed to the proxy's JVM (for example a JFR recording to profile it);
-# BENCH_MODES limits the query modes run (default "simple extended prepared").
+# BENCH_MODES limits the query modes run (default "simple extended prepared"); PGSPLIT_TRANSPORT sets
+# pgsplit's `transport` (auto, io_uring, epoll, nio).
+#
+# PgBouncer (session mode) and HAProxy (TCP mode), when installed, run in front of the same replica as
+# the direct runs, as references for what one extra hop costs here (neither splits reads from writes).
+# For pgsplit and PgBouncer the user and system CPU time per query is read from /proc around each run.
 #
 # Needs: JDK 17, Maven, PostgreSQL server binaries and pgbench. Starts its own cluster (primary +
 # 2 replicas) and proxy on loopback, and stops both at the end.
@@ -56,9 +61,11 @@ users:
   - { name: app, password: app }
 health:
   interval: 500ms
+${PGSPLIT_TRANSPORT:+transport: $PGSPLIT_TRANSPORT}
 YAML
 java ${PGSPLIT_JAVA_OPTS:-} -Dlogback.configurationFile=/dev/null -jar "$JAR" --config "$WORK/pgsplit.yaml" > "$WORK/proxy.log" 2>&1 &
-PIDS+=($!)
+PROXY_PID=$!
+PIDS+=($PROXY_PID)
 until pg_isready -q -h 127.0.0.1 -p "$PROXY_PORT"; do sleep 0.3; done
 sleep 1
 
@@ -78,26 +85,59 @@ if command -v pgbouncer > /dev/null; then
   fi
   PIDS+=($!)
   until pg_isready -q -h 127.0.0.1 -p "$BOUNCER_PORT"; do sleep 0.3; done
+  BOUNCER_PID=$(pgrep -n -f "pgbouncer $WORK/pgbouncer.ini")
 else
   BOUNCER_PORT=
 fi
+
+HAPROXY_PORT=16442
+if command -v haproxy > /dev/null; then
+  printf 'global\n  maxconn 1000\ndefaults\n  mode tcp\n  timeout connect 5s\n  timeout client 1h\n  timeout server 1h\nlisten pg\n  bind 127.0.0.1:%s\n  server replica 127.0.0.1:%s\n' \
+    "$HAPROXY_PORT" "$REPLICA1" > "$WORK/haproxy.cfg"
+  haproxy -f "$WORK/haproxy.cfg" > "$WORK/haproxy.log" 2>&1 &
+  PIDS+=($!)
+  until pg_isready -q -h 127.0.0.1 -p "$HAPROXY_PORT"; do sleep 0.3; done
+else
+  HAPROXY_PORT=
+fi
+
+cpu_ticks() { # pid -> "utime stime" in clock ticks
+  awk '{print $14, $15}' "/proc/$1/stat"
+}
+TICK_US=$((1000000 / $(getconf CLK_TCK)))
 
 run() { # port mode -> "tps latency_ms"
   pgbench -S -n -M "$2" -c "$CLIENTS" -j "$THREADS" -T "$SECONDS_PER_RUN" -h 127.0.0.1 -p "$1" -U app app 2>&1 \
     | awk '/latency average/ {lat=$4} /^tps/ {tps=$3} END {print tps, lat}'
 }
 
-printf '\npgbench -S, %s clients, %s threads, %ss per run, scale %s, %s cores\n' "$CLIENTS" "$THREADS" "$SECONDS_PER_RUN" "$SCALE" "$(nproc)"
-printf '%-9s %14s %14s %14s %14s %8s %8s %14s %8s\n' mode direct_tps proxy_tps direct_lat_ms proxy_lat_ms tps_ratio lat_added_us pgbouncer_tps pgb_ratio
+# run_measured port mode pid -> "tps latency_ms user_us_per_query sys_us_per_query"
+run_measured() {
+  local before after tps lat
+  before=$(cpu_ticks "$3")
+  read -r tps lat < <(run "$1" "$2")
+  after=$(cpu_ticks "$3")
+  awk -v b="$before" -v a="$after" -v tps="$tps" -v lat="$lat" -v s="$SECONDS_PER_RUN" -v t="$TICK_US" 'BEGIN {
+    split(b, x, " "); split(a, y, " "); q = tps * s;
+    printf "%s %s %.1f %.1f\n", tps, lat, (y[1] - x[1]) * t / q, (y[2] - x[2]) * t / q }'
+}
+
+printf '\npgbench -S, %s clients, %s threads, %ss per run, scale %s, %s cores, pgsplit transport %s\n' "$CLIENTS" "$THREADS" \
+  "$SECONDS_PER_RUN" "$SCALE" "$(nproc)" "${PGSPLIT_TRANSPORT:-default}"
+printf '%-9s %11s %11s %7s %11s %7s %11s %7s %14s %14s\n' mode direct_tps pgsplit_tps ratio pgbouncer ratio haproxy ratio \
+  pgsplit_cpu_us pgbouncer_cpu_us
 for mode in ${BENCH_MODES:-simple extended prepared}; do
   run "$PROXY_PORT" "$mode" > /dev/null   # warm-up: JIT and connection set-up
   read -r dtps dlat < <(run "$REPLICA1" "$mode")
-  read -r ptps plat < <(run "$PROXY_PORT" "$mode")
-  btps=0
-  [ -n "$BOUNCER_PORT" ] && read -r btps _ < <(run "$BOUNCER_PORT" "$mode")
-  awk -v m="$mode" -v dt="$dtps" -v pt="$ptps" -v dl="$dlat" -v pl="$plat" -v bt="$btps" 'BEGIN {
-    printf "%-9s %14.0f %14.0f %14.3f %14.3f %8.2f %8.0f %14.0f %8.2f\n", m, dt, pt, dl, pl, pt/dt, (pl-dl)*1000, bt, bt/dt }'
+  read -r ptps plat pusr psys < <(run_measured "$PROXY_PORT" "$mode" "$PROXY_PID")
+  btps=0 busr=0 bsys=0 htps=0
+  [ -n "$BOUNCER_PORT" ] && read -r btps _ busr bsys < <(run_measured "$BOUNCER_PORT" "$mode" "$BOUNCER_PID")
+  [ -n "$HAPROXY_PORT" ] && read -r htps _ < <(run "$HAPROXY_PORT" "$mode")
+  awk -v m="$mode" -v dt="$dtps" -v pt="$ptps" -v bt="$btps" -v ht="$htps" -v pu="$pusr" -v ps="$psys" -v bu="$busr" -v bs="$bsys" 'BEGIN {
+    printf "%-9s %11.0f %11.0f %7.2f %11.0f %7.2f %11.0f %7.2f %14s %14s\n", m, dt, pt, pt/dt, bt, bt/dt, ht, ht/dt,
+      pu "u+" ps "s", bu "u+" bs "s" }'
 done
+echo "(cpu_us: user+system microseconds of CPU per query in the proxy process, from /proc)"
 echo
 echo "single-client latency (1 client, 1 thread):"
 CLIENTS=1 THREADS=1

@@ -105,6 +105,7 @@ final class FailoverProxy implements AutoCloseable {
     private final FailoverCluster cluster;
     private final Map<String, Integer> relayedPorts = new HashMap<>();
     private String maxReplicaLag;
+    private String poolMode;
 
     private Builder(FailoverCluster cluster) {
       this.cluster = cluster;
@@ -122,6 +123,12 @@ final class FailoverProxy implements AutoCloseable {
       return this;
     }
 
+    /** {@code pool_mode}: session (the default) or transaction. */
+    Builder poolMode(String mode) {
+      this.poolMode = mode;
+      return this;
+    }
+
     FailoverProxy start() throws InterruptedException {
       String yaml = render();
       try {
@@ -132,7 +139,11 @@ final class FailoverProxy implements AutoCloseable {
     }
 
     private String render() {
-      StringBuilder yaml = new StringBuilder("listen: 127.0.0.1:0\nservers:\n");
+      StringBuilder yaml = new StringBuilder("listen: 127.0.0.1:0\n");
+      if (poolMode != null) {
+        yaml.append("pool_mode: ").append(poolMode).append('\n');
+      }
+      yaml.append("servers:\n");
       for (PgNode node : cluster.nodes()) {
         int port = relayedPorts.getOrDefault(node.name(), node.port());
         yaml.append("  - {name: ").append(node.name()).append(", host: ").append(node.host())

@@ -212,4 +212,90 @@ class TransactionPoolingTest {
       assertThat(rows.getInt(2)).isEqualTo(6);
     }
   }
+
+  @Test
+  void aCancelReachesTheConnectionServingThatClientAndNoOther() throws Exception {
+    try (TestProxy two = cluster.proxyConfig().poolMode("transaction").primaryMaxPerServer(2).start();
+        Connection cancelled = two.connect(); Connection bystander = two.connect();
+        Statement sleeping = cancelled.createStatement(); Statement other = bystander.createStatement()) {
+      cancelled.setAutoCommit(false);
+      bystander.setAutoCommit(false);
+      sleeping.execute("INSERT INTO pooled_ledger (client, n) VALUES (6000, 0)"); // both hold a primary connection now
+      other.execute("INSERT INTO pooled_ledger (client, n) VALUES (6001, 0)");
+      java.util.concurrent.CompletableFuture<String> bystanderSleep = java.util.concurrent.CompletableFuture.supplyAsync(
+          () -> sleepFor(other, "1.5"));
+      java.util.concurrent.CompletableFuture<String> cancelledSleep = java.util.concurrent.CompletableFuture.supplyAsync(
+          () -> sleepFor(sleeping, "30"));
+      await("both sleeps running").atMost(Duration.ofSeconds(10)).until(() -> sleepingBackends() == 2);
+
+      sleeping.cancel();
+
+      assertThat(cancelledSleep.get(5, java.util.concurrent.TimeUnit.SECONDS)).isEqualTo("57014");
+      assertThat(bystanderSleep.get(10, java.util.concurrent.TimeUnit.SECONDS)).as("the other client's statement")
+          .isEqualTo("done");
+      cancelled.rollback();
+      bystander.rollback();
+    }
+  }
+
+  private static String sleepFor(Statement statement, String seconds) {
+    try {
+      statement.execute("SELECT pg_sleep(" + seconds + ")");
+      return "done";
+    } catch (SQLException e) {
+      return e.getSQLState();
+    }
+  }
+
+  private static int sleepingBackends() throws SQLException {
+    try (Connection direct = cluster.connectDirectly(cluster.primary()); Statement statement = direct.createStatement();
+        ResultSet row = statement.executeQuery("SELECT count(*) FROM pg_stat_activity WHERE query LIKE 'SELECT pg_sleep(%'"
+            + " AND state = 'active'")) {
+      row.next();
+      return row.getInt(1);
+    }
+  }
+
+  @Test
+  void eachClientReadsItsOwnWritesThroughSharedPrimaryConnections() throws Exception {
+    int clients = 5;
+    int pairs = 40;
+    try (TestProxy fenced = cluster.proxyConfig().poolMode("transaction").primaryMaxPerServer(2)
+        .consistency("read-your-writes").start()) {
+      ExecutorService pool = Executors.newFixedThreadPool(clients);
+      try {
+        List<Future<Integer>> missing = new ArrayList<>();
+        for (int client = 0; client < clients; client++) {
+          int id = 7000 + client;
+          missing.add(pool.submit(() -> missingOwnWrites(fenced, id, pairs)));
+        }
+        for (Future<Integer> client : missing) {
+          assertThat(client.get()).as("reads that missed the client's own write just before").isZero();
+        }
+      } finally {
+        pool.shutdownNow();
+      }
+    }
+  }
+
+  private static int missingOwnWrites(TestProxy proxy, int client, int pairs) throws SQLException {
+    int missing = 0;
+    try (Connection connection = proxy.connect();
+        PreparedStatement insert = connection.prepareStatement("INSERT INTO pooled_ledger (client, n) VALUES (?, ?)");
+        PreparedStatement read = connection.prepareStatement(
+            "SELECT count(*) FROM pooled_ledger WHERE client = ? AND n = ?")) {
+      for (int n = 0; n < pairs; n++) {
+        insert.setInt(1, client);
+        insert.setInt(2, n);
+        insert.executeUpdate();
+        read.setInt(1, client);
+        read.setInt(2, n);
+        try (ResultSet row = read.executeQuery()) {
+          row.next();
+          missing += row.getInt(1) == 1 ? 0 : 1;
+        }
+      }
+    }
+    return missing;
+  }
 }
