@@ -12,6 +12,7 @@ import io.pgsplit.proxy.config.LimitsConfig;
 import io.pgsplit.proxy.config.PgSplitConfig;
 import io.pgsplit.proxy.config.ServerConfig;
 import io.pgsplit.proxy.config.UserConfig;
+import io.pgsplit.proxy.frontdoor.FrontDoor;
 import io.pgsplit.proxy.metrics.ProxyMetrics;
 import io.pgsplit.proxy.session.ClientSession;
 import io.pgsplit.router.RoundRobin;
@@ -59,6 +60,7 @@ public final class ProxyContext {
     private final CancelForwarder cancelForwarder = new CancelForwarder();
     private final RoundRobin replicaRotation = new RoundRobin();
     private final Executor slowWork;
+    private final FrontDoor frontDoor;
 
     ProxyContext(PgSplitConfig config, StatementClassifier classifier, HealthMonitor health, ProxyMetrics metrics,
                  Executor slowWork) {
@@ -66,6 +68,7 @@ public final class ProxyContext {
         this.metrics = metrics;
         this.slowWork = slowWork;
         apply(config, classifier);
+        this.frontDoor = new FrontDoor(this::limits, metrics);
         this.pools = new ReplicaPools(poolSettings(config.pool()), this::openPooled);
         health.addListener(this::onTopologyChanged);
     }
@@ -143,6 +146,11 @@ public final class ProxyContext {
 
     public RoundRobin replicaRotation() {
         return replicaRotation;
+    }
+
+    /** Pending logins, login timeout, client slots, failed-login throttle and refusal log. */
+    public FrontDoor frontDoor() {
+        return frontDoor;
     }
 
     public ClientAuthExchanges authExchanges() {

@@ -6,7 +6,7 @@ import io.netty.buffer.ByteBuf;
 import io.netty.channel.ChannelFutureListener;
 import io.netty.channel.ChannelHandlerContext;
 import io.netty.channel.ChannelInboundHandlerAdapter;
-import io.netty.util.concurrent.ScheduledFuture;
+import io.netty.util.ReferenceCountUtil;
 import io.pgsplit.protocol.MessageFraming;
 import io.pgsplit.protocol.MessageTypes;
 import io.pgsplit.protocol.ProtocolException;
@@ -29,10 +29,17 @@ import io.pgsplit.proxy.auth.AuthStep;
 import io.pgsplit.proxy.auth.ClientAuthExchange;
 import io.pgsplit.proxy.backend.BackendKey;
 import io.pgsplit.proxy.backend.BackendStartupException;
+import io.pgsplit.proxy.config.UserConfig;
+import io.pgsplit.proxy.frontdoor.ClientIdleTimeout;
+import io.pgsplit.proxy.frontdoor.LoginAttempt;
+import io.pgsplit.proxy.frontdoor.Refusal;
 import io.pgsplit.proxy.netty.InboundBuffer;
 import io.pgsplit.proxy.session.ClientSession;
+import java.io.IOException;
+import java.time.Duration;
 import java.util.List;
 import java.util.Map;
+import java.util.Objects;
 import java.util.concurrent.TimeUnit;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -42,11 +49,11 @@ import org.slf4j.LoggerFactory;
  * requests (declined with 'N'), CancelRequest, StartupMessage with protocol negotiation, password
  * authentication against the configured users, and the first server connection, whose
  * ParameterStatus values the client receives. Then it hands the channel to a {@link ClientSession}.
+ * The front-door limits (pending logins, login timeout, client slots with the admin reserve, the
+ * failed-login delay) are decided by the connection's {@link LoginAttempt}.
  */
 final class StartupHandler extends ChannelInboundHandlerAdapter {
     private static final Logger log = LoggerFactory.getLogger(StartupHandler.class);
-    /** As PostgreSQL's authentication_timeout default. */
-    private static final long AUTHENTICATION_TIMEOUT_SECONDS = 60;
     /** As PostgreSQL's PG_MAX_AUTH_TOKEN_LENGTH. */
     private static final int MAX_PASSWORD_MESSAGE = 65_535;
     private static final byte DECLINE_ENCRYPTION = 'N';
@@ -58,7 +65,7 @@ final class StartupHandler extends ChannelInboundHandlerAdapter {
     private Phase phase = Phase.STARTUP;
     private StartupMessage startup;
     private ClientAuthExchange exchange;
-    private ScheduledFuture<?> timeout;
+    private LoginAttempt login;
     private boolean sslDeclined;
     private boolean gssDeclined;
 
@@ -67,11 +74,23 @@ final class StartupHandler extends ChannelInboundHandlerAdapter {
     }
 
     @Override
+    public void handlerAdded(ChannelHandlerContext ctx) {
+        if (ctx.channel().isActive()) {
+            beginLogin(ctx); // added after accept, behind a handler that went first (a TLS handshake)
+        }
+    }
+
+    @Override
     public void channelActive(ChannelHandlerContext ctx) {
-        timeout = ctx.executor().schedule(
-                () -> fatal(ctx, SqlState.CANNOT_CONNECT_NOW, "canceling authentication due to timeout"),
-                AUTHENTICATION_TIMEOUT_SECONDS, TimeUnit.SECONDS);
+        beginLogin(ctx);
         ctx.fireChannelActive();
+    }
+
+    /** From accept on, silent or not, the connection is a pending login (bounded) with login_timeout to authenticate. */
+    private void beginLogin(ChannelHandlerContext ctx) {
+        if (login == null) {
+            login = context.frontDoor().begin(ctx.channel());
+        }
     }
 
     @Override
@@ -154,8 +173,9 @@ final class StartupHandler extends ChannelInboundHandlerAdapter {
             fatal(ctx, SqlState.INVALID_AUTHORIZATION_SPECIFICATION, "no PostgreSQL user name specified in startup packet");
             return;
         }
-        if (context.metrics().clientConnections() > context.limits().maxClientConnections()) {
-            fatal(ctx, SqlState.TOO_MANY_CONNECTIONS, "sorry, too many clients already");
+        Refusal full = login.beforeAuthentication();
+        if (full != null) {
+            fatal(ctx, full.sqlState(), full.message());
             return;
         }
         startup = new StartupMessage(3, 0, parameters.forServers(user));
@@ -180,17 +200,31 @@ final class StartupHandler extends ChannelInboundHandlerAdapter {
         if (step instanceof AuthStep.Continue next) {
             ctx.writeAndFlush(next.request());
         } else if (step instanceof AuthStep.Success success) {
-            if (success.finalMessage() != null) {
-                ctx.write(success.finalMessage());
-            }
-            ctx.writeAndFlush(new AuthenticationOk().encode(ctx.alloc()));
-            phase = Phase.CONNECTING;
-            openSession(ctx);
+            onAuthenticated(ctx, success);
         } else if (step instanceof AuthStep.Failure failure) {
             log.info("client {}: authentication failed for user \"{}\": {}", ctx.channel().remoteAddress(), startup.user(), failure.reason());
-            fatal(ctx, SqlState.INVALID_PASSWORD, "password authentication failed for user \"" + startup.user() + "\"");
+            Duration delay = login.failed(context.config().user(startup.user()).isPresent());
+            fatalAfter(ctx, delay, SqlState.INVALID_PASSWORD, "password authentication failed for user \"" + startup.user() + "\"");
         }
         return phase == Phase.AUTHENTICATION;
+    }
+
+    /** The password was right: a client slot (or the refusal instead of AuthenticationOk), then the first server connection. */
+    private void onAuthenticated(ChannelHandlerContext ctx, AuthStep.Success success) {
+        Refusal refusal = login.authenticated(context.config().user(startup.user()).map(UserConfig::admin).orElse(false));
+        if (refusal != null) {
+            ReferenceCountUtil.release(success.finalMessage());
+            fatal(ctx, refusal.sqlState(), refusal.message());
+            return;
+        }
+        if (success.finalMessage() != null) {
+            ctx.write(success.finalMessage());
+        }
+        ctx.writeAndFlush(new AuthenticationOk().encode(ctx.alloc()));
+        phase = Phase.CONNECTING;
+        // Nothing the client sends can be acted on before its first server connection is ready: let TCP hold it.
+        ctx.channel().config().setAutoRead(false);
+        openSession(ctx);
     }
 
     private void openSession(ChannelHandlerContext ctx) {
@@ -215,23 +249,38 @@ final class StartupHandler extends ChannelInboundHandlerAdapter {
         ctx.write(new BackendKeyData(session.clientKey().processId(), session.clientKey().secretKey()).encode(ctx.alloc()));
         ctx.writeAndFlush(new ReadyForQuery(TransactionStatus.IDLE).encode(ctx.alloc()));
         context.sessionOpened(session);
-        timeout.cancel(false);
         phase = Phase.DONE;
         log.debug("client {}: session for user \"{}\" ready", ctx.channel().remoteAddress(), session.user());
+        ctx.channel().config().setAutoRead(true); // paused while CONNECTING; from here on the session decides
+        context.limits().clientIdleTimeout().ifPresent(idle -> ctx.pipeline().addBefore(ctx.name(), "client-idle-timeout",
+                new ClientIdleTimeout(session::isIdle, session::closeIdle, idle, context.frontDoor().refusals())));
         ctx.pipeline().replace(this, "session", new ClientMessageHandler(session));
         if (inbound.readableBytes() > 0) {
             session.onClientData(inbound.takeSlice(inbound.readableBytes()));
         }
     }
 
-    /** The first server connection failed: the client gets the server's own error when there is one. */
+    /**
+     * The first server connection failed: the client gets the server's own error when there is one
+     * that a client can read (severity, SQLSTATE and message are always there in PostgreSQL's).
+     */
     private void refuseSession(ChannelHandlerContext ctx, Throwable error) {
         Throwable cause = error instanceof java.util.concurrent.CompletionException && error.getCause() != null ? error.getCause() : error;
         if (cause instanceof BackendStartupException startupError && startupError.serverError() != null) {
-            ctx.writeAndFlush(startupError.serverError().encode(ctx.alloc())).addListener(ChannelFutureListener.CLOSE);
+            phase = Phase.DONE;
+            ctx.writeAndFlush(forClient(startupError.serverError()).encode(ctx.alloc())).addListener(ChannelFutureListener.CLOSE);
             return;
         }
         fatal(ctx, SqlState.CONNECTION_FAILURE, "pgsplit: could not connect to a server: " + cause.getMessage());
+    }
+
+    /** The server's error as it came, unless it lacks a field every client may rely on (a broken or hostile server). */
+    static ErrorResponse forClient(ErrorResponse serverError) {
+        if (serverError.severity() != null && serverError.sqlState() != null && serverError.message() != null) {
+            return serverError;
+        }
+        return ErrorResponse.fatal(SqlState.CONNECTION_FAILURE, "pgsplit: the server refused the connection with an incomplete error: "
+                + Objects.requireNonNullElse(serverError.message(), "(no message)"));
     }
 
     private void fatal(ChannelHandlerContext ctx, String sqlState, String message) {
@@ -241,12 +290,20 @@ final class StartupHandler extends ChannelInboundHandlerAdapter {
         }
     }
 
+    /** A failed login's answer waits {@code delay} (the failed-login throttle); nothing more is read meanwhile. */
+    private void fatalAfter(ChannelHandlerContext ctx, Duration delay, String sqlState, String message) {
+        if (delay.isZero()) {
+            fatal(ctx, sqlState, message);
+            return;
+        }
+        phase = Phase.DONE;
+        ctx.channel().config().setAutoRead(false);
+        ctx.executor().schedule(() -> fatal(ctx, sqlState, message), delay.toNanos(), TimeUnit.NANOSECONDS);
+    }
+
     @Override
     public void handlerRemoved(ChannelHandlerContext ctx) {
         inbound.release();
-        if (timeout != null) {
-            timeout.cancel(false);
-        }
     }
 
     @Override
@@ -257,7 +314,11 @@ final class StartupHandler extends ChannelInboundHandlerAdapter {
 
     @Override
     public void exceptionCaught(ChannelHandlerContext ctx, Throwable cause) {
-        log.debug("client {}: {}", ctx.channel().remoteAddress(), cause.toString());
+        if (cause instanceof IOException) {
+            log.debug("client {}: {}", ctx.channel().remoteAddress(), cause.toString());
+        } else {
+            log.warn("client {}: unexpected error during startup; closing", ctx.channel().remoteAddress(), cause);
+        }
         ctx.close();
     }
 

@@ -1231,6 +1231,28 @@ public final class ClientSession implements BackendListener {
         });
     }
 
+    // ---------------------------------------------------------------- idle timeout
+
+    /**
+     * Nothing in flight or waited for on pgsplit's side and no transaction open: what
+     * limits.client_idle_timeout may close. A group that failed before reaching any server and now
+     * waits for the client's Sync holds nothing, so it counts as idle outside a transaction.
+     */
+    public boolean isIdle() {
+        TransactionStatus clientSees = discardUntilSync ? discardStatus : transactionStatus;
+        return !closed && current == null && waiting == Wait.NONE && retrying == null && clientSees == TransactionStatus.IDLE;
+    }
+
+    /** limits.client_idle_timeout passed while idle: closed the way PostgreSQL's idle_session_timeout closes. */
+    public void closeIdle() {
+        if (closed) {
+            return;
+        }
+        replies.fatal(SqlState.IDLE_SESSION_TIMEOUT, "terminating connection due to idle-session timeout");
+        replies.flush();
+        close();
+    }
+
     // ---------------------------------------------------------------- cancel and close
 
     /** A CancelRequest with this session's key: forwarded to the server running its work, if any. */
