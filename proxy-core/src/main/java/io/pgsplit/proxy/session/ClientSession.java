@@ -417,7 +417,8 @@ public final class ClientSession implements BackendListener {
 
     /** SET/SHOW pgsplit.*: answered here, never sent to a server. Cheap when absent: a word search per statement. */
     private static boolean isProxyCommandRequest(Segment s) {
-        if (!s.referenced.isEmpty() || s.queries.isEmpty() && s.parsed.isEmpty()) {
+        // A FunctionCall beside a pgsplit command is no pgsplit command request: it goes to a server (found by fuzzing).
+        if (s.functionCall || !s.referenced.isEmpty() || s.queries.isEmpty() && s.parsed.isEmpty()) {
             return false;
         }
         for (String sql : s.queries) {

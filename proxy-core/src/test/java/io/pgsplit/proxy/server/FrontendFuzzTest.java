@@ -26,6 +26,7 @@ import java.util.concurrent.TimeUnit;
 import net.jqwik.api.Arbitraries;
 import net.jqwik.api.Arbitrary;
 import net.jqwik.api.Combinators;
+import net.jqwik.api.Example;
 import net.jqwik.api.ForAll;
 import net.jqwik.api.Property;
 import net.jqwik.api.Provide;
@@ -120,6 +121,13 @@ class FrontendFuzzTest {
             session.close();
             channel.finishAndReleaseAll();
         }
+    }
+
+    /** Found by this fuzzer: a FunctionCall in the group of a pgsplit command made the command reply throw. */
+    @Example
+    void aFunctionCallBesideAPgsplitCommandIsRoutedNotAnsweredAsOne() {
+        byte[] parse = message('P', concat(cstring(""), cstring("SHOW pgsplit.consistency"), int16(0)));
+        everyMessageStreamEndsInACleanErrorOrClose(concat(parse, message('F', new byte[0])), List.of());
     }
 
     @Provide
