@@ -5,6 +5,10 @@ import io.pgsplit.cluster.PgNode;
 import io.pgsplit.proxy.config.ConfigLoader;
 import io.pgsplit.proxy.config.ConfigException;
 import io.pgsplit.proxy.config.PgSplitConfig;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
 import java.util.Optional;
 import java.util.stream.Collectors;
 
@@ -14,6 +18,8 @@ final class ProxyYaml {
   private Optional<String> authType = Optional.empty();
   private Optional<String> maxMessageSize = Optional.empty();
   private Optional<String> parseTimeout = Optional.empty();
+  private final Map<String, String> limits = new LinkedHashMap<>();
+  private final List<String> extraUsers = new ArrayList<>();
 
   private ProxyYaml(PgCluster cluster) {
     this.cluster = cluster;
@@ -42,6 +48,18 @@ final class ProxyYaml {
     return this;
   }
 
+  /** Any other {@code limits} key, e.g. {@code limit("login_timeout", "1s")}. */
+  ProxyYaml limit(String key, String value) {
+    limits.put(key, value);
+    return this;
+  }
+
+  /** A user besides the app user; the role must exist on the servers with the same password. */
+  ProxyYaml user(String name, String password, boolean admin) {
+    extraUsers.add("  - {name: " + name + ", password: " + password + (admin ? ", admin: true" : "") + "}\n");
+    return this;
+  }
+
   String render() {
     StringBuilder yaml = new StringBuilder("listen: 127.0.0.1:0\n");
     authType.ifPresent(type -> yaml.append("auth_type: ").append(type).append('\n'));
@@ -49,12 +67,18 @@ final class ProxyYaml {
         .collect(Collectors.joining()));
     yaml.append("users:\n  - {name: ").append(cluster.appUser()).append(", password: ")
         .append(cluster.appPassword()).append("}\n");
+    extraUsers.forEach(yaml::append);
     yaml.append("health: {interval: 200ms, timeout: 1s}\n");
     // These tests prove where statements run and that session state follows them; reads right after a write
     // would go to the primary under read-your-writes (the default), whose own tests are in it.consistency.
     yaml.append("consistency: eventual\n");
-    maxMessageSize.ifPresent(size -> yaml.append("limits: {max_message_size: ").append(size).append("}\n"));
     parseTimeout.ifPresent(timeout -> yaml.append("routing: {parse_timeout: ").append(timeout).append("}\n"));
+    Map<String, String> allLimits = new LinkedHashMap<>(limits);
+    maxMessageSize.ifPresent(size -> allLimits.put("max_message_size", size));
+    if (!allLimits.isEmpty()) {
+      yaml.append("limits: {").append(allLimits.entrySet().stream().map(e -> e.getKey() + ": " + e.getValue())
+          .collect(Collectors.joining(", "))).append("}\n");
+    }
     return yaml.toString();
   }
 

@@ -18,6 +18,7 @@ import io.pgsplit.proxy.config.LimitsConfig;
 import io.pgsplit.proxy.config.PgSplitConfig;
 import io.pgsplit.proxy.config.ServerConfig;
 import io.pgsplit.proxy.config.SecuritySettings;
+import io.pgsplit.proxy.frontdoor.FrontDoor;
 import io.pgsplit.proxy.metrics.PooledConnections;
 import io.pgsplit.proxy.tls.ClientTls;
 import io.pgsplit.proxy.tls.ServerTls;
@@ -77,6 +78,7 @@ public final class ProxyContext {
     private final RoundRobin replicaRotation = new RoundRobin();
     private final ServerParameters serverParameters = new ServerParameters();
     private final Executor slowWork;
+    private final FrontDoor frontDoor;
 
     /** @param serverTls the server TLS the health monitor already uses, kept unless the configuration changes it */
     ProxyContext(PgSplitConfig config, StatementClassifier classifier, HealthMonitor health, ProxyMetrics metrics,
@@ -86,6 +88,7 @@ public final class ProxyContext {
         this.slowWork = slowWork;
         this.serverTls = serverTls;
         apply(config, classifier);
+        this.frontDoor = new FrontDoor(this::limits, metrics);
         this.pools = new ServerPools(replicaPoolSettings(config.pool()), this::openPooled);
         this.primaryPools = new ServerPools(primaryPoolSettings(config.pool()), this::openPooled);
         metrics.bindPools(this::pooledConnections);
@@ -215,6 +218,11 @@ public final class ProxyContext {
 
     public RoundRobin replicaRotation() {
         return replicaRotation;
+    }
+
+    /** Pending logins, login timeout, client slots, failed-login throttle and refusal log. */
+    public FrontDoor frontDoor() {
+        return frontDoor;
     }
 
     public ClientAuthExchanges authExchanges() {

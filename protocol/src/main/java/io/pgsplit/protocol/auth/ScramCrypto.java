@@ -12,6 +12,12 @@ import javax.crypto.spec.SecretKeySpec;
 final class ScramCrypto {
     static final int ITERATIONS = 4096;
     static final int SALT_LENGTH = 16;
+    /**
+     * Longest nonce part accepted from a peer. libpq, pgjdbc and PostgreSQL send 24 characters; the
+     * peer's nonce is echoed into messages and signed, so without a bound one message could make the
+     * other side build and hash strings as long as the largest frame it takes.
+     */
+    static final int MAX_NONCE_LENGTH = 1024;
     /** Random bytes per nonce half; base64 makes them 24 printable characters, as libpq and the server send. */
     private static final int NONCE_RANDOM_BYTES = 18;
     private static final String HMAC = "HmacSHA256";

@@ -13,6 +13,12 @@ import java.security.SecureRandom;
 public final class ScramSha256Client {
     /** "n,," base64-encoded: the channel binding attribute that repeats the gs2 header. */
     private static final String CHANNEL_BINDING = "biws";
+    /**
+     * The most PBKDF2 rounds a server may ask for: 244 times PostgreSQL's default of 4096, beyond
+     * OWASP's 600,000 for PBKDF2-HMAC-SHA256, and about a second of one core. Without a bound a hostile
+     * or broken server could keep a work thread busy for hours with one message (i=2147483647).
+     */
+    static final int MAX_ITERATIONS = 1_000_000;
 
     private final String password;
     private final ScramLoginKeys loginKeys;
@@ -85,6 +91,9 @@ public final class ScramSha256Client {
         if (!nonce.startsWith(clientNonce) || nonce.length() == clientNonce.length()) {
             throw new ScramException("invalid SCRAM response (nonce mismatch)");
         }
+        if (nonce.length() - clientNonce.length() > ScramCrypto.MAX_NONCE_LENGTH) {
+            throw new ScramException("malformed SCRAM message: server nonce longer than " + ScramCrypto.MAX_NONCE_LENGTH + " characters");
+        }
         byte[][] keys = clientAndServerKey(salt, iterations);
         byte[] clientKey = keys[0];
         String withoutProof = "c=" + CHANNEL_BINDING + ",r=" + nonce;
@@ -131,16 +140,22 @@ public final class ScramSha256Client {
         return new byte[][] {ScramCrypto.clientKey(saltedPassword), ScramCrypto.serverKey(saltedPassword)};
     }
 
+    /** Digits only (no sign, no overflow past int), between 1 and {@link #MAX_ITERATIONS}. */
     private static int parseIterations(String value) {
-        int iterations;
-        try {
-            iterations = Integer.parseInt(value);
-        } catch (NumberFormatException e) {
-            iterations = 0;
+        long iterations = 0;
+        for (int i = 0; i < value.length() && iterations <= MAX_ITERATIONS; i++) {
+            char c = value.charAt(i);
+            if (c < '0' || c > '9') {
+                throw new ScramException("malformed SCRAM message: invalid iteration count");
+            }
+            iterations = iterations * 10 + (c - '0');
         }
         if (iterations <= 0) {
             throw new ScramException("malformed SCRAM message: invalid iteration count");
         }
-        return iterations;
+        if (iterations > MAX_ITERATIONS) {
+            throw new ScramException("server asks for more than " + MAX_ITERATIONS + " SCRAM iterations");
+        }
+        return (int) iterations;
     }
 }

@@ -199,6 +199,9 @@ public final class ScramSha256Server {
         if (nonce.isEmpty()) {
             throw new ScramException("malformed SCRAM message: empty nonce");
         }
+        if (nonce.length() > ScramCrypto.MAX_NONCE_LENGTH) {
+            throw new ScramException("malformed SCRAM message: nonce longer than " + ScramCrypto.MAX_NONCE_LENGTH + " characters");
+        }
         for (int i = 0; i < nonce.length(); i++) {
             char c = nonce.charAt(i);
             if (c < 0x21 || c > 0x7e || c == ',') {

@@ -16,4 +16,14 @@ public final class ScramVerifiers {
         byte[] salt = ScramCrypto.randomBytes(random, ScramCrypto.SALT_LENGTH);
         return ScramKeys.fromPassword(password, salt, ScramCrypto.ITERATIONS).verifier();
     }
+
+    /**
+     * Checks a pg_authid-style verifier as {@link ScramSha256Server#forVerifier} will read it, iteration
+     * count range and key lengths included, so a config can be refused before anything starts.
+     *
+     * @throws IllegalArgumentException naming what is wrong, never echoing the keys
+     */
+    public static void check(String verifier) {
+        ScramKeys.parse(verifier);
+    }
 }

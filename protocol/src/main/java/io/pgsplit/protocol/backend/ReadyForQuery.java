@@ -2,6 +2,7 @@ package io.pgsplit.protocol.backend;
 
 import io.netty.buffer.ByteBuf;
 import io.pgsplit.protocol.BodyReader;
+import io.pgsplit.protocol.MalformedMessageException;
 import io.pgsplit.protocol.MessageFraming;
 import io.pgsplit.protocol.MessageTypes;
 import io.pgsplit.protocol.MessageWriter;
@@ -17,10 +18,18 @@ public record ReadyForQuery(TransactionStatus status) implements WireMessage {
     }
 
     /**
-     * Status of a ReadyForQuery starting at {@code messageStart}, read in place: the proxy sees one
-     * per query and forwards the bytes anyway, so it should not decode a record for it.
+     * Status of a whole ReadyForQuery starting at {@code messageStart}, read in place: the proxy sees one
+     * per query and forwards the bytes anyway, so it should not decode a record for it. Its length is
+     * checked first: a server that sends a ReadyForQuery without its status byte must not have the next
+     * message's first byte read as one.
+     *
+     * @throws MalformedMessageException when the length is not 5 or the status is unknown
      */
     public static TransactionStatus statusAt(ByteBuf buf, int messageStart) {
+        int length = buf.getInt(messageStart + 1);
+        if (length != LENGTH - 1) {
+            throw new MalformedMessageException("invalid ReadyForQuery length " + length);
+        }
         return TransactionStatus.of(buf.getByte(messageStart + MessageFraming.HEADER_LENGTH));
     }
 

@@ -15,6 +15,7 @@ import io.netty.handler.codec.http.HttpResponseStatus;
 import io.netty.handler.codec.http.HttpUtil;
 import io.netty.handler.codec.http.HttpVersion;
 import io.netty.handler.codec.http.QueryStringDecoder;
+import io.netty.handler.timeout.IdleStateEvent;
 import io.pgsplit.health.Topology;
 import io.pgsplit.proxy.metrics.ProxyMetrics;
 import java.util.function.Supplier;
@@ -104,6 +105,16 @@ final class AdminRequestHandler extends SimpleChannelInboundHandler<FullHttpRequ
                 .set(HttpHeaderNames.CACHE_CONTROL, HttpHeaderValues.NO_STORE)
                 .setInt(HttpHeaderNames.CONTENT_LENGTH, response.content().readableBytes());
         return response;
+    }
+
+    /** The idle handler's verdict: no request and no response byte for 30 s. */
+    @Override
+    public void userEventTriggered(ChannelHandlerContext ctx, Object event) {
+        if (event instanceof IdleStateEvent) {
+            ctx.close();
+        } else {
+            ctx.fireUserEventTriggered(event);
+        }
     }
 
     @Override

@@ -71,7 +71,8 @@ final class BackendAuthenticator {
                 throw new BackendStartupException("server requested unsupported authentication method " + unsupported.code(), (Throwable) null);
             }
             throw new BackendStartupException("unexpected authentication request " + request, (Throwable) null);
-        } catch (ScramException e) {
+        } catch (ScramException | IllegalStateException e) {
+            // IllegalStateException: a server repeating a SASL step, which the SCRAM client refuses to do twice
             throw new BackendStartupException("SCRAM exchange with the server failed: " + e.getMessage(), e);
         }
     }

@@ -15,6 +15,7 @@ import io.pgsplit.protocol.backend.ParameterStatus;
 import io.pgsplit.protocol.backend.ReadyForQuery;
 import io.pgsplit.protocol.backend.TransactionStatus;
 import io.pgsplit.proxy.netty.InboundBuffer;
+import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.Executor;
@@ -286,6 +287,9 @@ final class BackendHandler extends ChannelInboundHandlerAdapter {
 
     @Override
     public void exceptionCaught(ChannelHandlerContext ctx, Throwable cause) {
+        if (!(cause instanceof IOException)) {
+            log.warn("{}: unexpected error; closing the server connection", serverName, cause); // a bug, not the network
+        }
         fail(ctx, cause.getMessage() == null ? cause.toString() : cause.getMessage());
     }
 

@@ -66,7 +66,7 @@ public final class ConfigLoader {
         return new PgSplitConfig(listen, admin, authType, servers, users,
                 HealthSection.read(root.get("health"), users, serverTls.identity().isPresent()),
                 RoutingSection.read(root.get("routing")),
-                LimitsSection.read(root.get("limits")),
+                LimitsSection.read(root.get("limits"), users),
                 PoolSection.read(root.get("pool"), root.get("pool_mode")),
                 ConsistencySection.read(root.get("consistency")),
                 root.get("shutdown_timeout").asOr(Scalars.positiveDuration(), DEFAULT_SHUTDOWN_TIMEOUT),

@@ -2,15 +2,33 @@ package io.pgsplit.proxy.config;
 
 import java.time.Duration;
 import java.util.Objects;
+import java.util.Optional;
 
 /**
  * @param maxMessageSize       largest protocol message accepted from a client or backend, in bytes
- * @param maxClientConnections client connections beyond this are refused
+ * @param maxClientConnections authenticated clients beyond this are refused (53300); connections still
+ *                             logging in do not count, they have {@code maxPendingLogins}
  * @param connectTimeout       limit for connecting to and authenticating with a backend
+ * @param loginTimeout         a client that has not finished startup and authentication by then is closed
+ * @param clientIdleTimeout    an authenticated client idle (nothing in flight, no transaction) this long is
+ *                             closed with 57P05; empty: never
+ * @param maxPendingLogins     connections not yet authenticated; beyond this the oldest of them is closed
+ * @param reservedConnections  of {@code maxClientConnections}, the slots only admin users ({@code users[].admin}) get
  */
-public record LimitsConfig(int maxMessageSize, int maxClientConnections, Duration connectTimeout) {
+public record LimitsConfig(int maxMessageSize, int maxClientConnections, Duration connectTimeout, Duration loginTimeout,
+                           Optional<Duration> clientIdleTimeout, int maxPendingLogins, int reservedConnections) {
+    public static final Duration DEFAULT_LOGIN_TIMEOUT = Duration.ofSeconds(10);
+    public static final int DEFAULT_MAX_PENDING_LOGINS = 100;
 
     public LimitsConfig {
         Objects.requireNonNull(connectTimeout, "connectTimeout");
+        Objects.requireNonNull(loginTimeout, "loginTimeout");
+        Objects.requireNonNull(clientIdleTimeout, "clientIdleTimeout");
+    }
+
+    /** The front-door limits at their defaults, no slots reserved. */
+    public LimitsConfig(int maxMessageSize, int maxClientConnections, Duration connectTimeout) {
+        this(maxMessageSize, maxClientConnections, connectTimeout, DEFAULT_LOGIN_TIMEOUT, Optional.empty(),
+                DEFAULT_MAX_PENDING_LOGINS, 0);
     }
 }

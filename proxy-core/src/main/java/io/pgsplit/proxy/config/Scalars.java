@@ -40,6 +40,15 @@ final class Scalars {
         throw new IllegalArgumentException("must be an integer (got '" + text + "')");
     }
 
+    /** YAML's true/false, and the on/off/yes/no spellings PostgreSQL accepts for booleans. */
+    static boolean bool(String text) {
+        return switch (text.trim().toLowerCase(Locale.ROOT)) {
+            case "true", "on", "yes" -> true;
+            case "false", "off", "no" -> false;
+            default -> throw new IllegalArgumentException("must be true or false (got '" + text + "')");
+        };
+    }
+
     static Function<String, Integer> integerBetween(int min, int max) {
         String requirement = max == Integer.MAX_VALUE
                 ? "must be at least " + min

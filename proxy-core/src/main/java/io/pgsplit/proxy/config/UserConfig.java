@@ -6,9 +6,11 @@ import java.util.Optional;
 /**
  * A user clients may log in as. The password is plain text, a PostgreSQL SCRAM verifier
  * ({@code SCRAM-SHA-256$<iterations>:<salt>$<StoredKey>:<ServerKey>}) or an md5 hash ({@code md5<32 hex digits>}),
- * as {@code pg_authid.rolpassword} holds them.
+ * as {@code pg_authid.rolpassword} holds them. An {@code admin} user may take the slots
+ * {@code limits.reserved_connections} keeps back, like a PostgreSQL superuser.
  */
-public record UserConfig(String name, String password, Optional<Consistency> consistency, Optional<PoolMode> poolMode) {
+public record UserConfig(String name, String password, Optional<Consistency> consistency, Optional<PoolMode> poolMode,
+                         boolean admin) {
     static final String SCRAM_VERIFIER_PREFIX = "SCRAM-SHA-256$";
 
     public UserConfig {
@@ -18,9 +20,14 @@ public record UserConfig(String name, String password, Optional<Consistency> con
         Objects.requireNonNull(poolMode, "poolMode");
     }
 
-    /** A user who reads with the configured default consistency and pools as configured. */
+    /** A user who pools as configured and is not an admin. */
+    public UserConfig(String name, String password, Optional<Consistency> consistency) {
+        this(name, password, consistency, Optional.empty(), false);
+    }
+
+    /** A user who reads with the configured default consistency, pools as configured and is not an admin. */
     public UserConfig(String name, String password) {
-        this(name, password, Optional.empty(), Optional.empty());
+        this(name, password, Optional.empty());
     }
 
     public boolean hasScramVerifier() {
@@ -35,6 +42,7 @@ public record UserConfig(String name, String password, Optional<Consistency> con
     /** Masks the password: configs get logged. */
     @Override
     public String toString() {
-        return "UserConfig[name=" + name + ", password=***, consistency=" + consistency.map(Consistency::configName).orElse("default") + "]";
+        return "UserConfig[name=" + name + ", password=***, consistency=" + consistency.map(Consistency::configName).orElse("default")
+                + ", pool_mode=" + poolMode.map(PoolMode::configName).orElse("default") + ", admin=" + admin + "]";
     }
 }

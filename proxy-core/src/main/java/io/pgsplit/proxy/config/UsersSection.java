@@ -1,5 +1,6 @@
 package io.pgsplit.proxy.config;
 
+import io.pgsplit.protocol.auth.ScramVerifiers;
 import java.util.ArrayList;
 import java.util.HashSet;
 import java.util.List;
@@ -11,7 +12,7 @@ import java.util.regex.Pattern;
  * as pg_authid stores them.
  */
 final class UsersSection {
-    private static final Set<String> KEYS = Set.of("name", "password", "consistency", "pool_mode");
+    private static final Set<String> KEYS = Set.of("name", "password", "consistency", "pool_mode", "admin");
     private static final String BASE64 = "[A-Za-z0-9+/]+={0,2}";
     private static final Pattern SCRAM_VERIFIER = Pattern.compile(
             Pattern.quote(UserConfig.SCRAM_VERIFIER_PREFIX) + "\\d+:" + BASE64 + "\\$" + BASE64 + ":" + BASE64);
@@ -31,7 +32,8 @@ final class UsersSection {
             ConfigNode passwordNode = entry.get("password");
             UserConfig user = new UserConfig(entry.get("name").as(Scalars::nonEmpty), passwordNode.as(Scalars::nonEmpty),
                     entry.get("consistency").asOptional(Consistency::fromConfigName),
-                    entry.get("pool_mode").asOptional(PoolMode::fromConfigName));
+                    entry.get("pool_mode").asOptional(PoolMode::fromConfigName),
+                    entry.get("admin").asOr(Scalars::bool, false));
             if (!names.add(user.name())) {
                 throw entry.get("name").error("duplicate user name '" + user.name() + "'");
             }
@@ -47,6 +49,11 @@ final class UsersSection {
         if (!SCRAM_VERIFIER.matcher(user.password()).matches()) {
             throw passwordNode.error("is not a valid SCRAM verifier; expected "
                     + UserConfig.SCRAM_VERIFIER_PREFIX + "<iterations>:<salt>$<StoredKey>:<ServerKey>");
+        }
+        try {
+            ScramVerifiers.check(user.password()); // the pattern passes an iteration count of 0 or beyond 2^31
+        } catch (IllegalArgumentException e) {
+            throw passwordNode.error(e.getMessage());
         }
     }
 }

@@ -20,6 +20,7 @@ import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
+import java.util.function.IntSupplier;
 import java.util.function.Supplier;
 
 /**
@@ -48,6 +49,8 @@ public final class ProxyMetrics implements AutoCloseable {
     private final Map<Role, Timer> queryDurations = new ConcurrentHashMap<>();
     private final Map<String, Counter> configReloads = new ConcurrentHashMap<>();
     private final Map<String, Counter> readRetries = new ConcurrentHashMap<>();
+    private final Map<String, Counter> clientRefusals = new ConcurrentHashMap<>();
+    private final Map<String, Counter> authFailures = new ConcurrentHashMap<>();
     private final AtomicInteger clientConnections = new AtomicInteger();
     private volatile TopologyGauges topologyGauges;
     private volatile PooledConnections pooled = PooledConnections.NONE;
@@ -179,6 +182,51 @@ public final class ProxyMetrics implements AutoCloseable {
 
     public int clientConnections() {
         return clientConnections.get();
+    }
+
+    /** Publishes {@code pgsplit_pending_logins}: connections accepted and not yet authenticated. */
+    public void bindPendingLogins(IntSupplier pending) {
+        Gauge.builder("pgsplit.pending.logins", pending, IntSupplier::getAsInt).strongReference(true) // a lambda: held by nobody else
+                .description("Client connections accepted and not yet authenticated").register(registry);
+    }
+
+    /** A client refused or closed by a front-door limit; {@code reason} names the limit (login_timeout, …). */
+    public void clientRefused(String reason) {
+        clientRefusalCounter(reason).increment();
+    }
+
+    /** Registers a refusal reason at zero, so dashboards see the series before the first refusal. */
+    public void declareClientRefusal(String reason) {
+        clientRefusalCounter(reason);
+    }
+
+    public long clientRefusals(String reason) {
+        return (long) clientRefusalCounter(reason).count();
+    }
+
+    private Counter clientRefusalCounter(String reason) {
+        return clientRefusals.computeIfAbsent(reason, r -> Counter.builder("pgsplit.client.refusals")
+                .description("Clients refused or closed by a front-door limit, by the limit").tag("reason", r)
+                .register(registry));
+    }
+
+    /** A failed client login; {@code reason}: wrong_password or unknown_user. */
+    public void authFailed(String reason) {
+        authFailureCounter(reason).increment();
+    }
+
+    /** Registers an authentication failure reason at zero. */
+    public void declareAuthFailure(String reason) {
+        authFailureCounter(reason);
+    }
+
+    public long authFailures(String reason) {
+        return (long) authFailureCounter(reason).count();
+    }
+
+    private Counter authFailureCounter(String reason) {
+        return authFailures.computeIfAbsent(reason, r -> Counter.builder("pgsplit.auth.failures")
+                .description("Failed client logins, by reason").tag("reason", r).register(registry));
     }
 
     /** A new server connection; it is idle until {@link #serverConnectionBusy}. */

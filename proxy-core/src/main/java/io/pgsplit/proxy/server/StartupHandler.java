@@ -7,7 +7,7 @@ import io.netty.channel.ChannelFutureListener;
 import io.netty.channel.ChannelHandlerContext;
 import io.netty.channel.ChannelInboundHandlerAdapter;
 import io.netty.handler.ssl.SslHandler;
-import io.netty.util.concurrent.ScheduledFuture;
+import io.netty.util.ReferenceCountUtil;
 import io.pgsplit.protocol.MessageFraming;
 import io.pgsplit.protocol.MessageTypes;
 import io.pgsplit.protocol.ProtocolException;
@@ -31,10 +31,17 @@ import io.pgsplit.proxy.auth.AuthStep;
 import io.pgsplit.proxy.auth.ClientAuthExchange;
 import io.pgsplit.proxy.backend.BackendKey;
 import io.pgsplit.proxy.backend.BackendStartupException;
+import io.pgsplit.proxy.config.UserConfig;
+import io.pgsplit.proxy.frontdoor.ClientIdleTimeout;
+import io.pgsplit.proxy.frontdoor.LoginAttempt;
+import io.pgsplit.proxy.frontdoor.Refusal;
 import io.pgsplit.proxy.netty.InboundBuffer;
 import io.pgsplit.proxy.session.ClientSession;
+import java.io.IOException;
+import java.time.Duration;
 import java.util.List;
 import java.util.Map;
+import java.util.Objects;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
 import org.slf4j.Logger;
@@ -46,12 +53,11 @@ import org.slf4j.LoggerFactory;
  * CancelRequest, StartupMessage with protocol negotiation, authentication as the
  * {@link io.pgsplit.proxy.auth.ClientAuthenticator} decides (hba, users, auth_query), and the first server
  * connection, whose ParameterStatus values the client receives. Then it hands the channel to a
- * {@link ClientSession}.
+ * {@link ClientSession}. The front-door limits (pending logins, login timeout, client slots with the
+ * admin reserve, the failed-login delay) are decided by the connection's {@link LoginAttempt}.
  */
 final class StartupHandler extends ChannelInboundHandlerAdapter {
     private static final Logger log = LoggerFactory.getLogger(StartupHandler.class);
-    /** As PostgreSQL's authentication_timeout default. */
-    private static final long AUTHENTICATION_TIMEOUT_SECONDS = 60;
     /** As PostgreSQL's PG_MAX_AUTH_TOKEN_LENGTH. */
     private static final int MAX_PASSWORD_MESSAGE = 65_535;
     private static final byte DECLINE_ENCRYPTION = 'N';
@@ -63,7 +69,7 @@ final class StartupHandler extends ChannelInboundHandlerAdapter {
     private Phase phase = Phase.STARTUP;
     private StartupMessage startup;
     private ClientAuthExchange exchange;
-    private ScheduledFuture<?> timeout;
+    private LoginAttempt login;
     private boolean sslDeclined;
     private boolean gssDeclined;
 
@@ -72,11 +78,23 @@ final class StartupHandler extends ChannelInboundHandlerAdapter {
     }
 
     @Override
+    public void handlerAdded(ChannelHandlerContext ctx) {
+        if (ctx.channel().isActive()) {
+            beginLogin(ctx); // added after accept, behind a handler that went first (a TLS handshake)
+        }
+    }
+
+    @Override
     public void channelActive(ChannelHandlerContext ctx) {
-        timeout = ctx.executor().schedule(
-                () -> fatal(ctx, SqlState.CANNOT_CONNECT_NOW, "canceling authentication due to timeout"),
-                AUTHENTICATION_TIMEOUT_SECONDS, TimeUnit.SECONDS);
+        beginLogin(ctx);
         ctx.fireChannelActive();
+    }
+
+    /** From accept on, silent or not, the connection is a pending login (bounded) with login_timeout to authenticate. */
+    private void beginLogin(ChannelHandlerContext ctx) {
+        if (login == null) {
+            login = context.frontDoor().begin(ctx.channel());
+        }
     }
 
     @Override
@@ -102,9 +120,9 @@ final class StartupHandler extends ChannelInboundHandlerAdapter {
         }
     }
 
-    /** Bytes that arrived while reads were paused for work off the loop. */
+    /** Bytes that arrived while reads were paused for work off the loop; reading stays off once CONNECTING. */
     private void resume(ChannelHandlerContext ctx) {
-        if (ctx.channel().isActive()) {
+        if (ctx.channel().isActive() && (phase == Phase.STARTUP || phase == Phase.AUTHENTICATION)) {
             ctx.channel().config().setAutoRead(true);
             process(ctx);
         }
@@ -172,8 +190,9 @@ final class StartupHandler extends ChannelInboundHandlerAdapter {
             fatal(ctx, SqlState.INVALID_AUTHORIZATION_SPECIFICATION, "no PostgreSQL user name specified in startup packet");
             return;
         }
-        if (context.metrics().clientConnections() > context.limits().maxClientConnections()) {
-            fatal(ctx, SqlState.TOO_MANY_CONNECTIONS, "sorry, too many clients already");
+        Refusal full = login.beforeAuthentication();
+        if (full != null) {
+            fatal(ctx, full.sqlState(), full.message());
             return;
         }
         startup = new StartupMessage(3, 0, parameters.forServers(user));
@@ -206,9 +225,7 @@ final class StartupHandler extends ChannelInboundHandlerAdapter {
             log.info("client {}: refused for user \"{}\": {}", ctx.channel().remoteAddress(), startup.user(), refuse.message());
             fatal(ctx, refuse.sqlState(), refuse.message());
         } else if (decision instanceof AuthDecision.Accept) {
-            ctx.writeAndFlush(new AuthenticationOk().encode(ctx.alloc()));
-            phase = Phase.CONNECTING;
-            openSession(ctx);
+            authenticated(ctx, null);
         } else if (decision instanceof AuthDecision.Exchange chosen) {
             exchange = chosen.exchange();
             ctx.writeAndFlush(exchange.start(ctx.alloc()));
@@ -253,21 +270,38 @@ final class StartupHandler extends ChannelInboundHandlerAdapter {
         if (step instanceof AuthStep.Continue next) {
             ctx.writeAndFlush(next.request());
         } else if (step instanceof AuthStep.Success success) {
-            if (success.finalMessage() != null) {
-                ctx.write(success.finalMessage());
-            }
-            ctx.writeAndFlush(new AuthenticationOk().encode(ctx.alloc()));
-            phase = Phase.CONNECTING;
-            openSession(ctx);
+            authenticated(ctx, success.finalMessage());
         } else if (step instanceof AuthStep.Failure failure) {
             log.info("client {}: authentication failed for user \"{}\": {}", ctx.channel().remoteAddress(), startup.user(), failure.reason());
-            fatal(ctx, SqlState.INVALID_PASSWORD, "password authentication failed for user \"" + startup.user() + "\"");
+            Duration delay = login.failed(context.config().user(startup.user()).isPresent());
+            fatalAfter(ctx, delay, SqlState.INVALID_PASSWORD, "password authentication failed for user \"" + startup.user() + "\"");
         }
         return phase == Phase.AUTHENTICATION;
     }
 
     private static AuthStep orFailure(AuthStep step, Throwable error) {
         return error != null ? new AuthStep.Failure("password check failed: " + error) : step;
+    }
+
+    /**
+     * The client proved who it is (or hba trusts it): a client slot (or the refusal instead of
+     * AuthenticationOk), then the first server connection. {@code finalMessage}: SCRAM's server-final, or null.
+     */
+    private void authenticated(ChannelHandlerContext ctx, ByteBuf finalMessage) {
+        Refusal refusal = login.authenticated(context.config().user(startup.user()).map(UserConfig::admin).orElse(false));
+        if (refusal != null) {
+            ReferenceCountUtil.release(finalMessage);
+            fatal(ctx, refusal.sqlState(), refusal.message());
+            return;
+        }
+        if (finalMessage != null) {
+            ctx.write(finalMessage);
+        }
+        ctx.writeAndFlush(new AuthenticationOk().encode(ctx.alloc()));
+        phase = Phase.CONNECTING;
+        // Nothing the client sends can be acted on before its first server connection is ready: let TCP hold it.
+        ctx.channel().config().setAutoRead(false);
+        openSession(ctx);
     }
 
     private void openSession(ChannelHandlerContext ctx) {
@@ -296,9 +330,11 @@ final class StartupHandler extends ChannelInboundHandlerAdapter {
         ctx.write(new BackendKeyData(session.clientKey().processId(), session.clientKey().secretKey()).encode(ctx.alloc()));
         ctx.writeAndFlush(new ReadyForQuery(TransactionStatus.IDLE).encode(ctx.alloc()));
         context.sessionOpened(session);
-        timeout.cancel(false);
         phase = Phase.DONE;
         log.debug("client {}: session for user \"{}\" ready", ctx.channel().remoteAddress(), session.user());
+        ctx.channel().config().setAutoRead(true); // paused while CONNECTING; from here on the session decides
+        context.limits().clientIdleTimeout().ifPresent(idle -> ctx.pipeline().addBefore(ctx.name(), "client-idle-timeout",
+                new ClientIdleTimeout(session::isIdle, session::closeIdle, idle, context.frontDoor().refusals())));
         // Taken before the replace: removing this handler releases its buffer (Netty runs handlerRemoved inside it).
         ByteBuf early = inbound.readableBytes() > 0 ? inbound.takeSlice(inbound.readableBytes()) : null;
         ctx.pipeline().replace(this, "session", handler);
@@ -307,14 +343,27 @@ final class StartupHandler extends ChannelInboundHandlerAdapter {
         }
     }
 
-    /** The first server connection failed: the client gets the server's own error when there is one. */
+    /**
+     * The first server connection failed: the client gets the server's own error when there is one
+     * that a client can read (severity, SQLSTATE and message are always there in PostgreSQL's).
+     */
     private void refuseSession(ChannelHandlerContext ctx, Throwable error) {
         Throwable cause = error instanceof java.util.concurrent.CompletionException && error.getCause() != null ? error.getCause() : error;
         if (cause instanceof BackendStartupException startupError && startupError.serverError() != null) {
-            ctx.writeAndFlush(startupError.serverError().encode(ctx.alloc())).addListener(ChannelFutureListener.CLOSE);
+            phase = Phase.DONE;
+            ctx.writeAndFlush(forClient(startupError.serverError()).encode(ctx.alloc())).addListener(ChannelFutureListener.CLOSE);
             return;
         }
         fatal(ctx, SqlState.CONNECTION_FAILURE, "pgsplit: could not connect to a server: " + cause.getMessage());
+    }
+
+    /** The server's error as it came, unless it lacks a field every client may rely on (a broken or hostile server). */
+    static ErrorResponse forClient(ErrorResponse serverError) {
+        if (serverError.severity() != null && serverError.sqlState() != null && serverError.message() != null) {
+            return serverError;
+        }
+        return ErrorResponse.fatal(SqlState.CONNECTION_FAILURE, "pgsplit: the server refused the connection with an incomplete error: "
+                + Objects.requireNonNullElse(serverError.message(), "(no message)"));
     }
 
     private void fatal(ChannelHandlerContext ctx, String sqlState, String message) {
@@ -324,12 +373,20 @@ final class StartupHandler extends ChannelInboundHandlerAdapter {
         }
     }
 
+    /** A failed login's answer waits {@code delay} (the failed-login throttle); nothing more is read meanwhile. */
+    private void fatalAfter(ChannelHandlerContext ctx, Duration delay, String sqlState, String message) {
+        if (delay.isZero()) {
+            fatal(ctx, sqlState, message);
+            return;
+        }
+        phase = Phase.DONE;
+        ctx.channel().config().setAutoRead(false);
+        ctx.executor().schedule(() -> fatal(ctx, sqlState, message), delay.toNanos(), TimeUnit.NANOSECONDS);
+    }
+
     @Override
     public void handlerRemoved(ChannelHandlerContext ctx) {
         inbound.release();
-        if (timeout != null) {
-            timeout.cancel(false);
-        }
     }
 
     @Override
@@ -340,7 +397,11 @@ final class StartupHandler extends ChannelInboundHandlerAdapter {
 
     @Override
     public void exceptionCaught(ChannelHandlerContext ctx, Throwable cause) {
-        log.debug("client {}: {}", ctx.channel().remoteAddress(), cause.toString());
+        if (cause instanceof IOException) {
+            log.debug("client {}: {}", ctx.channel().remoteAddress(), cause.toString());
+        } else {
+            log.warn("client {}: unexpected error during startup; closing", ctx.channel().remoteAddress(), cause);
+        }
         ctx.close();
     }
 

@@ -61,6 +61,16 @@ public final class ClientSession {
         machine.onClientReadComplete();
     }
 
+    /** Call on the session's loop: nothing in flight and no transaction, as the client sees it (client_idle_timeout). */
+    public boolean isIdle() {
+        return machine.isIdle();
+    }
+
+    /** Call on the session's loop: closes an idle session with FATAL 57P05, as PostgreSQL's idle_session_timeout. */
+    public void closeIdle() {
+        machine.closeIdle();
+    }
+
     /** Call on the session's loop. */
     public void close() {
         machine.close();

@@ -36,7 +36,7 @@ final class ProxyCommandResponder {
 
     /** Whether every statement of the request is a pgsplit command. Cheap when absent: a word search per statement. */
     static boolean isProxyCommandRequest(Segment s) {
-        if (!s.referenced.isEmpty() || s.queries.isEmpty() && s.parsed.isEmpty()) {
+        if (s.functionCall || !s.referenced.isEmpty() || s.queries.isEmpty() && s.parsed.isEmpty()) {
             return false;
         }
         for (String sql : s.queries) {

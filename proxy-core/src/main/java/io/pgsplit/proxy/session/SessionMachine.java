@@ -329,6 +329,29 @@ public final class SessionMachine implements BackendListener, SessionWaits.Host 
         close();
     }
 
+    /**
+     * Nothing in flight and no transaction, as the client sees it: a group the proxy refused, waiting
+     * for its Sync, counts as idle; a transaction whose server was lost (BROKEN) does not.
+     */
+    public boolean isIdle() {
+        boolean quiet = parts.waits().running() && parts.retry().pending() == null;
+        if (phase == SessionPhase.IDLE) {
+            return quiet;
+        }
+        return quiet && phase instanceof SessionPhase.Discarding discarding
+                && discarding.status() == TransactionStatus.IDLE && discarding.then() == SessionPhase.IDLE;
+    }
+
+    /** limits.client_idle_timeout passed while idle: FATAL 57P05, the wording of PostgreSQL's idle_session_timeout. */
+    public void closeIdle() {
+        if (isClosed()) {
+            return;
+        }
+        parts.replies().fatal(SqlState.IDLE_SESSION_TIMEOUT, "terminating connection due to idle-session timeout");
+        parts.replies().flush();
+        close();
+    }
+
     /** The connection a CancelRequest for this session must reach: the one running its work, if any. */
     public BackendConnection cancelTarget() {
         Lease lease = phase.lease();

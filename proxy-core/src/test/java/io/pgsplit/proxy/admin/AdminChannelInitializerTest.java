@@ -6,6 +6,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import io.netty.buffer.ByteBuf;
 import io.netty.buffer.Unpooled;
+import io.netty.channel.DefaultChannelId;
 import io.netty.channel.embedded.EmbeddedChannel;
 import io.netty.channel.group.ChannelGroup;
 import io.netty.channel.group.DefaultChannelGroup;
@@ -13,6 +14,9 @@ import io.netty.util.concurrent.ImmediateEventExecutor;
 import io.pgsplit.health.Topology;
 import io.pgsplit.proxy.metrics.ProxyMetrics;
 import java.nio.charset.StandardCharsets;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 
@@ -71,6 +75,43 @@ class AdminChannelInitializerTest {
 
         assertThat(outbound()).startsWith("HTTP/1.1 400 Bad Request\r\n");
         assertThat(channel.isOpen()).isFalse();
+    }
+
+    @Test
+    void closesAConnectionIdleForThirtySeconds() {
+        channel.writeInbound(ascii("GET /health HTTP/1.1\r\nHost: a\r\n\r\n"));
+        outbound();
+
+        channel.advanceTimeBy(29, TimeUnit.SECONDS);
+        channel.runScheduledPendingTasks();
+        assertThat(channel.isOpen()).isTrue();
+        channel.advanceTimeBy(1, TimeUnit.SECONDS);
+        channel.runScheduledPendingTasks();
+
+        assertThat(channel.isOpen()).isFalse();
+    }
+
+    @Test
+    void holdsAtMost64ConnectionsAndClosesTheNextAtOnce() {
+        List<EmbeddedChannel> held = new ArrayList<>();
+        AdminChannelInitializer initializer = new AdminChannelInitializer(new AdminRequestHandler(() -> topology, metrics), connections);
+        try {
+            while (connections.size() < AdminChannelInitializer.MAX_CONNECTIONS) {
+                held.add(new EmbeddedChannel(DefaultChannelId.newInstance(), initializer)); // a group keys channels by id
+            }
+            EmbeddedChannel extra = new EmbeddedChannel(DefaultChannelId.newInstance(), initializer);
+            held.add(extra);
+
+            assertThat(extra.isOpen()).isFalse();
+            assertThat(connections.size()).isEqualTo(AdminChannelInitializer.MAX_CONNECTIONS);
+
+            held.get(0).close();
+            EmbeddedChannel next = new EmbeddedChannel(DefaultChannelId.newInstance(), initializer);
+            held.add(next);
+            assertThat(next.isOpen()).as("room again once one closed").isTrue();
+        } finally {
+            held.forEach(EmbeddedChannel::finishAndReleaseAll);
+        }
     }
 
     private static ByteBuf ascii(String text) {

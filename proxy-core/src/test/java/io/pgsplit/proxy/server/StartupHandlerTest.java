@@ -250,14 +250,14 @@ class StartupHandlerTest {
         send(StartupMessage.v3(parameters("user", "app")));
         assertThat(nextReply()).isInstanceOf(AuthenticationSasl.class);
 
-        channel.advanceTimeBy(61, TimeUnit.SECONDS);
+        channel.advanceTimeBy(11, TimeUnit.SECONDS); // limits.login_timeout, 10 s by default
         channel.runScheduledPendingTasks();
 
         assertFatalAndClosed(SqlState.CANNOT_CONNECT_NOW);
     }
 
-    /** A context allowing one client, with {@code connected} clients counted already. */
-    private static ProxyContext contextWithOneClientAllowed(int connected) throws Exception {
+    /** A context allowing one client, with {@code authenticated} clients holding slots already. */
+    private static ProxyContext contextWithOneClientAllowed(int authenticated) throws Exception {
         ProxyContext limited = TestContexts.fromYaml("""
                 listen: 127.0.0.1:6432
                 servers:
@@ -267,15 +267,15 @@ class StartupHandlerTest {
                 limits:
                   max_client_connections: 1
                 """);
-        for (int i = 0; i < connected; i++) {
-            limited.metrics().clientConnected();
+        for (int i = 0; i < authenticated; i++) {
+            limited.frontDoor().begin(new EmbeddedChannel()).authenticated(false);
         }
         return limited;
     }
 
     @Test
     void connectionOverTheClientLimitIsRefusedWithTooManyConnections() throws Exception {
-        ProxyContext limited = contextWithOneClientAllowed(2);
+        ProxyContext limited = contextWithOneClientAllowed(1);
         try {
             channel = new EmbeddedChannel(new StartupHandler(limited));
 
@@ -289,7 +289,7 @@ class StartupHandlerTest {
 
     @Test
     void lastConnectionWithinTheClientLimitIsAccepted() throws Exception {
-        ProxyContext limited = contextWithOneClientAllowed(1);
+        ProxyContext limited = contextWithOneClientAllowed(0);
         try {
             channel = new EmbeddedChannel(new StartupHandler(limited));
 
