@@ -16,8 +16,13 @@ final class PrimaryBackends implements AutoCloseable {
   private static final String COUNT = "SELECT count(*) FROM pg_stat_activity WHERE datname = current_database()"
       + " AND backend_type = 'client backend' AND pid <> pg_backend_pid()";
 
+  private static final String DESCRIBE = "SELECT string_agg(pid || ' ' || coalesce(application_name, '') || ' '"
+      + " || coalesce(state, '') || ' ' || backend_start || ' ' || left(query, 60), E'\\n') FROM pg_stat_activity"
+      + " WHERE datname = current_database() AND backend_type = 'client backend' AND pid <> pg_backend_pid()";
+
   private final Connection connection;
   private final AtomicInteger highest = new AtomicInteger();
+  private volatile String highestSeen = "";
   private final Thread sampler;
   private volatile boolean running = true;
   private volatile SQLException failure;
@@ -35,12 +40,45 @@ final class PrimaryBackends implements AutoCloseable {
     return backends;
   }
 
+  /**
+   * Like {@link #sample}, once the backends of proxies closed before have left: a closed socket ends its backend only
+   * after the server has noticed, so a test measuring its own proxy's backends starts from none. A backend that
+   * never leaves fails the test, as a connection a closed proxy kept would.
+   */
+  static PrimaryBackends sampleFromNone(SessionCluster cluster, PgNode node) throws SQLException {
+    PrimaryBackends backends = new PrimaryBackends(cluster.connectDirectly(node));
+    try {
+      org.awaitility.Awaitility.await("backends of earlier proxies gone: " + backends.describe())
+          .atMost(java.time.Duration.ofSeconds(10)).pollInterval(java.time.Duration.ofMillis(20))
+          .until(() -> backends.now() == 0);
+    } catch (RuntimeException e) {
+      backends.connection.close();
+      throw e;
+    }
+    backends.sampler.start();
+    return backends;
+  }
+
   /** Client backends of the app database now (other than the sampler's). */
   int now() throws SQLException {
     synchronized (connection) {
       try (Statement statement = connection.createStatement(); ResultSet row = statement.executeQuery(COUNT)) {
         row.next();
         return row.getInt(1);
+      }
+    }
+  }
+
+  /** The backends seen when the highest count was first sampled: what explains a limit overrun. */
+  String highestSeen() {
+    return highestSeen;
+  }
+
+  private String describe() throws SQLException {
+    synchronized (connection) {
+      try (Statement statement = connection.createStatement(); ResultSet row = statement.executeQuery(DESCRIBE)) {
+        row.next();
+        return String.valueOf(row.getString(1));
       }
     }
   }
@@ -56,7 +94,11 @@ final class PrimaryBackends implements AutoCloseable {
   private void sample() {
     while (running) {
       try {
-        highest.accumulateAndGet(now(), Math::max);
+        int count = now();
+        if (count > highest.get()) {
+          highest.set(count);
+          highestSeen = describe();
+        }
       } catch (SQLException e) {
         failure = e;
         return;

@@ -4,6 +4,7 @@ import io.netty.buffer.ByteBuf;
 import io.netty.channel.Channel;
 import io.netty.channel.ChannelFutureListener;
 import io.pgsplit.protocol.backend.TransactionStatus;
+import io.pgsplit.protocol.frontend.Query;
 import io.pgsplit.protocol.frontend.Terminate;
 import io.pgsplit.proxy.statements.ServerStatements;
 import io.pgsplit.proxy.state.ServerSettings;
@@ -13,8 +14,10 @@ import java.util.LinkedHashMap;
 import java.util.Map;
 
 /**
- * One authenticated connection to one PostgreSQL server, owned by one client session and living on
- * that session's event loop (so none of its state needs locks).
+ * One authenticated connection to one PostgreSQL server, living on the event loop of the sessions it
+ * serves (so none of its state needs locks): the session's own, or a pooled one lent to one session
+ * at a time. It knows what it carries: settings, prepared statements, and whether something ran on
+ * it whose effects pgsplit could not see.
  */
 public final class BackendConnection {
     private final String serverName;
@@ -28,6 +31,8 @@ public final class BackendConnection {
     private BackendListener listener;
     private TransactionStatus transactionStatus = TransactionStatus.IDLE;
     private boolean groupOpen;
+    private boolean unseenState;
+    private boolean parameterReported;
     private boolean closing;
     private String closeReason;
 
@@ -113,6 +118,45 @@ public final class BackendConnection {
     public void sendValueQuery(ByteBuf query) {
         pending.addValueQuery();
         channel.write(query, channel.voidPromise());
+    }
+
+    /**
+     * Something ran here whose effect on the session state pgsplit could not see (a function, a
+     * parameter the server reported unasked): the connection must be reset before another client uses it.
+     */
+    public boolean hasUnseenState() {
+        return unseenState;
+    }
+
+    public void markUnseenState() {
+        unseenState = true;
+    }
+
+    /** The server reported a parameter change (ParameterStatus) while answering a client's work. */
+    void parameterReported() {
+        parameterReported = true;
+    }
+
+    /** Whether the server reported a parameter change since the last call. */
+    public boolean takeParameterReported() {
+        boolean reported = parameterReported;
+        parameterReported = false;
+        return reported;
+    }
+
+    /**
+     * Writes (without flushing) {@code DISCARD ALL}, answered invisibly, so that nothing of one
+     * client's session state reaches the next (settings, role, prepared statements, temporary tables,
+     * advisory locks, LISTEN); the bookkeeping of what the connection carries starts afresh at once,
+     * since nothing sent after it can see what was before. Call only outside a transaction.
+     */
+    public void discardSessionState() {
+        pending.addInjectedQuery();
+        channel.write(new Query("DISCARD ALL").encode(channel.alloc()), channel.voidPromise());
+        settings.discarded();
+        statements.clear();
+        sqlPrepared.clear();
+        unseenState = false;
     }
 
     /** True while the client is owed replies (injected queries do not count). */

@@ -46,6 +46,8 @@ final class BackendHandler extends ChannelInboundHandlerAdapter {
     private String capturedValue;
     /** Whether the run being gathered holds part of an answer, not only notices and the like. */
     private boolean runAnswers;
+    /** The injected query being answered saw an ErrorResponse. */
+    private boolean injectedFailed;
 
     BackendHandler(BackendAuthenticator authenticator, Executor slowWork, ByteBuf startupMessage, int maxMessageSize,
                    CompletableFuture<BackendConnection> ready, String serverName) {
@@ -184,6 +186,9 @@ final class BackendHandler extends ChannelInboundHandlerAdapter {
             }
             run += length;
             runAnswers |= isUnexpectedWhileIdle(type);
+            if (type == MessageTypes.PARAMETER_STATUS) {
+                connection.parameterReported();
+            }
             if (type == MessageTypes.ERROR_RESPONSE) {
                 connection.pending.onError();
             } else if (type == MessageTypes.READY_FOR_QUERY) {
@@ -203,17 +208,21 @@ final class BackendHandler extends ChannelInboundHandlerAdapter {
     private void absorbInjectedReply(ByteBuf buf, int index, int length, byte type) {
         boolean wantsValue = connection.pending.answeringValueQuery();
         if (type == MessageTypes.ERROR_RESPONSE) {
+            injectedFailed = true;
             log.warn("{}: injected query failed: {}", connection,
                     ErrorResponse.decode(buf.slice(index + HEADER_LENGTH, length - HEADER_LENGTH)).message());
         } else if (type == MessageTypes.DATA_ROW && wantsValue && capturedValue == null) {
             capturedValue = firstColumn(buf.slice(index + HEADER_LENGTH, length - HEADER_LENGTH));
         } else if (type == MessageTypes.READY_FOR_QUERY) {
             connection.readyForQueryReceived(ReadyForQuery.statusAt(buf, index));
+            boolean failed = injectedFailed;
+            injectedFailed = false;
             if (wantsValue) {
                 String value = capturedValue;
                 capturedValue = null;
                 connection.listener().onInjectedValue(connection, value);
             }
+            connection.listener().onInjectedQueryAnswered(connection, failed);
         }
         inbound.skip(length);
     }

@@ -26,6 +26,13 @@ public interface BackendListener {
     default void onInjectedValue(BackendConnection backend, String value) {
     }
 
+    /**
+     * The ReadyForQuery of a query the proxy injected arrived ({@code failed}: it saw an error). A
+     * connection kept only until such an answer may go back to its pool now.
+     */
+    default void onInjectedQueryAnswered(BackendConnection backend, boolean failed) {
+    }
+
     /** The channel to the server became writable or stopped being so: client reads follow it. */
     default void onServerWritabilityChanged(BackendConnection backend) {
     }

@@ -145,18 +145,30 @@ final class ConnectionLeases {
         if (pinned) {
             return;
         }
-        if (lease.connection().isIdle() || !lease.connection().isActive()) {
+        BackendConnection connection = lease.connection();
+        if (connection.hasUnseenState() && connection.isActive()) {
+            // What this client did that pgsplit could not see must not reach the next one.
+            connection.discardSessionState();
+            connection.flush();
+            lease.releaseWhenIdle(true);
+        } else if (connection.isIdle() || !connection.isActive()) {
             end(lease, true);
         } else {
             lease.releaseWhenIdle(true);
         }
     }
 
-    /** An injected query was answered on {@code connection}: a lease waiting for that goes back now. */
-    void connectionIdle(BackendConnection connection) {
+    /**
+     * A query the proxy injected was answered on {@code connection}: a lease that waited for that
+     * goes back now, closed if the query failed (a reset that did not happen leaves the state unknown).
+     */
+    void injectedQueryAnswered(BackendConnection connection, boolean failed) {
         Lease lease = leaseOf(connection);
+        if (failed && lease != null) {
+            connection.markUnseenState();
+        }
         if (lease != null && lease.releaseWhenIdle() && connection.isIdle()) {
-            end(lease, true);
+            end(lease, !failed);
         }
     }
 
@@ -175,7 +187,8 @@ final class ConnectionLeases {
         lease.pinned(false, metrics);
         BackendConnection connection = lease.connection();
         if (lease.lifetime() == Lease.Lifetime.POOLED) {
-            source.giveBack(lease.poolKey(), lease.role(), connection, clean && connection.isActive() && connection.isIdle());
+            boolean reusable = clean && connection.isActive() && connection.isIdle() && !connection.hasUnseenState();
+            source.giveBack(lease.poolKey(), lease.role(), connection, reusable);
         } else {
             metrics.serverConnectionClosed(lease.serverName(), lease.countedActive());
             connection.terminate();

@@ -55,16 +55,21 @@ final class SessionEffects {
         openGroup = new ArrayList<>(0);
     }
 
-    /** A group's ReadyForQuery: records what it changed, if it succeeded; a transaction's changes wait for its commit. */
-    void answered(TransactionStatus before, TransactionStatus after, boolean failed, BackendConnection server) {
+    /**
+     * A group's ReadyForQuery: records what it changed, if it succeeded; a transaction's changes wait for
+     * its commit. Returns whether the group held commands that change settings (which explains a
+     * ParameterStatus the server sent meanwhile).
+     */
+    boolean answered(TransactionStatus before, TransactionStatus after, boolean failed, BackendConnection server) {
         GroupEffects effects = groups.poll();
+        boolean changesSettings = effects != null && changesSettings(effects.commands());
         boolean transactionEnded = before != TransactionStatus.IDLE && after == TransactionStatus.IDLE;
         if (transactionEnded) {
             boolean committed = before == TransactionStatus.IN_TRANSACTION && !failed && (effects == null || !effects.rollback());
             react(state.transactionEnded(committed), server);
         }
         if (effects == null || failed || effects.commands().isEmpty()) {
-            return;
+            return changesSettings || transactionEnded;
         }
         boolean inTransaction = after != TransactionStatus.IDLE || effects.rollback();
         react(state.groupSucceeded(effects.commands(), inTransaction), server);
@@ -74,6 +79,18 @@ final class SessionEffects {
         if (!inTransaction) {
             noteServerSideEffects(effects.commands(), server);
         }
+        return changesSettings || transactionEnded;
+    }
+
+    private static boolean changesSettings(List<SessionCommand> commands) {
+        for (SessionCommand command : commands) {
+            if (command instanceof SessionCommand.SetParameter || command instanceof SessionCommand.SetConfig
+                    || command instanceof SessionCommand.ResetParameter || command instanceof SessionCommand.ResetAll
+                    || command instanceof SessionCommand.Discard) {
+                return true;
+            }
+        }
+        return false;
     }
 
     /** The server running the session's work is gone: what it was doing is lost, an open transaction rolled back. */

@@ -201,7 +201,10 @@ public final class SessionMachine implements BackendListener, SessionWaits.Host 
         }
         try {
             TransactionTracker transaction = parts.transaction();
-            parts.effects().answered(transaction.answered(status), status, failed, server);
+            boolean settingsChanged = parts.effects().answered(transaction.answered(status), status, failed, server);
+            if (server.takeParameterReported() && !settingsChanged && lease.lifetime() == Lease.Lifetime.POOLED) {
+                server.markUnseenState(); // a parameter changed that no statement of this client's changed
+            }
             if (lease.isPrimary() && !server.owesClient() && parts.fence().takeAskAfterReadyForQuery()) {
                 parts.sender().askWalPosition(server);
                 server.flush();
@@ -251,8 +254,17 @@ public final class SessionMachine implements BackendListener, SessionWaits.Host 
     public void onInjectedValue(BackendConnection server, String value) {
         try {
             parts.fence().onPosition(value);
-            parts.leases().connectionIdle(server); // a pooled primary kept for this answer goes back now
             parts.waits().fenceWaitOver();
+        } catch (RuntimeException e) {
+            failed(e);
+        }
+    }
+
+    /** A pooled connection kept for this answer (a WAL position, a reset) goes back now. */
+    @Override
+    public void onInjectedQueryAnswered(BackendConnection server, boolean failed) {
+        try {
+            parts.leases().injectedQueryAnswered(server, failed);
         } catch (RuntimeException e) {
             failed(e);
         }

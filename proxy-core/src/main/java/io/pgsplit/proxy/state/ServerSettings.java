@@ -10,13 +10,23 @@ import java.util.StringJoiner;
  * A connection is brought in line with a client by one injected simple Query.
  */
 public final class ServerSettings {
+    private final Map<String, String> initial;
     private final Map<String, String> applied;
     private SessionSettings owner;
     private long ownerVersion = -1;
 
     /** @param initial what the connection's own StartupMessage set (empty for a pooled connection) */
     public ServerSettings(Map<String, String> initial) {
+        this.initial = Map.copyOf(initial);
         this.applied = new LinkedHashMap<>(initial);
+    }
+
+    /** DISCARD ALL ran (RESET ALL among it): back to the startup settings, carried for nobody. */
+    public void discarded() {
+        applied.clear();
+        applied.putAll(initial);
+        owner = null;
+        ownerVersion = -1;
     }
 
     /**

@@ -7,6 +7,7 @@ import io.pgsplit.protocol.MessageTypes;
 import io.pgsplit.protocol.backend.CommandComplete;
 import io.pgsplit.protocol.backend.ErrorResponse;
 import io.pgsplit.protocol.backend.ParameterDescription;
+import io.pgsplit.protocol.backend.ParameterStatus;
 import io.pgsplit.protocol.backend.ReadyForQuery;
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
@@ -52,6 +53,10 @@ public final class ServerReplies {
             case MessageTypes.ERROR_RESPONSE -> error(ErrorResponse.decode(body));
             case MessageTypes.PARAMETER_DESCRIPTION ->
                     "ParameterDescription " + Arrays.toString(ParameterDescription.decode(body).parameterTypes());
+            case MessageTypes.PARAMETER_STATUS -> {
+                ParameterStatus status = ParameterStatus.decode(body);
+                yield "ParameterStatus " + status.name() + "=" + status.value();
+            }
             case MessageTypes.COPY_IN_RESPONSE, MessageTypes.COPY_OUT_RESPONSE -> {
                 body.skipBytes(body.readableBytes()); // format codes only
                 yield MessageTypes.backendName(type);

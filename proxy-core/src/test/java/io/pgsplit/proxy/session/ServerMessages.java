@@ -8,6 +8,7 @@ import io.pgsplit.protocol.backend.BindComplete;
 import io.pgsplit.protocol.backend.CommandComplete;
 import io.pgsplit.protocol.backend.DataRow;
 import io.pgsplit.protocol.backend.ErrorResponse;
+import io.pgsplit.protocol.backend.ParameterStatus;
 import io.pgsplit.protocol.backend.ParseComplete;
 import io.pgsplit.protocol.backend.ReadyForQuery;
 import io.pgsplit.protocol.backend.RowDescription;
@@ -49,6 +50,12 @@ final class ServerMessages {
 
     ServerMessages bindComplete() {
         BindComplete.encode(out);
+        return this;
+    }
+
+    /** ParameterStatus: the server reports a run-time parameter's new value. */
+    ServerMessages parameter(String name, String value) {
+        new ParameterStatus(name, value).encode(out);
         return this;
     }
 

@@ -1,0 +1,78 @@
+package io.pgsplit.proxy.session;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import java.util.List;
+import org.junit.jupiter.api.Test;
+
+/** A pooled connection carries nothing from one client to the next, even what pgsplit could not see being done. */
+class ConnectionResetTest {
+    private static final String EVENTUAL = "consistency: eventual\n";
+
+    private static String replicaUsed(SessionHarness session) {
+        List<String> lent = session.connections.lent();
+        return lent.get(lent.size() - 1);
+    }
+
+    @Test
+    void aParameterChangedBehindTheClientsBackIsDiscardedBeforeTheConnectionGoesBack() {
+        try (SessionHarness session = SessionHarness.start(EVENTUAL)) {
+            session.send(new ClientMessages().query("SELECT app.sneaky()")); // a function ran SET TimeZone
+            String replica = replicaUsed(session);
+            session.server(replica).received();
+
+            session.reply(replica, new ServerMessages().parameter("TimeZone", "Antarctica/Troll").rows("sneaky", "x")
+                    .ready('I'));
+
+            assertThat(session.server(replica).received()).containsExactly("Query DISCARD ALL");
+            assertThat(session.connections.givenBack()).as("not before the reset is done").isEmpty();
+            session.reply(replica, new ServerMessages().complete("DISCARD ALL").ready('I'));
+            assertThat(session.connections.givenBack()).containsExactly(replica + " clean");
+            assertThat(session.received()).as("the reset is invisible").containsExactly("ParameterStatus TimeZone=Antarctica/Troll",
+                    "RowDescription sneaky:25:0", "DataRow x", "CommandComplete SELECT 1", "ReadyForQuery I");
+        }
+    }
+
+    @Test
+    void aResetThatFailsClosesTheConnectionInsteadOfLendingItAgain() {
+        try (SessionHarness session = SessionHarness.start(EVENTUAL)) {
+            session.send(new ClientMessages().query("SELECT app.sneaky()"));
+            String replica = replicaUsed(session);
+            session.reply(replica, new ServerMessages().parameter("TimeZone", "UTC").rows("sneaky", "x").ready('I'));
+
+            session.reply(replica, new ServerMessages().error("XX000", "the reset failed").ready('I'));
+
+            assertThat(session.connections.givenBack()).containsExactly(replica + " closed");
+        }
+    }
+
+    @Test
+    void aParameterTheClientItselfChangedNeedsNoReset() {
+        try (SessionHarness session = SessionHarness.start("pool_mode: transaction\n" + EVENTUAL)) {
+            session.send(new ClientMessages().query("SET TimeZone = 'UTC'"));
+            session.server("pg1").received();
+
+            session.reply("pg1", new ServerMessages().parameter("TimeZone", "UTC").complete("SET").ready('I'));
+
+            assertThat(session.server("pg1").received()).isEmpty();
+            assertThat(session.connections.givenBack()).containsExactly("pg1 clean");
+        }
+    }
+
+    @Test
+    void theNextClientOfAResetConnectionGetsItsOwnSettingsAppliedAgain() {
+        try (SessionHarness session = SessionHarness.start("pool_mode: transaction\n" + EVENTUAL)) {
+            session.send(new ClientMessages().query("SET work_mem = '8MB'"));
+            session.reply("pg1", new ServerMessages().complete("SET").ready('I'));
+            session.send(new ClientMessages().query("INSERT INTO t SELECT app.sneaky()"));
+            session.reply("pg1", new ServerMessages().parameter("search_path", "evil").complete("INSERT 0 1").ready('I'));
+            session.reply("pg1", new ServerMessages().complete("DISCARD ALL").ready('I'));
+            session.server("pg1").received();
+
+            session.send(new ClientMessages().query("INSERT INTO t VALUES (1)"));
+
+            assertThat(session.server("pg1").received()).as("the settings DISCARD ALL dropped are set again first")
+                    .containsExactly("Query SET work_mem TO '8MB'", "Query INSERT INTO t VALUES (1)");
+        }
+    }
+}
