@@ -29,7 +29,7 @@ import org.slf4j.LoggerFactory;
  * so they never delay probes either. Every method may be called from any thread and none of them blocks, except
  * {@link #awaitFirstRound} and {@link #close}.
  */
-public final class HealthMonitor implements AutoCloseable {
+public final class HealthMonitor implements ClusterView, AutoCloseable {
 
     private static final Logger log = LoggerFactory.getLogger(HealthMonitor.class);
 
@@ -77,6 +77,7 @@ public final class HealthMonitor implements AutoCloseable {
     }
 
     /** The latest snapshot, read without locking. Until a server has been probed it is listed down with role UNKNOWN. */
+    @Override
     public Topology topology() {
         return publisher.current();
     }
@@ -93,6 +94,7 @@ public final class HealthMonitor implements AutoCloseable {
      * Probes every server again now, e.g. after a client saw a connection fail, and completes with the snapshot that
      * includes those probes. It completes on a health thread: chain slow work with the {@code *Async} methods.
      */
+    @Override
     public CompletableFuture<Topology> refreshNow() {
         CompletableFuture<?>[] rounds = pollers.stream().map(ServerPoller::refresh).toArray(CompletableFuture[]::new);
         return CompletableFuture.allOf(rounds).thenApply(done -> topology());
@@ -104,6 +106,7 @@ public final class HealthMonitor implements AutoCloseable {
      * <p>-1 also while the server is not an up replica: a server that is rewound or re-cloned can come back behind a
      * position it once reported.
      */
+    @Override
     public long replayLsn(String serverName) {
         return replayPositions.get(serverName);
     }
@@ -118,6 +121,7 @@ public final class HealthMonitor implements AutoCloseable {
      * <p>Use it when a read's fence is ahead of {@link #replayLsn} of the replicas: probes report replay positions up
      * to an interval late, while streaming replication on a LAN usually catches up within a millisecond.
      */
+    @Override
     public CompletableFuture<Void> refreshReplayPositions() {
         return replayRefresher.refresh();
     }

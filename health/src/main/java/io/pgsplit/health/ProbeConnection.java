@@ -51,7 +51,21 @@ final class ProbeConnection implements AutoCloseable {
             // pg_current_wal_lsn() needs PostgreSQL 10 anyway; knowing it lets pgjdbc skip start-up round trips.
             dataSource.setAssumeMinServerVersion("10");
             dataSource.setPreferQueryMode(PreferQueryMode.SIMPLE);
+            useTls(dataSource, address, credentials.tls());
             return new ConnectionConfig(credentials, timeout, dataSource);
+        }
+
+        /** The proxy's server_tls, so that probes are encrypted and verified like every other server connection. */
+        private static void useTls(PGSimpleDataSource dataSource, ServerAddress address, ProbeTls tls) {
+            if (tls == null) {
+                return;
+            }
+            dataSource.setSslMode(tls.sslMode());
+            javax.net.ssl.SSLSocketFactory factory = tls.socketFactory(address);
+            if (factory != null) {
+                dataSource.setSslfactory(ProbeSslSocketFactory.class.getName());
+                dataSource.setSslfactoryarg(ProbeSslSocketFactory.register(factory));
+            }
         }
 
         /** pgjdbc's connect, socket, login and query timeouts are whole seconds; the caller enforces the exact bound. */

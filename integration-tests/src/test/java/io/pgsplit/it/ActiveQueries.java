@@ -2,7 +2,7 @@ package io.pgsplit.it;
 
 import static org.awaitility.Awaitility.await;
 
-import io.pgsplit.cluster.LocalPgCluster;
+import io.pgsplit.cluster.PgCluster;
 import io.pgsplit.cluster.PgNode;
 import java.sql.Connection;
 import java.sql.PreparedStatement;
@@ -16,9 +16,9 @@ final class ActiveQueries {
   private static final String ACTIVE = "SELECT count(*) FROM pg_stat_activity"
       + " WHERE state = 'active' AND query = ? AND pid <> pg_backend_pid()";
 
-  private final LocalPgCluster cluster;
+  private final PgCluster cluster;
 
-  ActiveQueries(LocalPgCluster cluster) {
+  ActiveQueries(PgCluster cluster) {
     this.cluster = cluster;
   }
 

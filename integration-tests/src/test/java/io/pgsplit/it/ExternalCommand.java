@@ -33,7 +33,7 @@ public final class ExternalCommand {
     }
   }
 
-  static Result run(List<String> command, Map<String, String> environment, Duration timeout) {
+  public static Result run(List<String> command, Map<String, String> environment, Duration timeout) {
     Path stdout = null;
     Path stderr = null;
     Process process = null;

@@ -2,7 +2,7 @@ package io.pgsplit.it;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import io.pgsplit.cluster.LocalPgCluster;
+import io.pgsplit.cluster.PgCluster;
 import io.pgsplit.cluster.PgNode;
 import io.pgsplit.proxy.PgSplitServer;
 import java.net.InetSocketAddress;
@@ -21,23 +21,22 @@ import java.util.List;
  * test class of the module through {@link ClusterExtension}. Tests must leave the servers running.
  */
 final class ProxiedCluster implements AutoCloseable {
-  static final String DATABASE = LocalPgCluster.APP_DATABASE;
+  static final String DATABASE = PgCluster.APP_DATABASE;
   /** Bounds every pgjdbc wait, so a proxy that stops answering fails a test instead of hanging the run. */
   private static final List<String> TIMEOUTS = List.of("connectTimeout=5", "loginTimeout=10", "socketTimeout=30");
 
-  private final LocalPgCluster cluster;
+  private final PgCluster cluster;
   private final PgSplitServer proxy;
   private final StatementStats statementStats;
 
-  private ProxiedCluster(LocalPgCluster cluster, PgSplitServer proxy) {
+  private ProxiedCluster(PgCluster cluster, PgSplitServer proxy) {
     this.cluster = cluster;
     this.proxy = proxy;
     this.statementStats = new StatementStats(cluster.nodes(), cluster.replicas());
   }
 
   static ProxiedCluster start() {
-    LocalPgCluster cluster = LocalPgCluster.builder().replicas(2).binaries(TestPostgres.binaries())
-        .logTo(Path.of("target", "pg-logs")).start();
+    PgCluster cluster = TestClusters.start(Path.of("target", "pg-logs"));
     try {
       return new ProxiedCluster(cluster, startProxy(ProxyYaml.forCluster(cluster)));
     } catch (RuntimeException e) {
@@ -56,7 +55,7 @@ final class ProxiedCluster implements AutoCloseable {
     }
   }
 
-  LocalPgCluster cluster() {
+  PgCluster cluster() {
     return cluster;
   }
 

@@ -1,6 +1,6 @@
 package io.pgsplit.it;
 
-import io.pgsplit.cluster.LocalPgCluster;
+import io.pgsplit.cluster.PgCluster;
 import io.pgsplit.cluster.PgNode;
 import io.pgsplit.proxy.config.ConfigLoader;
 import io.pgsplit.proxy.config.ConfigException;
@@ -10,16 +10,17 @@ import java.util.stream.Collectors;
 
 /** The YAML configuration of a proxy in front of a test cluster, with the few knobs the tests turn. */
 final class ProxyYaml {
-  private final LocalPgCluster cluster;
+  private final PgCluster cluster;
   private Optional<String> authType = Optional.empty();
   private Optional<String> maxMessageSize = Optional.empty();
+  private Optional<String> parseTimeout = Optional.empty();
 
-  private ProxyYaml(LocalPgCluster cluster) {
+  private ProxyYaml(PgCluster cluster) {
     this.cluster = cluster;
   }
 
   /** Every node of the cluster, the app user, and health probes every 200 ms. */
-  static ProxyYaml forCluster(LocalPgCluster cluster) {
+  static ProxyYaml forCluster(PgCluster cluster) {
     return new ProxyYaml(cluster);
   }
 
@@ -35,6 +36,12 @@ final class ProxyYaml {
     return this;
   }
 
+  /** {@code routing.parse_timeout}, such as {@code 1ms}. */
+  ProxyYaml parseTimeout(String timeout) {
+    this.parseTimeout = Optional.of(timeout);
+    return this;
+  }
+
   String render() {
     StringBuilder yaml = new StringBuilder("listen: 127.0.0.1:0\n");
     authType.ifPresent(type -> yaml.append("auth_type: ").append(type).append('\n'));
@@ -47,6 +54,7 @@ final class ProxyYaml {
     // would go to the primary under read-your-writes (the default), whose own tests are in it.consistency.
     yaml.append("consistency: eventual\n");
     maxMessageSize.ifPresent(size -> yaml.append("limits: {max_message_size: ").append(size).append("}\n"));
+    parseTimeout.ifPresent(timeout -> yaml.append("routing: {parse_timeout: ").append(timeout).append("}\n"));
     return yaml.toString();
   }
 

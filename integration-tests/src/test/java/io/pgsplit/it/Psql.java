@@ -1,6 +1,6 @@
 package io.pgsplit.it;
 
-import io.pgsplit.cluster.LocalPgCluster;
+import io.pgsplit.cluster.PgCluster;
 import java.net.InetSocketAddress;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -16,21 +16,30 @@ public final class Psql {
   private final String user;
   private final String password;
   private final boolean quiet;
+  private final List<String> parameters;
 
   public Psql(InetSocketAddress address, String user, String password) {
-    this(address, user, password, false);
+    this(address, user, password, false, List.of());
   }
 
-  private Psql(InetSocketAddress address, String user, String password, boolean quiet) {
+  private Psql(InetSocketAddress address, String user, String password, boolean quiet, List<String> parameters) {
     this.address = address;
     this.user = user;
     this.password = password;
     this.quiet = quiet;
+    this.parameters = parameters;
   }
 
   /** The same psql with {@code -q}: no command tags, so the output holds query results only. */
   public Psql quiet() {
-    return new Psql(address, user, password, true);
+    return new Psql(address, user, password, true, parameters);
+  }
+
+  /** The same psql with libpq connection parameters such as {@code sslmode=verify-full}, in the URI's query. */
+  public Psql with(String... nameValuePairs) {
+    List<String> all = new ArrayList<>(parameters);
+    all.addAll(List.of(nameValuePairs));
+    return new Psql(address, user, password, quiet, List.copyOf(all));
   }
 
   /** {@code psql -c}, once per command, in order, in one session. */
@@ -59,6 +68,6 @@ public final class Psql {
 
   private String connectionUri() {
     return "postgresql://" + user + "@" + address.getHostString() + ":" + address.getPort() + "/"
-        + LocalPgCluster.APP_DATABASE;
+        + PgCluster.APP_DATABASE + (parameters.isEmpty() ? "" : "?" + String.join("&", parameters));
   }
 }

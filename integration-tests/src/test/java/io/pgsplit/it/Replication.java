@@ -2,7 +2,7 @@ package io.pgsplit.it;
 
 import static org.awaitility.Awaitility.await;
 
-import io.pgsplit.cluster.LocalPgCluster;
+import io.pgsplit.cluster.PgCluster;
 import io.pgsplit.cluster.PgNode;
 import java.sql.Connection;
 import java.sql.PreparedStatement;
@@ -22,7 +22,7 @@ public final class Replication {
   private Replication() {}
 
   /** Returns once every replica has replayed the primary's WAL up to its position at the time of the call. */
-  public static void awaitReplicasCaughtUp(LocalPgCluster cluster) throws SQLException {
+  public static void awaitReplicasCaughtUp(PgCluster cluster) throws SQLException {
     awaitReplicasCaughtUp(cluster.primary(), cluster.replicas());
   }
 

@@ -1,6 +1,6 @@
 package io.pgsplit.it;
 
-import io.pgsplit.cluster.LocalPgCluster;
+import io.pgsplit.cluster.PgCluster;
 import io.pgsplit.cluster.PgNode;
 import java.sql.Connection;
 import java.sql.ResultSet;
@@ -41,14 +41,14 @@ public final class Sql {
 
   /** {@link #scalar} as superuser on database "app" of {@code node}, bypassing the proxy. */
   public static String superuserScalar(PgNode node, String sql) throws SQLException {
-    try (Connection connection = node.connectAsSuperuser(LocalPgCluster.APP_DATABASE)) {
+    try (Connection connection = node.connectAsSuperuser(PgCluster.APP_DATABASE)) {
       return scalar(connection, sql);
     }
   }
 
   /** {@link #execute} as superuser on database "app" of {@code node}, e.g. ALTER SYSTEM or replay control. */
   public static void superuserExecute(PgNode node, String... statements) throws SQLException {
-    try (Connection connection = node.connectAsSuperuser(LocalPgCluster.APP_DATABASE)) {
+    try (Connection connection = node.connectAsSuperuser(PgCluster.APP_DATABASE)) {
       execute(connection, statements);
     }
   }

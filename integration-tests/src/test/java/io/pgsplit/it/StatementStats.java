@@ -1,6 +1,6 @@
 package io.pgsplit.it;
 
-import io.pgsplit.cluster.LocalPgCluster;
+import io.pgsplit.cluster.PgCluster;
 import io.pgsplit.cluster.PgNode;
 import java.sql.Connection;
 import java.sql.PreparedStatement;
@@ -59,7 +59,7 @@ public final class StatementStats {
   /** Forgets what these nodes recorded so far. */
   public static void resetOn(PgNode... servers) throws SQLException {
     for (PgNode node : servers) {
-      try (Connection connection = node.connectAsSuperuser(LocalPgCluster.APP_DATABASE);
+      try (Connection connection = node.connectAsSuperuser(PgCluster.APP_DATABASE);
           Statement statement = connection.createStatement()) {
         statement.execute("SELECT pg_stat_statements_reset()");
       }
@@ -68,7 +68,7 @@ public final class StatementStats {
 
   /** Executions on {@code node} of statements whose normalised text matches the ILIKE pattern. */
   public static long calls(PgNode node, String queryPattern) throws SQLException {
-    try (Connection connection = node.connectAsSuperuser(LocalPgCluster.APP_DATABASE);
+    try (Connection connection = node.connectAsSuperuser(PgCluster.APP_DATABASE);
         PreparedStatement statement = connection.prepareStatement(CALLS)) {
       statement.setString(1, queryPattern);
       try (ResultSet row = statement.executeQuery()) {
@@ -83,7 +83,7 @@ public final class StatementStats {
    * " | ", or "": for proving that something never reached a server at all.
    */
   public static String matching(PgNode node, String queryPattern) throws SQLException {
-    try (Connection connection = node.connectAsSuperuser(LocalPgCluster.APP_DATABASE);
+    try (Connection connection = node.connectAsSuperuser(PgCluster.APP_DATABASE);
         PreparedStatement statement = connection.prepareStatement(MATCHING)) {
       statement.setString(1, queryPattern);
       try (ResultSet row = statement.executeQuery()) {

@@ -70,7 +70,12 @@ final class WireClient implements AutoCloseable {
 
   /** A well-framed typed message. */
   void sendMessage(char type, byte[] body) throws IOException {
-    send(ByteBuffer.allocate(5 + body.length).put((byte) type).putInt(4 + body.length).put(body).array());
+    send(message(type, body));
+  }
+
+  /** The bytes of a well-framed typed message, for sending several in one write. */
+  static byte[] message(char type, byte[] body) {
+    return ByteBuffer.allocate(5 + body.length).put((byte) type).putInt(4 + body.length).put(body).array();
   }
 
   /** Only a type byte and a length field, which may lie about what follows. */

@@ -5,10 +5,14 @@ import java.sql.SQLException;
 import java.sql.Statement;
 
 /** Creates the application role and database on the primary, plus pg_stat_statements where it is queried. */
-final class AppDatabase {
-  static final String NAME = "app";
+public final class AppDatabase {
+  public static final String NAME = "app";
 
   private AppDatabase() {}
+
+  public static void create(PgNode primary, String user, String password) throws SQLException {
+    create(primary, new Credentials(user, password));
+  }
 
   static void create(PgNode primary, Credentials app) throws SQLException {
     String role = identifier(app.user());

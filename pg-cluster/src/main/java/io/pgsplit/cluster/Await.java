@@ -5,12 +5,12 @@ import java.util.concurrent.Callable;
 import java.util.function.Supplier;
 
 /** Polls a condition until it holds or a deadline passes; exceptions from the condition count as "not yet". */
-final class Await {
+public final class Await {
   private static final Duration PAUSE = Duration.ofMillis(50);
 
   private Await() {}
 
-  static void until(String what, Duration timeout, Callable<Boolean> condition, Supplier<String> diagnostics) {
+  public static void until(String what, Duration timeout, Callable<Boolean> condition, Supplier<String> diagnostics) {
     long deadline = System.nanoTime() + timeout.toNanos();
     Exception lastError = null;
     while (true) {

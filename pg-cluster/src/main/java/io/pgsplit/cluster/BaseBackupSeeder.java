@@ -16,8 +16,8 @@ final class BaseBackupSeeder implements ReplicaSeeder {
   }
 
   @Override
-  public void seed(PgNode primary, List<PgNode> replicas) {
-    for (PgNode replica : replicas) {
+  public void seed(LocalPgNode primary, List<LocalPgNode> replicas) {
+    for (LocalPgNode replica : replicas) {
       // --checkpoint=fast: a spread checkpoint would stall the backup for minutes; --no-sync: throwaway data.
       runner.run(replica.name() + " pg_basebackup", List.of(binaries.bin("pg_basebackup").toString(),
           "-D", replica.dataDirectory().toString(), "-h", primary.host(), "-p", Integer.toString(primary.port()),

@@ -43,32 +43,33 @@ final class ClusterLauncher {
     return cluster;
   }
 
-  private List<PgNode> nodes(BaseDirectory base, PgBinaries binaries, CommandRunner runner) {
-    List<PgNode> nodes = new ArrayList<>();
+  private List<LocalPgNode> nodes(BaseDirectory base, PgBinaries binaries, CommandRunner runner) {
+    List<LocalPgNode> nodes = new ArrayList<>();
     for (int i = 1; i <= 1 + spec.replicas(); i++) {
       String name = "pg" + i;
-      nodes.add(new PgNode(name, FreePorts.pick(), base.path().resolve(name), binaries, runner,
+      nodes.add(new LocalPgNode(name, FreePorts.pick(), base.path().resolve(name), binaries, runner,
           spec.superuser().password()));
     }
     return nodes;
   }
 
   private void bringUp(LocalPgCluster cluster, CommandRunner runner) throws SQLException {
-    PgNode primary = cluster.primary();
-    List<PgNode> replicas = cluster.replicas();
-    NodeConfiguration configuration = new NodeConfiguration(spec.settings());
+    LocalPgNode primary = cluster.localNodes().get(0);
+    List<LocalPgNode> replicas = cluster.localNodes().subList(1, cluster.localNodes().size());
+    NodeConfiguration configuration = new NodeConfiguration(spec.settings(), spec.tls());
     primary.createDirectory();
     primary.initialize();
     configuration.writePrimary(primary);
+    runner.account().handOver(primary.dataDirectory());
     primary.start();
     // Before seeding, so that replicas cloned by copy have the role, the database and the extension too.
     AppDatabase.create(primary, spec.app());
     if (replicas.isEmpty()) {
       return;
     }
-    replicas.forEach(PgNode::createDirectory);
+    replicas.forEach(LocalPgNode::createDirectory);
     ReplicaSeeder.forBinaries(cluster.binaries(), runner).seed(primary, replicas);
-    for (PgNode replica : replicas) {
+    for (LocalPgNode replica : replicas) {
       configuration.writeStandby(replica, primary);
       runner.account().handOver(replica.dataDirectory());
       replica.start();

@@ -4,7 +4,7 @@ package io.pgsplit.cluster;
 public final class ClusterStartException extends PgClusterException {
   private static final long serialVersionUID = 1L;
 
-  ClusterStartException(String message, Throwable cause) {
+  public ClusterStartException(String message, Throwable cause) {
     super(message, cause);
   }
 }

@@ -16,21 +16,18 @@ import org.slf4j.LoggerFactory;
  * A real PostgreSQL cluster on this machine: one primary and N streaming replicas, each its own server process
  * listening on 127.0.0.1. Closing it stops every server and removes the directory if the harness created it.
  */
-public final class LocalPgCluster implements AutoCloseable {
-  /** The database created for, and owned by, the application user. */
-  public static final String APP_DATABASE = AppDatabase.NAME;
-
+public final class LocalPgCluster implements PgCluster {
   private static final Logger log = LoggerFactory.getLogger(LocalPgCluster.class);
 
   private final BaseDirectory baseDirectory;
   private final PgBinaries binaries;
   private final Credentials superuser;
   private final Credentials app;
-  private final List<PgNode> nodes;
+  private final List<LocalPgNode> nodes;
   private final Optional<Path> logDirectory;
   private boolean closed;
 
-  LocalPgCluster(BaseDirectory baseDirectory, PgBinaries binaries, ClusterSpec spec, List<PgNode> nodes) {
+  LocalPgCluster(BaseDirectory baseDirectory, PgBinaries binaries, ClusterSpec spec, List<LocalPgNode> nodes) {
     this.baseDirectory = baseDirectory;
     this.binaries = binaries;
     this.superuser = spec.superuser();
@@ -43,25 +40,24 @@ public final class LocalPgCluster implements AutoCloseable {
     return new Builder();
   }
 
-  /** The node started as primary. After a promotion, find the current one with {@link PgNode#isInRecovery()}. */
-  public PgNode primary() {
-    return nodes.get(0);
-  }
-
-  /** The nodes started as replicas. */
-  public List<PgNode> replicas() {
-    return nodes.subList(1, nodes.size());
-  }
-
-  /** All nodes, the one started as primary first. */
+  @Override
   public List<PgNode> nodes() {
+    return List.copyOf(nodes);
+  }
+
+  /** The nodes as the processes of this machine they are, for what only those have (pids, data directories). */
+  List<LocalPgNode> localNodes() {
     return nodes;
   }
 
-  /** The node listening on {@code port}, i.e. the one whose inet_server_port() a client saw. */
-  public PgNode nodeListeningOn(int port) {
-    return nodes.stream().filter(node -> node.port() == port).findFirst()
-        .orElseThrow(() -> new AssertionError("no node of the cluster listens on port " + port));
+  /** Where {@code node} keeps its files, for tests that edit a node's configuration. */
+  public Path dataDirectory(PgNode node) {
+    for (LocalPgNode local : nodes) {
+      if (local == node) {
+        return local.dataDirectory();
+      }
+    }
+    throw new IllegalArgumentException(node.name() + " is not a node of this cluster");
   }
 
   public Path baseDirectory() {
@@ -72,18 +68,22 @@ public final class LocalPgCluster implements AutoCloseable {
     return binaries;
   }
 
+  @Override
   public String superuser() {
     return superuser.user();
   }
 
+  @Override
   public String superuserPassword() {
     return superuser.password();
   }
 
+  @Override
   public String appUser() {
     return app.user();
   }
 
+  @Override
   public String appPassword() {
     return app.password();
   }
@@ -115,7 +115,7 @@ public final class LocalPgCluster implements AutoCloseable {
   private void copyLogsTo(Path directory) {
     try {
       Files.createDirectories(directory);
-      for (PgNode node : nodes) {
+      for (LocalPgNode node : nodes) {
         if (Files.exists(node.logFile())) {
           Files.copy(node.logFile(), directory.resolve(node.name() + ".log"), StandardCopyOption.REPLACE_EXISTING);
         }
@@ -139,8 +139,19 @@ public final class LocalPgCluster implements AutoCloseable {
     private final Map<String, String> settings = new LinkedHashMap<>();
     private PgBinaries binaries;
     private Path logDirectory;
+    private ClusterSpec.TlsFiles tls;
 
     private Builder() {}
+
+    /**
+     * Every node runs with {@code ssl=on}, serving this PEM certificate chain and key (copied into each data
+     * directory), and its pg_hba.conf accepts TCP connections only as {@code hostssl}: plaintext is refused, as on
+     * managed PostgreSQL services that require TLS. The harness's own connections use TLS then too.
+     */
+    public Builder tls(Path certificateChain, Path privateKey) {
+      this.tls = new ClusterSpec.TlsFiles(Objects.requireNonNull(certificateChain), Objects.requireNonNull(privateKey));
+      return this;
+    }
 
     /** Number of streaming replicas; default 2. */
     public Builder replicas(int count) {
@@ -194,7 +205,7 @@ public final class LocalPgCluster implements AutoCloseable {
      */
     public LocalPgCluster start() {
       ClusterSpec spec = new ClusterSpec(replicas, baseDirectory, new Credentials(PgNode.SUPERUSER, superuserPassword),
-          app, Map.copyOf(settings), binaries, logDirectory);
+          app, Map.copyOf(settings), binaries, logDirectory, tls);
       return new ClusterLauncher(spec).launch();
     }
   }

@@ -9,14 +9,14 @@ import java.util.Arrays;
 import java.util.List;
 
 /** The last lines of a server log, for error messages. */
-final class LogTail {
+public final class LogTail {
   static final int DEFAULT_LINES = 40;
   /** Logs grow large under benchmarks; the tail is always within the last few KiB. */
   private static final int MAX_BYTES = 64 * 1024;
 
   private LogTail() {}
 
-  static String of(Path log) {
+  public static String of(Path log) {
     return of(log, DEFAULT_LINES);
   }
 

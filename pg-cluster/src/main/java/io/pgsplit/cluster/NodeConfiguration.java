@@ -4,8 +4,9 @@ import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.nio.file.StandardCopyOption;
 import java.nio.file.StandardOpenOption;
-import java.util.Collections;
+import java.nio.file.attribute.PosixFilePermissions;
 import java.util.LinkedHashMap;
 import java.util.Map;
 
@@ -27,46 +28,65 @@ final class NodeConfiguration {
       "host replication all 127.0.0.1/32 trust",
       "");
 
-  private final Map<String, String> sharedSettings;
+  /** As {@link #HBA}, but TCP connections only over TLS. */
+  private static final String HBA_TLS_ONLY = String.join("\n",
+      "# Written by pgsplit LocalPgCluster: TCP connections must use TLS.",
+      "local all all trust",
+      "local replication all trust",
+      "hostssl all all 127.0.0.1/32 scram-sha-256",
+      "hostssl replication all 127.0.0.1/32 trust",
+      "");
+  private static final String CERTIFICATE_FILE = "server.crt";
+  private static final String KEY_FILE = "server.key";
 
-  NodeConfiguration(Map<String, String> extraSettings) {
+  private final Map<String, String> sharedSettings;
+  private final ClusterSpec.TlsFiles tls;
+
+  NodeConfiguration(Map<String, String> extraSettings, ClusterSpec.TlsFiles tls) {
+    this.tls = tls;
     Map<String, String> settings = new LinkedHashMap<>();
-    settings.put("listen_addresses", "127.0.0.1");
-    settings.put("wal_level", "replica");
-    settings.put("max_wal_senders", "10");
-    settings.put("hot_standby", "on");
-    settings.put("hot_standby_feedback", "on");
-    // Throwaway clusters: durability across OS crashes is worth nothing, speed is.
-    settings.put("fsync", "off");
-    settings.put("full_page_writes", "off");
-    settings.put("wal_retrieve_retry_interval", "1s");
-    settings.put("shared_buffers", "32MB");
-    settings.put("max_connections", "200");
-    settings.put("shared_preload_libraries", "pg_stat_statements");
-    settings.put("pg_stat_statements.track", "all");
-    settings.put("logging_collector", "off");
+    if (tls != null) {
+      // Relative to the data directory, so a replica's copy of it finds its own.
+      settings.put("ssl", "on");
+      settings.put("ssl_cert_file", CERTIFICATE_FILE);
+      settings.put("ssl_key_file", KEY_FILE);
+    }
     settings.putAll(extraSettings);
-    this.sharedSettings = Collections.unmodifiableMap(settings);
+    this.sharedSettings = ServerSettings.forEveryNode(settings);
   }
 
   /** Configures a freshly initialised data directory as a primary. */
-  void writePrimary(PgNode node) {
-    append(node.dataDirectory().resolve("postgresql.conf"), render("Written by pgsplit LocalPgCluster for every node.",
+  void writePrimary(LocalPgNode node) {
+    append(node.dataDirectory().resolve("postgresql.conf"), ServerSettings.render("Written by pgsplit LocalPgCluster for every node.",
         sharedSettings));
-    write(node.dataDirectory().resolve("pg_hba.conf"), HBA);
-    write(node.dataDirectory().resolve("postgresql.auto.conf"), render("This node's identity.", identity(node)));
+    write(node.dataDirectory().resolve("pg_hba.conf"), tls == null ? HBA : HBA_TLS_ONLY);
+    write(node.dataDirectory().resolve("postgresql.auto.conf"), ServerSettings.render("This node's identity.", identity(node)));
+    if (tls != null) {
+      copyPrivate(tls.certificateChain(), node.dataDirectory().resolve(CERTIFICATE_FILE));
+      copyPrivate(tls.privateKey(), node.dataDirectory().resolve(KEY_FILE));
+    }
+  }
+
+  /** PostgreSQL refuses a key file that others may read; the caller hands the copy over to the server's account. */
+  private static void copyPrivate(Path source, Path target) {
+    try {
+      Files.copy(source, target, StandardCopyOption.REPLACE_EXISTING);
+      Files.setPosixFilePermissions(target, PosixFilePermissions.fromString("rw-------"));
+    } catch (IOException e) {
+      throw new UncheckedIOException("Could not copy " + source + " into the data directory", e);
+    }
   }
 
   /** Turns a copy of the primary's data directory into a standby that streams from {@code primary}. */
-  void writeStandby(PgNode node, PgNode primary) {
+  void writeStandby(LocalPgNode node, PgNode primary) {
     Map<String, String> settings = identity(node);
     settings.put("primary_conninfo", "host=" + primary.host() + " port=" + primary.port() + " user="
         + PgNode.SUPERUSER + " application_name=" + node.name());
-    write(node.dataDirectory().resolve("postgresql.auto.conf"), render("This node's identity.", settings));
+    write(node.dataDirectory().resolve("postgresql.auto.conf"), ServerSettings.render("This node's identity.", settings));
     write(node.dataDirectory().resolve("standby.signal"), "");
   }
 
-  private static Map<String, String> identity(PgNode node) {
+  private static Map<String, String> identity(LocalPgNode node) {
     Map<String, String> settings = new LinkedHashMap<>();
     settings.put("port", Integer.toString(node.port()));
     String socketDirectory = node.nodeDirectory().toString();
@@ -75,17 +95,6 @@ final class NodeConfiguration {
         socketDirectory.length() <= MAX_SOCKET_DIRECTORY_LENGTH ? socketDirectory : "");
     settings.put("cluster_name", node.name());
     return settings;
-  }
-
-  private static String render(String comment, Map<String, String> settings) {
-    StringBuilder text = new StringBuilder("\n# ").append(comment).append('\n');
-    settings.forEach((name, value) -> text.append(name).append(" = ").append(quote(value)).append('\n'));
-    return text.toString();
-  }
-
-  /** Every value may be quoted in a configuration file; backslash and quote are the characters to escape. */
-  static String quote(String value) {
-    return "'" + value.replace("\\", "\\\\").replace("'", "''") + "'";
   }
 
   private static void append(Path file, String text) {

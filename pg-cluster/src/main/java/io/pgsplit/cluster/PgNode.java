@@ -1,317 +1,81 @@
 package io.pgsplit.cluster;
 
-import java.io.IOException;
-import java.io.UncheckedIOException;
-import java.nio.file.Files;
-import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
-import java.nio.file.attribute.PosixFilePermissions;
 import java.sql.Connection;
-import java.sql.DriverManager;
 import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.sql.Statement;
-import java.time.Duration;
-import java.util.List;
-import java.util.Properties;
-import org.slf4j.Logger;
-import org.slf4j.LoggerFactory;
 
-/** One PostgreSQL server of a {@link LocalPgCluster}: its directories, its port, and its process. */
-public final class PgNode {
-  static final String SUPERUSER = "postgres";
-  private static final Logger log = LoggerFactory.getLogger(PgNode.class);
-  private static final String HOST = "127.0.0.1";
-  private static final Duration START_TIMEOUT = Duration.ofSeconds(60);
-  private static final Duration STOP_TIMEOUT = Duration.ofSeconds(30);
-  private static final Duration INITDB_TIMEOUT = Duration.ofSeconds(120);
-  /** pg_ctl enforces its own -t timeout; the JVM waits a little longer so pg_ctl can report it. */
-  private static final Duration PG_CTL_GRACE = Duration.ofSeconds(10);
-
-  private final String name;
-  private final int port;
-  private final Path nodeDirectory;
-  private final PgBinaries binaries;
-  private final CommandRunner runner;
-  private final String superuserPassword;
-  private volatile boolean suspended;
-
-  PgNode(String name, int port, Path nodeDirectory, PgBinaries binaries, CommandRunner runner,
-      String superuserPassword) {
-    this.name = name;
-    this.port = port;
-    this.nodeDirectory = nodeDirectory;
-    this.binaries = binaries;
-    this.runner = runner;
-    this.superuserPassword = superuserPassword;
-  }
+/**
+ * One PostgreSQL server of a {@link PgCluster}, listening on a loopback address: a process of this machine
+ * ({@link LocalPgCluster}) or a container on the host's network. Tests drive it through this interface only, so
+ * they run unchanged on either.
+ */
+public interface PgNode {
+  /** The superuser every node is initialised with. */
+  String SUPERUSER = "postgres";
 
   /** "pg1", "pg2", …; also the node's cluster_name and, on a replica, its replication application_name. */
-  public String name() {
-    return name;
-  }
+  String name();
 
-  public String host() {
-    return HOST;
-  }
+  String host();
 
-  public int port() {
-    return port;
-  }
+  int port();
 
-  /** The directory holding the data directory, the server log and the Unix socket. */
-  Path nodeDirectory() {
-    return nodeDirectory;
-  }
-
-  public Path dataDirectory() {
-    return nodeDirectory.resolve("data");
-  }
-
-  public Path logFile() {
-    return nodeDirectory.resolve("server.log");
-  }
-
-  public String jdbcUrl(String database) {
-    return "jdbc:postgresql://" + HOST + ":" + port + "/" + database;
+  default String jdbcUrl(String database) {
+    return "jdbc:postgresql://" + host() + ":" + port() + "/" + database;
   }
 
   /** A superuser connection to database postgres; login gives up after 10 s (a suspended server never answers). */
-  public Connection connectAsSuperuser() throws SQLException {
+  default Connection connectAsSuperuser() throws SQLException {
     return connectAsSuperuser("postgres");
   }
 
   /** A superuser connection to {@code database}; login gives up after 10 s. */
-  public Connection connectAsSuperuser(String database) throws SQLException {
-    Properties properties = new Properties();
-    properties.setProperty("user", SUPERUSER);
-    properties.setProperty("password", superuserPassword);
-    properties.setProperty("connectTimeout", "5");
-    properties.setProperty("loginTimeout", "10");
-    return DriverManager.getConnection(jdbcUrl(database), properties);
-  }
-
-  /** Starts the server and returns once it accepts connections (for a standby: once it is consistent). */
-  public void start() {
-    removeStaleLockFiles();
-    runner.run(name + " start", List.of(pgCtl(), "start", "-D", dataDirectory().toString(),
-        "-l", logFile().toString(), "-w", "-t", seconds(START_TIMEOUT), "-s"), logFile(),
-        START_TIMEOUT.plus(PG_CTL_GRACE));
-    Await.until(name + " to accept connections", START_TIMEOUT, () -> {
-      try (Connection connection = connectAsSuperuser()) {
-        return connection.isValid(5);
-      }
-    }, () -> LogTail.of(logFile()));
-  }
-
-  /** Fast shutdown: disconnects clients, writes a shutdown checkpoint. Resumes a suspended server first. */
-  public void stop() {
-    stop("fast");
-  }
-
-  /** Immediate shutdown: no checkpoint, crash recovery on the next start. Resumes a suspended server first. */
-  public void stopImmediate() {
-    stop("immediate");
-  }
+  Connection connectAsSuperuser(String database) throws SQLException;
 
   /**
-   * SIGKILL to the postmaster and then to all of its children, so the whole server is gone at once, like on a
-   * crashed host. Returns once none of those processes is alive (zombies count as dead).
+   * The server's log as a file on this machine. A local server writes it itself; a container's output is copied
+   * there, up to the moment of the call.
    */
-  public void kill9() {
-    long pid = postmasterPid();
-    if (pid <= 0 || !OsProcesses.isAlive(pid)) {
-      return;
-    }
-    List<Long> children = OsProcesses.descendants(pid);
-    OsProcesses.signal("KILL", List.of(pid));
-    OsProcesses.signal("KILL", children);
-    suspended = false;
-    Await.until(name + " processes to die", STOP_TIMEOUT,
-        () -> !OsProcesses.isAlive(pid) && children.stream().noneMatch(OsProcesses::isAlive),
-        () -> "postmaster " + pid + ", children " + children);
-  }
+  Path logFile();
 
-  /** SIGSTOP to the postmaster and all of its children: the server still holds its port but answers nothing. */
-  public void suspend() {
-    long pid = requireRunning();
-    // The postmaster first, so that it forks no child we would miss.
-    OsProcesses.signal("STOP", List.of(pid));
-    OsProcesses.signal("STOP", OsProcesses.descendants(pid));
-    suspended = true;
-  }
+  /** Starts the stopped server and returns once it accepts connections (for a standby: once it is consistent). */
+  void start();
 
-  /** SIGCONT to everything {@link #suspend()} stopped. */
-  public void resume() {
-    long pid = postmasterPid();
-    if (pid > 0) {
-      OsProcesses.signal("CONT", OsProcesses.descendants(pid));
-      OsProcesses.signal("CONT", List.of(pid));
-    }
-    suspended = false;
-  }
+  /** Fast shutdown: disconnects clients, writes a shutdown checkpoint. Resumes a suspended server first. */
+  void stop();
+
+  /** Immediate shutdown: no checkpoint, crash recovery on the next start. Resumes a suspended server first. */
+  void stopImmediate();
+
+  /** SIGKILL to the whole server at once, like a crashed host; returns once nothing of it runs. */
+  void kill9();
+
+  /** Freezes the server: it still holds its port but answers nothing until {@link #resume()}. */
+  void suspend();
+
+  /** Thaws what {@link #suspend()} froze. */
+  void resume();
 
   /** Whether {@link #suspend()} froze the server and nothing has resumed, stopped or killed it since. */
-  public boolean isSuspended() {
-    return suspended;
-  }
+  boolean isSuspended();
 
   /** Promotes a standby and returns once it accepts writes. */
-  public void promote() {
-    runner.run(name + " promote", List.of(pgCtl(), "promote", "-D", dataDirectory().toString(), "-w",
-        "-t", seconds(START_TIMEOUT), "-s"), logFile(), START_TIMEOUT.plus(PG_CTL_GRACE));
-    Await.until(name + " to leave recovery", START_TIMEOUT, () -> !isInRecovery(), () -> LogTail.of(logFile()));
-  }
+  void promote();
+
+  /** Whether the server runs; a suspended server does. */
+  boolean isRunning();
 
   /** {@code pg_is_in_recovery()} on this node: true for a standby. */
-  public boolean isInRecovery() {
+  default boolean isInRecovery() {
     try (Connection connection = connectAsSuperuser();
         Statement statement = connection.createStatement();
         ResultSet result = statement.executeQuery("SELECT pg_is_in_recovery()")) {
       result.next();
       return result.getBoolean(1);
     } catch (SQLException e) {
-      throw new PgClusterException(name + ": could not ask pg_is_in_recovery(): " + e.getMessage(), e);
+      throw new PgClusterException(name() + ": could not ask pg_is_in_recovery(): " + e.getMessage(), e);
     }
-  }
-
-  /** Whether the postmaster named in postmaster.pid is alive; a suspended server is running. */
-  public boolean isRunning() {
-    long pid = postmasterPid();
-    return pid > 0 && OsProcesses.isAlive(pid);
-  }
-
-  /** The pid in postmaster.pid, or -1 when there is none. After {@link #kill9()} it is the dead postmaster's. */
-  public long postmasterPid() {
-    return pidIn(lockFile());
-  }
-
-  @Override
-  public String toString() {
-    return name + "@" + HOST + ":" + port;
-  }
-
-  /** Creates the node directory and an empty log, both owned by the server account. */
-  void createDirectory() {
-    try {
-      Files.createDirectory(nodeDirectory);
-      Files.createFile(logFile());
-    } catch (IOException e) {
-      throw new UncheckedIOException("Could not create " + nodeDirectory, e);
-    }
-    runner.account().handOver(nodeDirectory);
-  }
-
-  /** Runs initdb: superuser {@value #SUPERUSER}, trust on the Unix socket, SCRAM over TCP. */
-  void initialize() {
-    Path passwordFile = nodeDirectory.resolve("superuser.pw");
-    try {
-      Files.createFile(passwordFile, PosixFilePermissions.asFileAttribute(PosixFilePermissions.fromString("rw-------")));
-      Files.writeString(passwordFile, superuserPassword + "\n");
-      runner.account().handOver(passwordFile);
-      runner.run(name + " initdb", List.of(binaries.bin("initdb").toString(), "-D", dataDirectory().toString(),
-          "-U", SUPERUSER, "--pwfile=" + passwordFile, "--auth-local=trust", "--auth-host=scram-sha-256",
-          "-E", "UTF8", "--locale=C", "--no-sync"), logFile(), INITDB_TIMEOUT);
-    } catch (IOException e) {
-      throw new UncheckedIOException("Could not write " + passwordFile, e);
-    } finally {
-      try {
-        Files.deleteIfExists(passwordFile);
-      } catch (IOException e) {
-        log.warn("Could not delete {}", passwordFile, e);
-      }
-    }
-  }
-
-  /** Stops the server whatever state it is in: fast, then immediate, then SIGKILL. Never throws. */
-  void shutDown() {
-    try {
-      if (stoppedBy("fast") || stoppedBy("immediate")) {
-        return;
-      }
-      log.warn("{} ignored fast and immediate shutdown; killing it", name);
-    } catch (RuntimeException e) {
-      log.warn("Could not stop {}; killing it", name, e);
-    }
-    try {
-      kill9();
-    } catch (RuntimeException e) {
-      log.warn("Could not kill {}", name, e);
-    }
-  }
-
-  private void stop(String mode) {
-    if (!stoppedBy(mode)) {
-      throw new PgClusterException(name + " did not stop (-m " + mode + ")\n" + LogTail.of(logFile()));
-    }
-  }
-
-  private boolean stoppedBy(String mode) {
-    if (suspended) {
-      resume();
-    }
-    long pid = postmasterPid();
-    if (pid <= 0 || !OsProcesses.isAlive(pid)) {
-      return true;
-    }
-    int status = runner.exitStatus(name + " stop -m " + mode, List.of(pgCtl(), "stop", "-D",
-        dataDirectory().toString(), "-m", mode, "-w", "-t", seconds(STOP_TIMEOUT), "-s"), logFile(),
-        STOP_TIMEOUT.plus(PG_CTL_GRACE));
-    if (status != 0 && isRunning()) {
-      return false;
-    }
-    // pg_ctl returns once postmaster.pid is gone, which the postmaster removes just before it exits.
-    Await.until(name + " postmaster " + pid + " to exit", STOP_TIMEOUT, () -> !OsProcesses.isAlive(pid),
-        () -> LogTail.of(logFile()));
-    return true;
-  }
-
-  private long requireRunning() {
-    long pid = postmasterPid();
-    if (pid <= 0 || !OsProcesses.isAlive(pid)) {
-      throw new IllegalStateException(name + " is not running");
-    }
-    return pid;
-  }
-
-  /**
-   * A killed postmaster may linger as an unreaped zombie, which PostgreSQL's own stale-lock checks (kill(pid, 0))
-   * take for a running server; lock files naming a dead process are removed before starting.
-   */
-  private void removeStaleLockFiles() {
-    for (Path lock : List.of(lockFile(), nodeDirectory.resolve(".s.PGSQL." + port + ".lock"))) {
-      long pid = pidIn(lock);
-      if (pid > 0 && !OsProcesses.isAlive(pid)) {
-        try {
-          Files.deleteIfExists(lock);
-        } catch (IOException e) {
-          throw new UncheckedIOException(e);
-        }
-      }
-    }
-  }
-
-  /** The pid on the first line of a PostgreSQL lock file, or -1 when there is none. */
-  private static long pidIn(Path lock) {
-    try {
-      return Long.parseLong(Files.readAllLines(lock).get(0).trim());
-    } catch (NoSuchFileException | IndexOutOfBoundsException | NumberFormatException e) {
-      // Absent, or caught while the postmaster is still writing it.
-      return -1;
-    } catch (IOException e) {
-      throw new UncheckedIOException(e);
-    }
-  }
-
-  private Path lockFile() {
-    return dataDirectory().resolve("postmaster.pid");
-  }
-
-  private String pgCtl() {
-    return binaries.bin("pg_ctl").toString();
-  }
-
-  private static String seconds(Duration duration) {
-    return Long.toString(duration.toSeconds());
   }
 }

@@ -4,7 +4,7 @@ import java.util.List;
 
 /** Fills the data directories of new replicas with a copy of the primary's. */
 interface ReplicaSeeder {
-  void seed(PgNode primary, List<PgNode> replicas);
+  void seed(LocalPgNode primary, List<LocalPgNode> replicas);
 
   /** pg_basebackup where the installation has it, otherwise a copy of the stopped primary. */
   static ReplicaSeeder forBinaries(PgBinaries binaries, CommandRunner runner) {

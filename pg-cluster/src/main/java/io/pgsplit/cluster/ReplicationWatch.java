@@ -11,10 +11,10 @@ import java.util.Set;
 import java.util.stream.Collectors;
 
 /** Waits until a primary's pg_stat_replication shows replicas streaming, by their application_name. */
-final class ReplicationWatch {
+public final class ReplicationWatch {
   private ReplicationWatch() {}
 
-  static void awaitStreaming(PgNode primary, List<PgNode> replicas, Duration timeout) {
+  public static void awaitStreaming(PgNode primary, List<? extends PgNode> replicas, Duration timeout) {
     Set<String> expected = replicas.stream().map(PgNode::name).collect(Collectors.toSet());
     Await.until("replicas " + expected + " to stream from " + primary.name(), timeout,
         () -> streamingReplicas(primary).containsAll(expected),

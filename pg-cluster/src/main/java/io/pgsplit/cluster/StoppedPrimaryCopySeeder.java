@@ -17,9 +17,9 @@ final class StoppedPrimaryCopySeeder implements ReplicaSeeder {
   }
 
   @Override
-  public void seed(PgNode primary, List<PgNode> replicas) {
+  public void seed(LocalPgNode primary, List<LocalPgNode> replicas) {
     primary.stop();
-    for (PgNode replica : replicas) {
+    for (LocalPgNode replica : replicas) {
       try {
         FileTrees.copy(primary.dataDirectory(), replica.dataDirectory());
       } catch (IOException e) {

@@ -128,7 +128,7 @@ class LocalPgClusterTest {
   @Test
   @Order(9)
   void killedReplicaLeavesNoLiveProcessAndRestarts() throws SQLException {
-    PgNode replica = cluster.replicas().get(1);
+    LocalPgNode replica = cluster.localNodes().get(2);
     long pid = replica.postmasterPid();
     replica.kill9();
     assertThat(OsProcesses.isAlive(pid)).isFalse();

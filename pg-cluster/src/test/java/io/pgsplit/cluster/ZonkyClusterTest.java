@@ -42,7 +42,7 @@ class ZonkyClusterTest {
       Await.until("pg2 to replay the new table", Duration.ofSeconds(30),
           () -> cluster.replicas().get(0).isInRecovery() && hasTable(cluster.replicas().get(0)),
           () -> LogTail.of(cluster.replicas().get(0).logFile()));
-      pids = cluster.nodes().stream().map(PgNode::postmasterPid).collect(Collectors.toList());
+      pids = cluster.localNodes().stream().map(LocalPgNode::postmasterPid).collect(Collectors.toList());
     } finally {
       cluster.close();
     }

@@ -11,11 +11,14 @@ import io.pgsplit.health.ServerAddress;
 import io.pgsplit.proxy.admin.AdminServer;
 import io.pgsplit.proxy.config.HealthConfig;
 import io.pgsplit.proxy.config.PgSplitConfig;
+import io.pgsplit.proxy.config.PoolMode;
+import io.pgsplit.proxy.server.OpenFileLimit;
 import io.pgsplit.proxy.config.RoutingConfig;
 import io.pgsplit.proxy.config.ServerConfig;
 import io.pgsplit.proxy.metrics.ProxyMetrics;
 import io.pgsplit.proxy.netty.Transports;
 import io.pgsplit.proxy.server.ClientChannelInitializer;
+import io.pgsplit.proxy.tls.ServerTls;
 import io.pgsplit.proxy.session.ClientSession;
 import io.pgsplit.router.RouterSettings;
 import io.pgsplit.router.StatementClassifier;
@@ -63,7 +66,9 @@ public final class PgSplitServer implements AutoCloseable {
         StatementClassifier classifier = new StatementClassifier(routerSettings(config.routing()), workExecutor);
         metrics.bindClassifier(classifier);
         classifier.classify("SELECT 1 FROM warm_up FOR UPDATE"); // loads JSqlParser's classes before the first client needs them
-        HealthMonitor health = new HealthMonitor(serverAddresses(config), healthSettings(config.health()), probeCredentials(config.health()));
+        ServerTls serverTls = ServerTls.of(config.security().serverTls(), config.servers());
+        HealthMonitor health = new HealthMonitor(serverAddresses(config), healthSettings(config.health()),
+                probeCredentials(config.health(), serverTls));
         health.start();
         metrics.bindTopology(health::topology);
         metrics.bindJvmAndProcess();
@@ -71,7 +76,11 @@ public final class PgSplitServer implements AutoCloseable {
         if (!health.awaitFirstRound(firstRound)) {
             log.warn("not every server answered its first health probe within {} ms; starting anyway", firstRound.toMillis());
         }
-        ProxyContext context = new ProxyContext(config, classifier, health, metrics, workExecutor);
+        ProxyContext context = new ProxyContext(config, classifier, health, metrics, workExecutor, serverTls);
+        OpenFileLimit.check(OpenFileLimit.needed(config.limits().maxClientConnections(),
+                config.pool().mode() == PoolMode.SESSION || config.users().stream().anyMatch(
+                        user -> user.poolMode().orElse(null) == PoolMode.SESSION),
+                config.servers().size() * Math.max(config.pool().replicaMaxPerServer(), config.pool().primaryMaxPerServer())));
         EventLoopGroup acceptor = Transports.newGroup(1, "pgsplit-accept");
         EventLoopGroup workers = Transports.newGroup(Transports.ioThreads(), "pgsplit-io");
         try {
@@ -171,10 +180,12 @@ public final class PgSplitServer implements AutoCloseable {
         for (ServerConfig server : previous.servers()) {
             if (!next.servers().contains(server)) {
                 context.pools().retire(server.name()); // removed, or moved to another address
+                context.primaryPools().retire(server.name());
             }
         }
         context.apply(next, classifier);
-        context.health().reconfigure(serverAddresses(next), healthSettings(next.health()), probeCredentials(next.health()));
+        context.health().reconfigure(serverAddresses(next), healthSettings(next.health()),
+                probeCredentials(next.health(), context.serverTls()));
         context.metrics().configReload("ok");
         log.info("configuration reloaded: {} servers, {} users", next.servers().size(), next.users().size());
     }
@@ -197,6 +208,7 @@ public final class PgSplitServer implements AutoCloseable {
         workers.shutdownGracefully(0, 2, TimeUnit.SECONDS).syncUninterruptibly();
         acceptor.shutdownGracefully(0, 2, TimeUnit.SECONDS).syncUninterruptibly();
         context.pools().close();
+        context.primaryPools().close();
         context.health().close();
         workExecutor.shutdownNow();
         context.metrics().close();
@@ -212,8 +224,9 @@ public final class PgSplitServer implements AutoCloseable {
                 health.maxReplicaLagBytes(), health.maxReplicaLagTime().orElse(null));
     }
 
-    static ProbeCredentials probeCredentials(HealthConfig health) {
-        return new ProbeCredentials(health.user(), health.password(), health.database());
+    /** The probes log in like every other server connection, TLS included (a client certificate may be their login). */
+    static ProbeCredentials probeCredentials(HealthConfig health, ServerTls serverTls) {
+        return new ProbeCredentials(health.user(), health.password(), health.database(), serverTls);
     }
 
     static RouterSettings routerSettings(RoutingConfig routing) {

@@ -1,31 +1,40 @@
 package io.pgsplit.proxy;
 
 import io.pgsplit.health.HealthMonitor;
+import io.pgsplit.health.Role;
 import io.pgsplit.health.ServerAddress;
 import io.pgsplit.health.ServerHealth;
 import io.pgsplit.health.Topology;
+import io.pgsplit.proxy.auth.AuthQuery;
 import io.pgsplit.proxy.auth.ClientAuthExchanges;
+import io.pgsplit.proxy.auth.ClientAuthenticator;
+import io.pgsplit.proxy.auth.ServerLogin;
+import io.pgsplit.proxy.auth.ServerLogins;
 import io.pgsplit.proxy.backend.BackendConnector;
+import io.pgsplit.proxy.backend.ServerAddressResolver;
 import io.pgsplit.proxy.cancel.CancelForwarder;
 import io.pgsplit.proxy.cancel.CancelRegistry;
 import io.pgsplit.proxy.config.LimitsConfig;
 import io.pgsplit.proxy.config.PgSplitConfig;
 import io.pgsplit.proxy.config.ServerConfig;
-import io.pgsplit.proxy.config.UserConfig;
+import io.pgsplit.proxy.config.SecuritySettings;
+import io.pgsplit.proxy.metrics.PooledConnections;
+import io.pgsplit.proxy.tls.ClientTls;
+import io.pgsplit.proxy.tls.ServerTls;
 import io.pgsplit.proxy.metrics.ProxyMetrics;
+import io.pgsplit.proxy.pool.PoolStats;
 import io.pgsplit.proxy.session.ClientSession;
+import io.pgsplit.proxy.session.ServerParameters;
 import io.pgsplit.router.RoundRobin;
 import io.pgsplit.router.SessionCommand;
-import io.pgsplit.router.SessionCommands;
+import io.pgsplit.router.SessionCommandCache;
 import io.pgsplit.router.StatementClassifier;
-import com.github.benmanes.caffeine.cache.Cache;
-import com.github.benmanes.caffeine.cache.Caffeine;
 import io.netty.channel.EventLoop;
 import io.pgsplit.proxy.backend.BackendConnection;
 import io.pgsplit.proxy.config.PoolConfig;
 import io.pgsplit.proxy.pool.PoolKey;
 import io.pgsplit.proxy.pool.PoolSettings;
-import io.pgsplit.proxy.pool.ReplicaPools;
+import io.pgsplit.proxy.pool.ServerPools;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
@@ -49,56 +58,119 @@ public final class ProxyContext {
     private volatile StatementClassifier classifier;
     private volatile BackendConnector connector;
     private volatile ClientAuthExchanges authExchanges;
+    private volatile ClientAuthenticator authenticator;
+    private volatile ClientTls clientTls;
+    private volatile ServerTls serverTls;
+    /** Outlives reloads: SCRAM keys clients proved stay valid while their user's secret does not change. */
+    private final ServerLogins serverLogins = new ServerLogins();
     private final HealthMonitor health;
     private final ProxyMetrics metrics;
     private final Set<ClientSession> sessions = ConcurrentHashMap.newKeySet();
-    private final ReplicaPools pools;
-    /** Session commands per SQL text: writes repeat as much as reads, and are not lexed twice. */
-    private final Cache<String, List<SessionCommand>> sessionCommands = Caffeine.newBuilder().maximumSize(10_000).build();
+    private final ServerPools pools;
+    private final ServerPools primaryPools;
+    /** Session commands per SQL text, at most 4 million characters of text: writes repeat as much as reads. */
+    private final SessionCommandCache sessionCommands = new SessionCommandCache(4_000_000);
     private final CancelRegistry cancels = new CancelRegistry();
-    private final CancelForwarder cancelForwarder = new CancelForwarder();
+    /** Shared across reloads: server names are looked up off the event loops and cached briefly. */
+    private final ServerAddressResolver resolver = new ServerAddressResolver();
+    private final CancelForwarder cancelForwarder = new CancelForwarder(resolver);
     private final RoundRobin replicaRotation = new RoundRobin();
+    private final ServerParameters serverParameters = new ServerParameters();
     private final Executor slowWork;
 
+    /** @param serverTls the server TLS the health monitor already uses, kept unless the configuration changes it */
     ProxyContext(PgSplitConfig config, StatementClassifier classifier, HealthMonitor health, ProxyMetrics metrics,
-                 Executor slowWork) {
+                 Executor slowWork, ServerTls serverTls) {
         this.health = health;
         this.metrics = metrics;
         this.slowWork = slowWork;
+        this.serverTls = serverTls;
         apply(config, classifier);
-        this.pools = new ReplicaPools(poolSettings(config.pool()), this::openPooled);
+        this.pools = new ServerPools(replicaPoolSettings(config.pool()), this::openPooled);
+        this.primaryPools = new ServerPools(primaryPoolSettings(config.pool()), this::openPooled);
+        metrics.bindPools(this::pooledConnections);
         health.addListener(this::onTopologyChanged);
     }
 
-    private static PoolSettings poolSettings(PoolConfig pool) {
-        return new PoolSettings(pool.replicaMaxPerServer(), pool.acquireTimeout());
+    private static PoolSettings replicaPoolSettings(PoolConfig pool) {
+        return new PoolSettings("pool.replica_max_per_server", pool.replicaMaxPerServer(), pool.acquireTimeout());
     }
 
-    /** Pooled connections start with nothing but user and database: each borrower's settings are set on them. */
+    private static PoolSettings primaryPoolSettings(PoolConfig pool) {
+        return new PoolSettings("pool.primary_max_per_server", pool.primaryMaxPerServer(), pool.acquireTimeout());
+    }
+
+    /**
+     * Pooled connections start with nothing but user and database: each borrower's settings are set on
+     * them. What they report at startup is what the next client of that login is told ({@link ServerParameters}).
+     */
     private CompletableFuture<BackendConnection> openPooled(EventLoop loop, PoolKey key) {
         ServerAddress server = key.server();
         return connector.connect(loop, server.name(), server.host(), server.port(),
-                Map.of("user", key.user(), "database", key.database()), key.user(), backendPassword(key.user()));
+                Map.of("user", key.user(), "database", key.database()), key.user(), serverLogin(key.user()))
+                .thenApply(connection -> {
+                    serverParameters.learnt(key.user(), key.database(), connection.parameters());
+                    return connection;
+                });
     }
 
-    /** Takes a new configuration; built off the event loops (SCRAM verifiers are derived here). */
+    /** The ParameterStatus values of each (user, database) login, so that clients log in without a server connection. */
+    public ServerParameters serverParameters() {
+        return serverParameters;
+    }
+
+    /**
+     * Takes a new configuration; built off the event loops (SCRAM verifiers are derived here, and the TLS contexts
+     * built from certificates the configuration loader has read).
+     */
     void apply(PgSplitConfig newConfig, StatementClassifier newClassifier) {
-        this.authExchanges = new ClientAuthExchanges(newConfig.users());
-        this.connector = new BackendConnector(newConfig.limits().maxMessageSize(), newConfig.limits().connectTimeout(), slowWork);
+        SecuritySettings security = newConfig.security();
+        ClientAuthExchanges exchanges = new ClientAuthExchanges(newConfig.users(), slowWork);
+        ServerTls current = serverTls;
+        ServerTls nextServerTls = current != null && current.sameAs(security.serverTls(), newConfig.servers())
+                ? current : ServerTls.of(security.serverTls(), newConfig.servers());
+        BackendConnector nextConnector = new BackendConnector(newConfig.limits().maxMessageSize(),
+                newConfig.limits().connectTimeout(), slowWork, nextServerTls, resolver);
+        AuthQuery authQuery = security.authQuery().map(query -> new AuthQuery(query, this::connector,
+                () -> health.topology().primary().map(ServerHealth::address), serverLogins,
+                newConfig.limits().connectTimeout(), slowWork)).orElse(null);
+        this.clientTls = ClientTls.of(security.clientTls());
+        this.serverTls = nextServerTls;
+        this.authExchanges = exchanges;
+        this.authenticator = new ClientAuthenticator(newConfig.authType(), security.hba(), exchanges, serverLogins, authQuery);
+        this.connector = nextConnector;
         this.classifier = newClassifier;
         this.config = newConfig;
         if (pools != null) {
-            pools.reconfigure(poolSettings(newConfig.pool()));
+            pools.reconfigure(replicaPoolSettings(newConfig.pool()));
+            primaryPools.reconfigure(primaryPoolSettings(newConfig.pool()));
         }
     }
 
-    public ReplicaPools pools() {
+    /** The replica connection pools. */
+    public ServerPools pools() {
         return pools;
+    }
+
+    /** The primary connection pools, used by sessions in transaction pool mode. */
+    public ServerPools primaryPools() {
+        return primaryPools;
+    }
+
+    /** One pool's connections to {@code server}, for the gauges and the status report. */
+    private PooledConnections.Counts pooledConnections(String server, Role role) {
+        PoolStats stats = pools(role).stats(server);
+        return new PooledConnections.Counts(stats.lent(), stats.idle(), stats.waiting());
+    }
+
+    /** The pools of {@code role}'s connections. */
+    public ServerPools pools(Role role) {
+        return role == Role.PRIMARY ? primaryPools : pools;
     }
 
     /** The session commands in a SQL text (cached; the text is lexed once). */
     public List<SessionCommand> sessionCommands(String sql) {
-        return sessionCommands.get(sql, SessionCommands::of);
+        return sessionCommands.commandsIn(sql);
     }
 
     public PgSplitConfig config() {
@@ -149,9 +221,22 @@ public final class ProxyContext {
         return authExchanges;
     }
 
-    /** The password pgsplit presents to servers for this user (the one the client proved it knows). */
-    public String backendPassword(String user) {
-        return config.user(user).map(UserConfig::password).orElse(null);
+    /** What pgsplit presents to servers for this user: a configured password or hash, or the keys a client proved. */
+    public ServerLogin serverLogin(String user) {
+        return serverLogins.forUser(user, authExchanges.configured(user));
+    }
+
+    public ClientAuthenticator authenticator() {
+        return authenticator;
+    }
+
+    /** TLS towards clients as configured now; a new connection takes it when accepted. */
+    public ClientTls clientTls() {
+        return clientTls;
+    }
+
+    public ServerTls serverTls() {
+        return serverTls;
     }
 
     public ServerAddress serverAddress(String name) {
@@ -162,11 +247,12 @@ public final class ProxyContext {
                 .orElseThrow(() -> new IllegalArgumentException("unknown server " + name)));
     }
 
-    /** Servers whose idle pooled connections are useless now: down, or no longer replicas. */
-    private static List<String> pooledServersToRetire(Topology topology) {
+    /** Servers whose idle pooled connections of that role are useless now: down, or no longer in the role. */
+    private static List<String> pooledServersToRetire(Topology topology, Role role) {
         List<String> retire = new ArrayList<>();
         for (ServerHealth server : topology.servers()) {
-            if (!server.isReplica()) {
+            boolean stillInRole = role == Role.PRIMARY ? server.isPrimary() : server.isReplica();
+            if (!stillInRole) {
                 retire.add(server.name());
             }
         }
@@ -193,8 +279,11 @@ public final class ProxyContext {
     }
 
     private void onTopologyChanged(Topology topology) {
-        for (String server : pooledServersToRetire(topology)) {
+        for (String server : pooledServersToRetire(topology, Role.REPLICA)) {
             pools.retire(server);
+        }
+        for (String server : pooledServersToRetire(topology, Role.PRIMARY)) {
+            primaryPools.retire(server);
         }
         for (ClientSession session : sessions) {
             session.eventLoop().execute(() -> session.onTopologyChanged(topology));

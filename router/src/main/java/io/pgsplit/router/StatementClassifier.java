@@ -28,6 +28,17 @@ public final class StatementClassifier {
     private final Executor parserExecutor;
     private final long parseTimeoutNanos;
     private final Function<String, CCJSqlParser> parserFactory;
+    private final TimeoutScheduler timeouts;
+
+    /** Runs a task after a delay, on a thread of its own choosing. */
+    @FunctionalInterface
+    interface TimeoutScheduler {
+        void after(long delayNanos, Runnable task);
+    }
+
+    /** The JDK's timer thread itself runs the task: a saturated parser executor must not delay a timeout. */
+    private static final TimeoutScheduler JDK_TIMER = (delayNanos, task) ->
+            CompletableFuture.delayedExecutor(delayNanos, TimeUnit.NANOSECONDS, Runnable::run).execute(task);
 
     public StatementClassifier(RouterSettings settings, Executor parserExecutor) {
         // Not CCJSqlParserUtil.parse(String): it starts a thread per call to enforce its own timeout.
@@ -37,6 +48,13 @@ public final class StatementClassifier {
     /** {@code parserFactory} lets tests observe how often the parser runs. */
     StatementClassifier(RouterSettings settings, Executor parserExecutor,
                         Function<String, CCJSqlParser> parserFactory) {
+        this(settings, parserExecutor, parserFactory, JDK_TIMER);
+    }
+
+    /** {@code timeouts} lets tests decide when a parse times out. */
+    StatementClassifier(RouterSettings settings, Executor parserExecutor,
+                        Function<String, CCJSqlParser> parserFactory, TimeoutScheduler timeouts) {
+        this.timeouts = timeouts;
         this.rules = new KeywordRules(new WriteFunctionMatcher(settings.writeFunctions()));
         this.cache = new ClassificationCache(settings.cacheMaxEntries());
         this.parserExecutor = Objects.requireNonNull(parserExecutor, "parserExecutor");
@@ -116,8 +134,7 @@ public final class StatementClassifier {
                 result.complete(plan.withoutParser());
             }
         };
-        // Runs on the JDK's timer thread itself: a saturated parser executor must not delay the timeout.
-        CompletableFuture.delayedExecutor(parseTimeoutNanos, TimeUnit.NANOSECONDS, Runnable::run).execute(giveUp);
+        timeouts.after(parseTimeoutNanos, giveUp);
         try {
             parserExecutor.execute(job);
         } catch (RejectedExecutionException e) {

@@ -156,8 +156,12 @@ class StatementClassifierTest {
 
     @Test
     void timedOutJobIsAbandonedAndItsResultNotCached() throws Exception {
-        StatementClassifier classifier = classifier(withTimeout(Duration.ofMillis(50)), queued::add);
-        classifier.classify(LOCKING_QUERY).get(5, TimeUnit.SECONDS);
+        List<Runnable> timeouts = new CopyOnWriteArrayList<>();
+        StatementClassifier classifier = new StatementClassifier(withTimeout(Duration.ofMillis(50)), queued::add,
+                this::countingParser, (delayNanos, task) -> timeouts.add(task));
+        CompletableFuture<Classification> first = classifier.classify(LOCKING_QUERY);
+        timeouts.remove(0).run(); // only the first parse times out; the retry's timeout never fires
+        assertThat(first.get(5, TimeUnit.SECONDS)).isEqualTo(Classification.unparsed());
 
         runQueued();
         assertThat(parses).as("a job that starts after its timeout does not parse").hasValue(0);

@@ -2,9 +2,10 @@ package io.pgsplit.it.consistency;
 
 import static org.awaitility.Awaitility.await;
 
-import io.pgsplit.cluster.LocalPgCluster;
+import io.pgsplit.cluster.PgCluster;
 import io.pgsplit.cluster.PgNode;
 import io.pgsplit.it.Replication;
+import io.pgsplit.it.TestClusters;
 import io.pgsplit.it.Sql;
 import java.nio.file.Path;
 import java.sql.SQLException;
@@ -17,24 +18,23 @@ import java.util.concurrent.atomic.AtomicLong;
  * into and readers look their rows up in, and a second login role, {@value #EVENTUAL_USER}, for per-user settings.
  */
 final class ConsistencyCluster implements AutoCloseable {
-  static final String DATABASE = LocalPgCluster.APP_DATABASE;
+  static final String DATABASE = PgCluster.APP_DATABASE;
   static final String EVENTUAL_USER = "app_eventual";
   static final String EVENTUAL_PASSWORD = "app_eventual_secret";
   /** Replicas "slowed" in the sense: far behind a client that reads right after it writes. */
   static final Duration SLOWED = Duration.ofMillis(300);
   private static final Duration RELOAD_TIMEOUT = Duration.ofSeconds(10);
 
-  private final LocalPgCluster pg;
+  private final PgCluster pg;
   private final AtomicLong checkIds = new AtomicLong();
 
-  private ConsistencyCluster(LocalPgCluster pg) {
+  private ConsistencyCluster(PgCluster pg) {
     this.pg = pg;
   }
 
   /** Server logs are kept in target/pg-logs/consistency/&lt;test class&gt; for post-mortems. */
   static ConsistencyCluster start(Class<?> testClass) throws SQLException {
-    LocalPgCluster pg = LocalPgCluster.builder().replicas(2)
-        .logTo(Path.of("target", "pg-logs", "consistency", testClass.getSimpleName())).start();
+    PgCluster pg = TestClusters.start(Path.of("target", "pg-logs", "consistency", testClass.getSimpleName()));
     ConsistencyCluster cluster = new ConsistencyCluster(pg);
     try {
       Sql.superuserExecute(pg.primary(),

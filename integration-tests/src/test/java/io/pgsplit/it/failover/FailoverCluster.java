@@ -1,8 +1,9 @@
 package io.pgsplit.it.failover;
 
-import io.pgsplit.cluster.LocalPgCluster;
+import io.pgsplit.cluster.PgCluster;
 import io.pgsplit.cluster.PgNode;
 import io.pgsplit.it.Replication;
+import io.pgsplit.it.TestClusters;
 import io.pgsplit.it.Sql;
 import java.nio.file.Path;
 import java.sql.Connection;
@@ -20,20 +21,19 @@ import java.util.concurrent.atomic.AtomicLong;
  * promote servers, so they never share a cluster. Holds the {@code ledger} table the client load writes to.
  */
 final class FailoverCluster implements AutoCloseable {
-  static final String DATABASE = LocalPgCluster.APP_DATABASE;
+  static final String DATABASE = PgCluster.APP_DATABASE;
   private static final String TIMEOUTS = "?connectTimeout=3&socketTimeout=10&loginTimeout=5";
 
-  private final LocalPgCluster pg;
+  private final PgCluster pg;
   private final AtomicLong ledgerIds = new AtomicLong();
 
-  private FailoverCluster(LocalPgCluster pg) {
+  private FailoverCluster(PgCluster pg) {
     this.pg = pg;
   }
 
   /** Server logs are kept in target/pg-logs/failover/&lt;test class&gt; for post-mortems. */
   static FailoverCluster start(Class<?> testClass) throws SQLException {
-    LocalPgCluster pg = LocalPgCluster.builder().replicas(2)
-        .logTo(Path.of("target", "pg-logs", "failover", testClass.getSimpleName())).start();
+    PgCluster pg = TestClusters.start(Path.of("target", "pg-logs", "failover", testClass.getSimpleName()));
     FailoverCluster cluster = new FailoverCluster(pg);
     try {
       cluster.execute(pg.primary(), "CREATE TABLE ledger (id bigint PRIMARY KEY, writer int NOT NULL)");

@@ -39,9 +39,13 @@ class SplitBrainTest {
     }
   }
 
+  /** The moments of one split-brain run, and the ledger rows on each side while it lasted. */
+  private record Run(long promoting, long promoted, long detected, long refusing, long stopping, long resolved,
+                     long pg1RowsBefore, long pg1RowsAfter, long pg2RowsBefore, long pg2RowsAfter) {
+  }
+
   @Test
   void promotingWhileTheOldPrimaryRunsRefusesWritesUntilOneIsStopped() throws Exception {
-    String scenario = "split brain";
     PgNode pg1 = cluster.pg1();
     PgNode pg2 = cluster.pg2();
     int writers = 2;
@@ -72,50 +76,63 @@ class SplitBrainTest {
       ClientLoad.runFor(Duration.ofSeconds(1));
       load.close();
 
-      LoadOutcomes writes = load.outcomes().of(ClientKind.WRITER);
-      LoadOutcomes reads = load.outcomes().of(ClientKind.READER);
-      LoadOutcomes writesRefused = writes.startedAfter(refusing).startedBefore(stopping);
-      LoadOutcomes readsDuringSplitBrain = reads.startedAfter(detected).startedBefore(stopping);
-      long firstRefusal = writes.withError(CANNOT_CONNECT_NOW).earliestEnd().orElseThrow();
-      long firstWriteOnPg2 = writes.startedAfter(stopping).servedBy(pg2.port()).earliestEnd().orElseThrow();
-      Map<Long, Integer> acknowledged = load.acknowledged();
-      Set<Long> onPg2 = cluster.ledgerIdsOn(pg2);
-      long strandedOnPg1 = acknowledged.entrySet().stream()
-          .filter(ack -> ack.getValue() == pg1.port() && !onPg2.contains(ack.getKey())).count();
-      long refusalDelay = millisBetween(promoted, firstRefusal);
-      report(scenario, "promotion ms (pg_ctl promote until pg2 accepts writes)", millisBetween(promoting, promoted));
-      report(scenario, "detection ms (promoted to split brain in topology)", millisBetween(promoted, detected));
-      report(scenario, "first 57P03 ms (promoted to first refused write)", refusalDelay);
-      report(scenario, "rows on pg1 / pg2 during split brain", pg1RowsBefore + " -> " + pg1RowsAfter + " / "
-          + pg2RowsBefore + " -> " + pg2RowsAfter);
-      report(scenario, "writes during split brain", writesRefused.summary());
-      report(scenario, "reads during split brain", readsDuringSplitBrain.summary());
-      report(scenario, "recovery ms (pg1 stop command to pg2 sole primary)", millisBetween(stopping, resolved));
-      report(scenario, "write outage end ms (pg1 stop command to first write on pg2)",
-          millisBetween(stopping, firstWriteOnPg2));
-      report(scenario, "writes acknowledged by pg1 that pg2 never got (replication lag + detection window)",
-          strandedOnPg1);
-      report(scenario, "writes", writes.summary());
-      report(scenario, "reads", reads.summary());
-
-      SoftAssertions softly = new SoftAssertions();
-      softly.assertThat(refusalDelay).as("ms from promotion to the first write refused with 57P03")
-          .isLessThanOrEqualTo(INTERVAL.multipliedBy(2).plus(MARGIN).toMillis());
-      softly.assertThat(pg1RowsAfter).as("rows on pg1 during split brain").isEqualTo(pg1RowsBefore);
-      softly.assertThat(pg2RowsAfter).as("rows on pg2 during split brain").isEqualTo(pg2RowsBefore);
-      softly.assertThat(writesRefused.answered().count()).as("writes acknowledged during split brain").isZero();
-      softly.assertThat(writesRefused.errorsByState().keySet()).as("how writes were refused during split brain")
-          .containsOnly(CANNOT_CONNECT_NOW);
-      softly.assertThat(readsDuringSplitBrain.answered().count()).as("reads answered during split brain").isPositive();
-      softly.assertThat(readsDuringSplitBrain.failed().count())
-          .as("read errors during split brain: %s", readsDuringSplitBrain.sampleMessages()).isZero();
-      softly.assertThat(millisBetween(stopping, firstWriteOnPg2)).as("ms from stopping pg1 to a write on pg2")
-          .isLessThanOrEqualTo(DETECTION_BOUND.plus(MARGIN).toMillis());
-      softly.assertThat(writes.startedAfter(resolved).answered().all())
-          .as("writes after the split brain ended go to pg2").allMatch(write -> write.serverPort() == pg2.port());
-      softly.assertThat(load.outcomes().timedOut().count())
-          .as("clients that hung until their socket timeout: %s", load.outcomes().timedOut().sampleMessages()).isZero();
-      softly.assertAll();
+      Run run = new Run(promoting, promoted, detected, refusing, stopping, resolved, pg1RowsBefore, pg1RowsAfter,
+          pg2RowsBefore, pg2RowsAfter);
+      reportRun(run, load, pg1, pg2);
+      verify(run, load, pg2);
     }
+  }
+
+  private static void reportRun(Run run, ClientLoad load, PgNode pg1, PgNode pg2) throws Exception {
+    String scenario = "split brain";
+    LoadOutcomes writes = load.outcomes().of(ClientKind.WRITER);
+    LoadOutcomes reads = load.outcomes().of(ClientKind.READER);
+    long firstRefusal = writes.withError(CANNOT_CONNECT_NOW).earliestEnd().orElseThrow();
+    long firstWriteOnPg2 = writes.startedAfter(run.stopping()).servedBy(pg2.port()).earliestEnd().orElseThrow();
+    Map<Long, Integer> acknowledged = load.acknowledged();
+    Set<Long> onPg2 = cluster.ledgerIdsOn(pg2);
+    long strandedOnPg1 = acknowledged.entrySet().stream()
+        .filter(ack -> ack.getValue() == pg1.port() && !onPg2.contains(ack.getKey())).count();
+    report(scenario, "promotion ms (pg_ctl promote until pg2 accepts writes)", millisBetween(run.promoting(), run.promoted()));
+    report(scenario, "detection ms (promoted to split brain in topology)", millisBetween(run.promoted(), run.detected()));
+    report(scenario, "first 57P03 ms (promoted to first refused write)", millisBetween(run.promoted(), firstRefusal));
+    report(scenario, "rows on pg1 / pg2 during split brain", run.pg1RowsBefore() + " -> " + run.pg1RowsAfter() + " / "
+        + run.pg2RowsBefore() + " -> " + run.pg2RowsAfter());
+    report(scenario, "writes during split brain", writes.startedAfter(run.refusing()).startedBefore(run.stopping()).summary());
+    report(scenario, "reads during split brain", reads.startedAfter(run.detected()).startedBefore(run.stopping()).summary());
+    report(scenario, "recovery ms (pg1 stop command to pg2 sole primary)", millisBetween(run.stopping(), run.resolved()));
+    report(scenario, "write outage end ms (pg1 stop command to first write on pg2)",
+        millisBetween(run.stopping(), firstWriteOnPg2));
+    report(scenario, "writes acknowledged by pg1 that pg2 never got (replication lag + detection window)",
+        strandedOnPg1);
+    report(scenario, "writes", writes.summary());
+    report(scenario, "reads", reads.summary());
+  }
+
+  private static void verify(Run run, ClientLoad load, PgNode pg2) {
+    LoadOutcomes writes = load.outcomes().of(ClientKind.WRITER);
+    LoadOutcomes writesRefused = writes.startedAfter(run.refusing()).startedBefore(run.stopping());
+    LoadOutcomes readsDuringSplitBrain = load.outcomes().of(ClientKind.READER).startedAfter(run.detected())
+        .startedBefore(run.stopping());
+    long firstRefusal = writes.withError(CANNOT_CONNECT_NOW).earliestEnd().orElseThrow();
+    long firstWriteOnPg2 = writes.startedAfter(run.stopping()).servedBy(pg2.port()).earliestEnd().orElseThrow();
+    SoftAssertions softly = new SoftAssertions();
+    softly.assertThat(millisBetween(run.promoted(), firstRefusal)).as("ms from promotion to the first write refused with 57P03")
+        .isLessThanOrEqualTo(INTERVAL.multipliedBy(2).plus(MARGIN).toMillis());
+    softly.assertThat(run.pg1RowsAfter()).as("rows on pg1 during split brain").isEqualTo(run.pg1RowsBefore());
+    softly.assertThat(run.pg2RowsAfter()).as("rows on pg2 during split brain").isEqualTo(run.pg2RowsBefore());
+    softly.assertThat(writesRefused.answered().count()).as("writes acknowledged during split brain").isZero();
+    softly.assertThat(writesRefused.errorsByState().keySet()).as("how writes were refused during split brain")
+        .containsOnly(CANNOT_CONNECT_NOW);
+    softly.assertThat(readsDuringSplitBrain.answered().count()).as("reads answered during split brain").isPositive();
+    softly.assertThat(readsDuringSplitBrain.failed().count())
+        .as("read errors during split brain: %s", readsDuringSplitBrain.sampleMessages()).isZero();
+    softly.assertThat(millisBetween(run.stopping(), firstWriteOnPg2)).as("ms from stopping pg1 to a write on pg2")
+        .isLessThanOrEqualTo(DETECTION_BOUND.plus(MARGIN).toMillis());
+    softly.assertThat(writes.startedAfter(run.resolved()).answered().all())
+        .as("writes after the split brain ended go to pg2").allMatch(write -> write.serverPort() == pg2.port());
+    softly.assertThat(load.outcomes().timedOut().count())
+        .as("clients that hung until their socket timeout: %s", load.outcomes().timedOut().sampleMessages()).isZero();
+    softly.assertAll();
   }
 }

@@ -2,9 +2,10 @@ package io.pgsplit.it.operations;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import io.pgsplit.cluster.LocalPgCluster;
+import io.pgsplit.cluster.PgCluster;
 import io.pgsplit.cluster.PgNode;
 import io.pgsplit.it.Replication;
+import io.pgsplit.it.TestClusters;
 import java.net.InetSocketAddress;
 import java.nio.file.Path;
 import java.sql.Connection;
@@ -33,16 +34,15 @@ final class OperationsCluster implements AutoCloseable {
   private static final String SESSIONS_FROM_CLIENTS =
       "SELECT count(*) FROM pg_stat_activity WHERE application_name = ?";
 
-  private final LocalPgCluster cluster;
+  private final PgCluster cluster;
 
-  private OperationsCluster(LocalPgCluster cluster) {
+  private OperationsCluster(PgCluster cluster) {
     this.cluster = cluster;
   }
 
   /** Server logs are kept in {@code target/pg-logs/<owner>} after the cluster is gone. */
   static OperationsCluster start(Class<?> owner) {
-    return new OperationsCluster(LocalPgCluster.builder().replicas(2)
-        .logTo(Path.of("target", "pg-logs", owner.getSimpleName())).start());
+    return new OperationsCluster(TestClusters.start(Path.of("target", "pg-logs", owner.getSimpleName())));
   }
 
   PgNode primary() {
@@ -81,7 +81,7 @@ final class OperationsCluster implements AutoCloseable {
   }
 
   private Connection connect(String host, int port) throws SQLException {
-    return DriverManager.getConnection("jdbc:postgresql://" + host + ":" + port + "/" + LocalPgCluster.APP_DATABASE
+    return DriverManager.getConnection("jdbc:postgresql://" + host + ":" + port + "/" + PgCluster.APP_DATABASE
         + "?" + CLIENT_PARAMETERS, cluster.appUser(), cluster.appPassword());
   }
 

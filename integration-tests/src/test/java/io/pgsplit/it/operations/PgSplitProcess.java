@@ -2,112 +2,55 @@ package io.pgsplit.it.operations;
 
 import static org.awaitility.Awaitility.await;
 
-import java.io.File;
+import io.pgsplit.it.TestClusters;
 import java.io.IOException;
-import java.io.UncheckedIOException;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
-import java.util.ArrayList;
-import java.util.List;
-import java.util.concurrent.TimeUnit;
+import java.util.OptionalInt;
 
 /**
- * pgsplit as an operator runs it: {@code java -jar pgsplit.jar --config FILE}, a JVM of its own, driven by signals.
- * Its console output goes to a log file that outlives the test. Closing kills it, by its pid, if a test left it
- * running.
+ * pgsplit as an operator runs it, driven by signals: {@code java -jar pgsplit.jar --config FILE} in a JVM of its own,
+ * or — when the run's servers are containers — the pgsplit:latest image, with the config's directory mounted at
+ * /etc/pgsplit. Its console output goes to a log file that outlives the test; closing stops whatever still runs.
  */
-final class PgSplitProcess implements AutoCloseable {
-  /** The launcher the proxy-core module builds; {@code -Dpgsplit.jar=PATH} points elsewhere. */
-  private static final Path JAR = Path.of(System.getProperty("pgsplit.jar", "../proxy-core/target/pgsplit.jar"));
-  private static final Duration START_TIMEOUT = Duration.ofSeconds(30);
+interface PgSplitProcess extends AutoCloseable {
   /** Logged by the launcher once the listener is up and the signal handlers are installed. */
-  private static final String READY = "in front of";
-
-  private final Process process;
-  private final Path log;
-
-  private PgSplitProcess(Process process, Path log) {
-    this.process = process;
-    this.log = log;
-  }
+  String READY = "in front of";
 
   /** Starts {@code pgsplit --config config [options]} and returns once it is ready for clients and signals. */
   static PgSplitProcess start(Path config, Path log, String... options) throws IOException {
-    if (!Files.isRegularFile(JAR)) {
-      throw new AssertionError(JAR.toAbsolutePath() + " is missing; build it first with"
-          + " mvn -B -q -o package -DskipTests -pl proxy-core -am");
+    if (TestClusters.onContainers() && TestClusters.containersAvailable(PgSplitContainer.IMAGE)) {
+      return PgSplitContainer.start(config, log, options);
     }
-    Files.createDirectories(log.getParent());
-    List<String> command = new ArrayList<>(List.of(Path.of(System.getProperty("java.home"), "bin", "java").toString(),
-        "-Xmx256m", "-Dio.netty.leakDetection.level=PARANOID", "-jar", JAR.toString(),
-        "--config", config.toString()));
-    command.addAll(List.of(options));
-    Process process = new ProcessBuilder(command).redirectErrorStream(true)
-        .redirectInput(ProcessBuilder.Redirect.from(new File("/dev/null")))
-        .redirectOutput(log.toFile())
-        .start();
-    PgSplitProcess pgsplit = new PgSplitProcess(process, log);
-    try {
-      pgsplit.awaitLog(READY, START_TIMEOUT);
-    } catch (RuntimeException | AssertionError e) {
-      pgsplit.close();
-      throw e;
-    }
-    return pgsplit;
+    return JvmPgSplitProcess.start(config, log, options);
   }
 
-  long pid() {
-    return process.pid();
-  }
+  /** Sends SIGNAME, as a service manager, an operator or {@code docker kill --signal} does. */
+  void signal(String name) throws IOException, InterruptedException;
 
-  /** {@code kill -s NAME pid}, as a service manager or an operator sends it. */
-  void signal(String name) throws IOException, InterruptedException {
-    Process kill = new ProcessBuilder("kill", "-s", name, Long.toString(pid())).inheritIO().start();
-    if (!kill.waitFor(5, TimeUnit.SECONDS) || kill.exitValue() != 0) {
-      kill.destroyForcibly();
-      throw new AssertionError("Could not send SIG" + name + " to pgsplit " + pid());
-    }
-  }
+  /** Everything pgsplit wrote to its console so far. */
+  String log();
 
-  /** Fails at once if the process ends without having logged {@code text}. */
-  void awaitLog(String text, Duration timeout) {
-    await("pgsplit " + pid() + " to log '" + text + "'").atMost(timeout).pollInterval(Duration.ofMillis(50))
+  /** The exit code once pgsplit has ended; empty while it runs. */
+  OptionalInt exitCode();
+
+  /** The exit code; fails if pgsplit is still running after {@code timeout}. */
+  int awaitExit(Duration timeout) throws InterruptedException;
+
+  /** Fails at once if pgsplit ends without having logged {@code text}. */
+  default void awaitLog(String text, Duration timeout) {
+    await("pgsplit to log '" + text + "'").atMost(timeout).pollInterval(Duration.ofMillis(50))
         .until(() -> {
           String output = log();
-          if (!output.contains(text) && !process.isAlive()) {
-            throw new AssertionError("pgsplit exited with " + process.exitValue() + " before logging '" + text
+          OptionalInt exit = exitCode();
+          if (!output.contains(text) && exit.isPresent()) {
+            throw new AssertionError("pgsplit exited with " + exit.getAsInt() + " before logging '" + text
                 + "'\n" + output);
           }
           return output.contains(text);
         });
   }
 
-  /** The exit code; fails if the process is still running after {@code timeout}. */
-  int awaitExit(Duration timeout) throws InterruptedException {
-    if (!process.waitFor(timeout.toMillis(), TimeUnit.MILLISECONDS)) {
-      throw new AssertionError("pgsplit " + pid() + " still runs " + timeout.toMillis() + " ms later\n" + log());
-    }
-    return process.exitValue();
-  }
-
-  String log() {
-    try {
-      return Files.readString(log);
-    } catch (IOException e) {
-      throw new UncheckedIOException(e);
-    }
-  }
-
   @Override
-  public void close() {
-    if (process.isAlive()) {
-      process.destroyForcibly();
-      try {
-        process.waitFor(10, TimeUnit.SECONDS);
-      } catch (InterruptedException e) {
-        Thread.currentThread().interrupt();
-      }
-    }
-  }
+  void close();
 }

@@ -1,6 +1,6 @@
 package io.pgsplit.it.operations;
 
-import io.pgsplit.cluster.LocalPgCluster;
+import io.pgsplit.cluster.PgCluster;
 import java.io.File;
 import java.io.IOException;
 import java.io.UncheckedIOException;
@@ -36,7 +36,7 @@ final class PgbenchRun implements AutoCloseable {
     List<String> command = new ArrayList<>(List.of("pgbench", "-h", address.getHostString(),
         "-p", Integer.toString(address.getPort()), "-U", user));
     command.addAll(options);
-    command.add(LocalPgCluster.APP_DATABASE);
+    command.add(PgCluster.APP_DATABASE);
     try {
       Path output = Files.createTempFile("pgsplit-pgbench-", ".out");
       ProcessBuilder builder = new ProcessBuilder(command).redirectErrorStream(true)

@@ -2,9 +2,10 @@ package io.pgsplit.it.session;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import io.pgsplit.cluster.LocalPgCluster;
+import io.pgsplit.cluster.PgCluster;
 import io.pgsplit.cluster.PgNode;
 import io.pgsplit.it.Replication;
+import io.pgsplit.it.TestClusters;
 import java.nio.file.Path;
 import java.sql.Connection;
 import java.sql.DriverManager;
@@ -22,19 +23,18 @@ import java.util.List;
  * Tests create their own tables and leave the servers running.
  */
 final class SessionCluster implements AutoCloseable {
-  static final String DATABASE = LocalPgCluster.APP_DATABASE;
+  static final String DATABASE = PgCluster.APP_DATABASE;
   private static final String DIRECT_TIMEOUTS = "?connectTimeout=5&loginTimeout=10&socketTimeout=30";
 
-  private final LocalPgCluster pg;
+  private final PgCluster pg;
 
-  private SessionCluster(LocalPgCluster pg) {
+  private SessionCluster(PgCluster pg) {
     this.pg = pg;
   }
 
   /** Server logs are kept in target/pg-logs/session after the run, for post-mortems. */
   static SessionCluster start() {
-    return new SessionCluster(LocalPgCluster.builder().replicas(2)
-        .logTo(Path.of("target", "pg-logs", "session")).start());
+    return new SessionCluster(TestClusters.start(Path.of("target", "pg-logs", "session")));
   }
 
   PgNode primary() {

@@ -113,6 +113,11 @@ final class TestProxy implements AutoCloseable {
     private List<PgNode> servers;
     private Optional<Integer> replicaMaxPerServer = Optional.empty();
     private Optional<String> acquireTimeout = Optional.empty();
+    private Optional<Integer> primaryMaxPerServer = Optional.empty();
+    private Optional<String> poolMode = Optional.empty();
+    private Optional<String> authType = Optional.empty();
+    private Optional<String> consistency = Optional.empty();
+    private Optional<Integer> maxClientConnections = Optional.empty();
 
     Config(SessionCluster cluster, List<PgNode> servers) {
       this.cluster = cluster;
@@ -129,6 +134,34 @@ final class TestProxy implements AutoCloseable {
       return this;
     }
 
+    Config primaryMaxPerServer(int max) {
+      this.primaryMaxPerServer = Optional.of(max);
+      return this;
+    }
+
+    /** {@code session} or {@code transaction}. */
+    Config poolMode(String mode) {
+      this.poolMode = Optional.of(mode);
+      return this;
+    }
+
+    /** {@code scram-sha-256} (the default), {@code md5} or {@code plain}. */
+    Config authType(String type) {
+      this.authType = Optional.of(type);
+      return this;
+    }
+
+    /** {@code read-your-writes} instead of these tests' {@code eventual}. */
+    Config consistency(String mode) {
+      this.consistency = Optional.of(mode);
+      return this;
+    }
+
+    Config maxClientConnections(int max) {
+      this.maxClientConnections = Optional.of(max);
+      return this;
+    }
+
     /** A duration such as {@code 1s}. */
     Config acquireTimeout(String timeout) {
       this.acquireTimeout = Optional.of(timeout);
@@ -136,7 +169,10 @@ final class TestProxy implements AutoCloseable {
     }
 
     String render() {
-      StringBuilder yaml = new StringBuilder("listen: 127.0.0.1:0\nservers:\n");
+      StringBuilder yaml = new StringBuilder("listen: 127.0.0.1:0\n");
+      poolMode.ifPresent(mode -> yaml.append("pool_mode: ").append(mode).append('\n'));
+      authType.ifPresent(type -> yaml.append("auth_type: ").append(type).append('\n'));
+      yaml.append("servers:\n");
       for (PgNode node : servers) {
         yaml.append("  - {name: ").append(node.name()).append(", host: ").append(node.host())
             .append(", port: ").append(node.port()).append("}\n");
@@ -146,13 +182,15 @@ final class TestProxy implements AutoCloseable {
       yaml.append("health: {interval: 200ms, timeout: 1s}\n");
       // These tests prove where statements run and that session state follows them; reads right after a write
       // would go to the primary under read-your-writes (the default), whose own tests are in it.consistency.
-      yaml.append("consistency: eventual\n");
+      yaml.append("consistency: ").append(consistency.orElse("eventual")).append('\n');
       List<String> pool = new ArrayList<>();
       replicaMaxPerServer.ifPresent(max -> pool.add("replica_max_per_server: " + max));
+      primaryMaxPerServer.ifPresent(max -> pool.add("primary_max_per_server: " + max));
       acquireTimeout.ifPresent(timeout -> pool.add("acquire_timeout: " + timeout));
       if (!pool.isEmpty()) {
         yaml.append("pool: {").append(String.join(", ", pool)).append("}\n");
       }
+      maxClientConnections.ifPresent(max -> yaml.append("limits: {max_client_connections: ").append(max).append("}\n"));
       return yaml.toString();
     }
 

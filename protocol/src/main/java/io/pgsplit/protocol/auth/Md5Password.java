@@ -10,10 +10,42 @@ public final class Md5Password {
     private Md5Password() {
     }
 
+    private static final String PREFIX = "md5";
+    private static final int HASH_LENGTH = PREFIX.length() + 32;
+
     /** The PasswordMessage a client sends for AuthenticationMD5Password with this salt. */
     public static String encode(String user, String password, byte[] salt) {
-        String inner = md5Hex(password.getBytes(StandardCharsets.UTF_8), user.getBytes(StandardCharsets.UTF_8));
-        return "md5" + md5Hex(inner.getBytes(StandardCharsets.US_ASCII), salt);
+        return encodeFromHash(hash(user, password), salt);
+    }
+
+    /** What pg_authid stores for md5: "md5" + md5hex(password + user). */
+    public static String hash(String user, String password) {
+        return PREFIX + md5Hex(password.getBytes(StandardCharsets.UTF_8), user.getBytes(StandardCharsets.UTF_8));
+    }
+
+    /** The md5 answer computed from the stored hash alone, as PgBouncer does: the hash is all md5 needs. */
+    public static String encodeFromHash(String storedHash, byte[] salt) {
+        return PREFIX + md5Hex(storedHash.substring(PREFIX.length()).getBytes(StandardCharsets.US_ASCII), salt);
+    }
+
+    /** True for a string PostgreSQL would read as an md5 hash: "md5" and 32 lower-case hex digits. */
+    public static boolean isHash(String secret) {
+        if (secret.length() != HASH_LENGTH || !secret.startsWith(PREFIX)) {
+            return false;
+        }
+        for (int i = PREFIX.length(); i < HASH_LENGTH; i++) {
+            char c = secret.charAt(i);
+            if (!(c >= '0' && c <= '9' || c >= 'a' && c <= 'f')) {
+                return false;
+            }
+        }
+        return true;
+    }
+
+    /** Checks a client's md5 answer against a stored hash, in constant time. */
+    public static boolean matchesHash(String storedHash, byte[] salt, String clientResponse) {
+        byte[] expected = encodeFromHash(storedHash, salt).getBytes(StandardCharsets.US_ASCII);
+        return MessageDigest.isEqual(expected, clientResponse.getBytes(StandardCharsets.UTF_8));
     }
 
     /** Compares in constant time so response timing does not leak how much of the hash matched. */

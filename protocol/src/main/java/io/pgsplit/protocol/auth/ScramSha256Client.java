@@ -6,13 +6,16 @@ import java.security.SecureRandom;
 /**
  * Client side of SCRAM-SHA-256, as libpq does it: no channel binding (gs2 header "n,,"), an empty
  * user name because the server takes it from the startup packet, and the password SASLprep'd the way
- * PostgreSQL prepared it when it stored the verifier. One instance serves one exchange.
+ * PostgreSQL prepared it when it stored the verifier. Instead of a password it can log in with the
+ * ClientKey and ServerKey of the role ({@link ScramLoginKeys}), provided the server's verifier has the
+ * same salt and iteration count. One instance serves one exchange.
  */
 public final class ScramSha256Client {
     /** "n,," base64-encoded: the channel binding attribute that repeats the gs2 header. */
     private static final String CHANNEL_BINDING = "biws";
 
     private final String password;
+    private final ScramLoginKeys loginKeys;
     private final SaltedPasswordCache cache;
     private final String clientNonce;
     private final String clientFirstBare;
@@ -28,12 +31,26 @@ public final class ScramSha256Client {
         this(password, ScramCrypto.nonce(random), cache);
     }
 
+    /** Logs in with keys learned from a client's proof; nothing is derived, so no PBKDF2 rounds run. */
+    public ScramSha256Client(ScramLoginKeys loginKeys, SecureRandom random) {
+        this(null, loginKeys, ScramCrypto.nonce(random), null);
+    }
+
     ScramSha256Client(String password, String clientNonce) {
         this(password, clientNonce, null);
     }
 
+    ScramSha256Client(ScramLoginKeys loginKeys, String clientNonce) {
+        this(null, loginKeys, clientNonce, null);
+    }
+
     private ScramSha256Client(String password, String clientNonce, SaltedPasswordCache cache) {
+        this(password, null, clientNonce, cache);
+    }
+
+    private ScramSha256Client(String password, ScramLoginKeys loginKeys, String clientNonce, SaltedPasswordCache cache) {
         this.password = password;
+        this.loginKeys = loginKeys;
         this.cache = cache;
         this.clientNonce = clientNonce;
         this.clientFirstBare = "n=,r=" + clientNonce;
@@ -68,14 +85,12 @@ public final class ScramSha256Client {
         if (!nonce.startsWith(clientNonce) || nonce.length() == clientNonce.length()) {
             throw new ScramException("invalid SCRAM response (nonce mismatch)");
         }
-        byte[] saltedPassword = cache != null
-                ? cache.saltedPassword(password, salt, iterations)
-                : ScramCrypto.saltedPassword(password, salt, iterations);
-        byte[] clientKey = ScramCrypto.clientKey(saltedPassword);
+        byte[][] keys = clientAndServerKey(salt, iterations);
+        byte[] clientKey = keys[0];
         String withoutProof = "c=" + CHANNEL_BINDING + ",r=" + nonce;
         String authMessage = clientFirstBare + "," + serverFirstMessage + "," + withoutProof;
         byte[] proof = ScramCrypto.xor(clientKey, ScramCrypto.hmac(ScramCrypto.sha256(clientKey), authMessage));
-        expectedServerSignature = ScramCrypto.hmac(ScramCrypto.serverKey(saltedPassword), authMessage);
+        expectedServerSignature = ScramCrypto.hmac(keys[1], authMessage);
         return ScramCrypto.bytes(withoutProof + ",p=" + ScramCrypto.base64(proof));
     }
 
@@ -99,6 +114,21 @@ public final class ScramSha256Client {
         if (!MessageDigest.isEqual(signature, expectedServerSignature)) {
             throw new ScramException("invalid SCRAM server signature");
         }
+    }
+
+    /** ClientKey and ServerKey for the server's salt: derived from the password, or the learned ones if they fit. */
+    private byte[][] clientAndServerKey(byte[] salt, int iterations) {
+        if (loginKeys != null) {
+            if (!loginKeys.sameSaltAndIterations(salt, iterations)) {
+                throw new ScramException("the server's SCRAM verifier for this role has another salt or iteration count "
+                        + "than the one the client authenticated against; the server needs the same verifier (copy it from pg_authid)");
+            }
+            return new byte[][] {loginKeys.clientKey(), loginKeys.serverKey()};
+        }
+        byte[] saltedPassword = cache != null
+                ? cache.saltedPassword(password, salt, iterations)
+                : ScramCrypto.saltedPassword(password, salt, iterations);
+        return new byte[][] {ScramCrypto.clientKey(saltedPassword), ScramCrypto.serverKey(saltedPassword)};
     }
 
     private static int parseIterations(String value) {

@@ -192,6 +192,36 @@ class ScramSha256Test {
     }
 
     /** Runs a whole exchange; returns the server-final-message the client verified, or empty when the server refused. */
+    @Test
+    void withChannelBindingOfferedPlusComesFirstAndAClientThatCouldBindButDidNotIsADowngrade() {
+        ScramSha256Server server = ScramSha256Server.forPassword("x", RANDOM).offerChannelBinding(ChannelBinding.ofData(new byte[32]));
+        assertThat(server.mechanisms()).containsExactly(ScramSha256Server.MECHANISM_PLUS, ScramSha256Server.MECHANISM);
+        assertThatThrownBy(() -> server.serverFirstMessage(ScramSha256Server.MECHANISM, bytes("y,,n=,r=abc")))
+                .isInstanceOf(ScramException.class).hasMessageContaining("negotiation error");
+    }
+
+    @Test
+    void choosingPlusWithoutBindingDataOrBindingWithoutPlusIsRefused() {
+        ScramSha256Server plus = ScramSha256Server.forPassword("x", RANDOM).offerChannelBinding(ChannelBinding.ofData(new byte[32]));
+        assertThatThrownBy(() -> plus.serverFirstMessage(ScramSha256Server.MECHANISM_PLUS, bytes("n,,n=,r=abc")))
+                .isInstanceOf(ScramException.class).hasMessageContaining("does not include channel binding data");
+        ScramSha256Server notOffered = ScramSha256Server.forPassword("x", RANDOM);
+        assertThatThrownBy(() -> notOffered.serverFirstMessage(ScramSha256Server.MECHANISM_PLUS, bytes("p=tls-server-end-point,,n=,r=abc")))
+                .isInstanceOf(ScramException.class).hasMessageContaining("invalid SASL authentication mechanism");
+    }
+
+    @Test
+    void aBoundExchangeChecksTheCertificateHashInTheClientFinalMessage() {
+        byte[] hash = new byte[32];
+        ScramSha256Server server = ScramSha256Server.forPassword("pencil", RANDOM).offerChannelBinding(ChannelBinding.ofData(hash));
+        byte[] serverFirst = server.serverFirstMessage(ScramSha256Server.MECHANISM_PLUS, bytes("p=tls-server-end-point,,n=,r=abc"));
+        String nonce = text(serverFirst).substring(2, text(serverFirst).indexOf(','));
+        // The c= attribute without the certificate hash, as a man in the middle with another certificate would send.
+        String unbound = Base64.getEncoder().encodeToString(bytes("p=tls-server-end-point,,"));
+        assertThatThrownBy(() -> server.verifyClientFinal(bytes("c=" + unbound + ",r=" + nonce + ",p=" + zeroProof())))
+                .isInstanceOf(ScramException.class).hasMessageContaining("channel-binding");
+    }
+
     private static Optional<byte[]> exchange(ScramSha256Client client, ScramSha256Server server) {
         byte[] serverFirst = server.serverFirstMessage(client.clientFirstMessage());
         Optional<byte[]> serverFinal = server.verifyClientFinal(client.clientFinalMessage(serverFirst));

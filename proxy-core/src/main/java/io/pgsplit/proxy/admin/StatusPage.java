@@ -1,6 +1,7 @@
 package io.pgsplit.proxy.admin;
 
 import io.pgsplit.proxy.admin.StatusReport.ServerStatus;
+import io.pgsplit.proxy.metrics.PoolStatus;
 import io.pgsplit.proxy.metrics.RouteCount;
 import java.io.IOException;
 import java.io.InputStream;
@@ -31,6 +32,7 @@ final class StatusPage {
                 "summary", escape(summary(report)),
                 "split_brain_hidden", report.splitBrain() ? "" : " hidden",
                 "servers", report.servers().stream().map(StatusPage::serverRow).collect(Collectors.joining()),
+                "pools", report.servers().stream().map(StatusPage::poolRows).collect(Collectors.joining()),
                 "routing", report.routing().stream().map(StatusPage::routeRow).collect(Collectors.joining()));
         // One pass, so that text inside a value (a server's last error) is never taken for a placeholder.
         return PLACEHOLDER.matcher(TEMPLATE).replaceAll(match -> Matcher.quoteReplacement(values.get(match.group(1))));
@@ -48,6 +50,17 @@ final class StatusPage {
                 + cell(server.walLsn() == null ? UNKNOWN : server.walLsn())
                 + numberCell(server.connections().active()) + numberCell(server.connections().idle())
                 + cell(server.lastError() == null ? "" : server.lastError()) + "</tr>";
+    }
+
+    /** As PgBouncer's SHOW POOLS: one row per pool of the server. */
+    private static String poolRows(ServerStatus server) {
+        StringBuilder rows = new StringBuilder();
+        for (PoolStatus pool : server.pools()) {
+            rows.append("<tr>").append(cell(server.name())).append(cell(pool.role())).append(numberCell(pool.size()))
+                    .append(numberCell(pool.inUse())).append(numberCell(pool.idle())).append(numberCell(pool.waiting()))
+                    .append(numberCell(pool.pinned())).append("</tr>");
+        }
+        return rows.toString();
     }
 
     private static String routeRow(RouteCount route) {

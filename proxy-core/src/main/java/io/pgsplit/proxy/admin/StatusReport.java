@@ -7,6 +7,7 @@ import com.fasterxml.jackson.databind.json.JsonMapper;
 import io.pgsplit.health.ServerHealth;
 import io.pgsplit.health.Topology;
 import io.pgsplit.proxy.metrics.ConnectionCounts;
+import io.pgsplit.proxy.metrics.PoolStatus;
 import io.pgsplit.proxy.metrics.ProxyMetrics;
 import io.pgsplit.proxy.metrics.ReplicaLag;
 import io.pgsplit.proxy.metrics.RouteCount;
@@ -37,7 +38,7 @@ record StatusReport(List<ServerStatus> servers, boolean splitBrain, String prima
      */
     record ServerStatus(String name, String host, int port, boolean up, String role, boolean readable,
                         Long lagBytes, Double lagSeconds, String walLsn, String lastError,
-                        ConnectionCounts connections) {
+                        ConnectionCounts connections, List<PoolStatus> pools) {
     }
 
     static StatusReport capture(Topology topology, ProxyMetrics metrics) {
@@ -53,7 +54,7 @@ record StatusReport(List<ServerStatus> servers, boolean splitBrain, String prima
                 ProxyMetrics.label(server.role()), topology.readableReplicas().contains(server),
                 orNull(ReplicaLag.bytes(server)), orNull(ReplicaLag.seconds(server)),
                 server.walLsn() < 0 ? null : lsnText(server.walLsn()),
-                server.lastError(), metrics.serverConnections(server.name()));
+                server.lastError(), metrics.serverConnections(server.name()), metrics.pools(server.name()));
     }
 
     private static Long orNull(OptionalLong value) {

@@ -1,8 +1,8 @@
 package io.pgsplit.proxy.auth;
 
+import io.pgsplit.protocol.auth.ChannelBinding;
 import io.pgsplit.protocol.auth.ScramSha256Server;
-import io.pgsplit.protocol.auth.ScramVerifiers;
-import io.pgsplit.proxy.config.AuthType;
+import io.pgsplit.proxy.config.AuthMethod;
 import io.pgsplit.proxy.config.UserConfig;
 import java.nio.charset.StandardCharsets;
 import java.security.GeneralSecurityException;
@@ -11,57 +11,73 @@ import java.util.Base64;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
-import java.util.function.Function;
+import java.util.concurrent.Executor;
 import java.util.stream.Collectors;
 import javax.crypto.Mac;
 import javax.crypto.spec.SecretKeySpec;
 
 /**
- * Picks the password exchange for a client from the configured method and the user's entry.
+ * Picks the password exchange for a client from the method and the user's secret.
  *
- * <p>SCRAM verifiers are derived once per user here (4096 PBKDF2 rounds), never per connection on an
- * event loop. Unknown users get a mock verifier whose salt is a keyed hash of the name, stable across
- * attempts like PostgreSQL's mock authentication, so probing for user names learns nothing.
+ * <p>SCRAM verifiers of plain-text passwords are derived once per user here (4096 PBKDF2 rounds), never per
+ * connection on an event loop. Unknown users get a mock verifier whose salt is a keyed hash of the name, stable
+ * across attempts like PostgreSQL's mock authentication, so probing for user names learns nothing. As in PostgreSQL,
+ * md5 with a SCRAM verifier runs SCRAM, and SCRAM with only an md5 hash fails like a wrong password.
  */
 public final class ClientAuthExchanges {
-    private static final String SCRAM_VERIFIER_PREFIX = "SCRAM-SHA-256$";
-
     private final SecureRandom random = new SecureRandom();
-    private final Map<String, String> verifiers;
+    private final Map<String, UserSecret> secrets;
     private final byte[] mockSecret = new byte[32];
+    private final Executor slowWork;
 
-    public ClientAuthExchanges(List<UserConfig> users) {
+    /** @param slowWork where a cleartext password is checked against a verifier */
+    public ClientAuthExchanges(List<UserConfig> users, Executor slowWork) {
         random.nextBytes(mockSecret);
-        this.verifiers = users.stream().collect(Collectors.toUnmodifiableMap(UserConfig::name, this::verifierOf));
+        this.slowWork = slowWork;
+        this.secrets = users.stream().collect(Collectors.toUnmodifiableMap(UserConfig::name,
+                user -> UserSecret.of(user.password(), random)));
     }
 
-    private String verifierOf(UserConfig user) {
-        return user.password().startsWith(SCRAM_VERIFIER_PREFIX)
-                ? user.password()
-                : ScramVerifiers.create(user.password(), random);
+    /** The configured secret of {@code user}, if it is in {@code users}. */
+    public Optional<UserSecret> configured(String user) {
+        return Optional.ofNullable(secrets.get(user));
     }
 
-    public ClientAuthExchange forUser(AuthType method, String userName, Optional<UserConfig> user) {
-        String password = user.map(UserConfig::password).orElse(null);
+    /**
+     * @param secret  the user's secret, empty for an unknown user (the exchange then fails at its end)
+     * @param binding the TLS channel's binding, to offer SCRAM-SHA-256-PLUS; null without TLS
+     */
+    public ClientAuthExchange forUser(AuthMethod method, String userName, Optional<UserSecret> secret, ChannelBinding binding) {
+        UserSecret known = secret.orElse(null);
         return switch (method) {
-            case SCRAM_SHA_256 -> new ScramExchange(
-                    ScramSha256Server.forVerifier(user.isPresent() ? verifiers.get(userName) : mockVerifier(userName), random),
-                    user.isPresent());
-            case MD5 -> new Md5Exchange(userName, password, salt());
-            case PLAIN -> new CleartextExchange(password);
+            case SCRAM_SHA_256 -> scram(userName, known, binding);
+            case MD5 -> known instanceof UserSecret.Scram ? scram(userName, known, binding) : new Md5Exchange(userName, known, salt());
+            case PASSWORD -> new CleartextExchange(userName, known, slowWork);
+            case CERT, TRUST, REJECT -> throw new IllegalArgumentException(method.configName() + " has no password exchange");
         };
+    }
+
+    private ClientAuthExchange scram(String userName, UserSecret secret, ChannelBinding binding) {
+        String verifier = secret == null ? null : secret.scramVerifier();
+        ScramSha256Server server = ScramSha256Server.forVerifier(verifier != null ? verifier : mockVerifier(userName), random);
+        if (binding != null) {
+            server.offerChannelBinding(binding);
+        }
+        ServerLogin configuredLogin = secret instanceof UserSecret.Plain ? secret.storedLogin(userName) : null;
+        return new ScramExchange(server, verifier != null, configuredLogin);
     }
 
     private String mockVerifier(String userName) {
-        Function<Integer, String> randomKey = length -> {
-            byte[] key = new byte[length];
-            random.nextBytes(key);
-            return Base64.getEncoder().encodeToString(key);
-        };
         byte[] salt = new byte[16];
         System.arraycopy(keyedHash(userName), 0, salt, 0, salt.length);
-        return SCRAM_VERIFIER_PREFIX + "4096:" + Base64.getEncoder().encodeToString(salt)
-                + "$" + randomKey.apply(32) + ":" + randomKey.apply(32);
+        return UserSecret.SCRAM_VERIFIER_PREFIX + "4096:" + Base64.getEncoder().encodeToString(salt)
+                + "$" + randomKey() + ":" + randomKey();
+    }
+
+    private String randomKey() {
+        byte[] key = new byte[32];
+        random.nextBytes(key);
+        return Base64.getEncoder().encodeToString(key);
     }
 
     private byte[] keyedHash(String userName) {

@@ -6,15 +6,18 @@ import io.pgsplit.protocol.auth.Md5Password;
 import io.pgsplit.protocol.backend.AuthenticationMd5Password;
 import io.pgsplit.protocol.frontend.PasswordMessage;
 
-/** md5 password authentication with a fresh random salt per connection. */
+/**
+ * md5 password authentication with a fresh random salt per connection, against a plain-text password or the md5
+ * hash pg_authid holds; with a hash, the servers get the same hash (md5 needs nothing more).
+ */
 final class Md5Exchange implements ClientAuthExchange {
     private final String user;
-    private final String password; // null for an unknown user
+    private final UserSecret secret; // null for an unknown user
     private final byte[] salt;
 
-    Md5Exchange(String user, String password, byte[] salt) {
+    Md5Exchange(String user, UserSecret secret, byte[] salt) {
         this.user = user;
-        this.password = password;
+        this.secret = secret;
         this.salt = salt;
     }
 
@@ -26,8 +29,9 @@ final class Md5Exchange implements ClientAuthExchange {
     @Override
     public AuthStep onPasswordMessage(ByteBuf body, ByteBufAllocator alloc) {
         String response = PasswordMessage.decode(body).password();
-        if (password != null && Md5Password.matches(user, password, salt, response)) {
-            return new AuthStep.Success(null);
+        if (secret instanceof UserSecret.Plain plain && Md5Password.matches(user, plain.password(), salt, response)
+                || secret instanceof UserSecret.Md5 md5 && Md5Password.matchesHash(md5.hash(), salt, response)) {
+            return new AuthStep.Success(null, secret.storedLogin(user));
         }
         return new AuthStep.Failure("md5 response did not match");
     }

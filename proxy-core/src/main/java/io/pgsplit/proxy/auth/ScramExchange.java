@@ -3,33 +3,36 @@ package io.pgsplit.proxy.auth;
 import io.netty.buffer.ByteBuf;
 import io.netty.buffer.ByteBufAllocator;
 import io.pgsplit.protocol.auth.ScramException;
+import io.pgsplit.protocol.auth.ScramLoginKeys;
 import io.pgsplit.protocol.auth.ScramSha256Server;
 import io.pgsplit.protocol.backend.AuthenticationSasl;
 import io.pgsplit.protocol.backend.AuthenticationSaslContinue;
 import io.pgsplit.protocol.backend.AuthenticationSaslFinal;
 import io.pgsplit.protocol.frontend.SaslInitialResponse;
 import io.pgsplit.protocol.frontend.SaslResponse;
-import java.util.List;
 import java.util.Optional;
 
 /**
- * SCRAM-SHA-256 against the client. For an unknown user the exchange still runs to the end against
- * a throw-away verifier and then fails, as PostgreSQL does, so the answer does not reveal which
- * user names exist.
+ * SCRAM-SHA-256 (and -PLUS on TLS) against the client. For an unknown user the exchange still runs to the end
+ * against a throw-away verifier and then fails, as PostgreSQL does, so the answer does not reveal which user names
+ * exist. Proof checks are two HMACs and a hash, cheap enough for the event loop; no key is derived here.
  */
 final class ScramExchange implements ClientAuthExchange {
     private final ScramSha256Server server;
     private final boolean knownUser;
+    /** What the servers get on success; null: the keys the client proves. */
+    private final ServerLogin configuredLogin;
     private boolean firstDone;
 
-    ScramExchange(ScramSha256Server server, boolean knownUser) {
+    ScramExchange(ScramSha256Server server, boolean knownUser, ServerLogin configuredLogin) {
         this.server = server;
         this.knownUser = knownUser;
+        this.configuredLogin = configuredLogin;
     }
 
     @Override
     public ByteBuf start(ByteBufAllocator alloc) {
-        return new AuthenticationSasl(List.of(ScramSha256Server.MECHANISM)).encode(alloc);
+        return new AuthenticationSasl(server.mechanisms()).encode(alloc);
     }
 
     @Override
@@ -38,17 +41,19 @@ final class ScramExchange implements ClientAuthExchange {
             if (!firstDone) {
                 firstDone = true;
                 SaslInitialResponse initial = SaslInitialResponse.decode(body);
-                if (!ScramSha256Server.MECHANISM.equals(initial.mechanism()) || initial.data() == null) {
-                    return new AuthStep.Failure("client selected an invalid SASL authentication mechanism");
+                if (initial.data() == null) {
+                    return new AuthStep.Failure("client sent no SASL initial response");
                 }
-                byte[] serverFirst = server.serverFirstMessage(initial.data());
+                byte[] serverFirst = server.serverFirstMessage(initial.mechanism(), initial.data());
                 return new AuthStep.Continue(new AuthenticationSaslContinue(serverFirst).encode(alloc));
             }
             Optional<byte[]> serverFinal = server.verifyClientFinal(SaslResponse.decode(body).data());
-            if (serverFinal.isEmpty() || !knownUser) {
+            Optional<ScramLoginKeys> proven = server.provenLoginKeys();
+            if (serverFinal.isEmpty() || !knownUser || proven.isEmpty()) {
                 return new AuthStep.Failure("SCRAM proof did not match");
             }
-            return new AuthStep.Success(new AuthenticationSaslFinal(serverFinal.get()).encode(alloc));
+            ServerLogin login = configuredLogin != null ? configuredLogin : new ServerLogin.Scram(proven.get());
+            return new AuthStep.Success(new AuthenticationSaslFinal(serverFinal.get()).encode(alloc), login);
         } catch (ScramException e) {
             return new AuthStep.Failure("malformed SCRAM message: " + e.getMessage());
         }

@@ -18,20 +18,24 @@ import io.pgsplit.protocol.backend.AuthenticationUnsupported;
 import io.pgsplit.protocol.frontend.PasswordMessage;
 import io.pgsplit.protocol.frontend.SaslInitialResponse;
 import io.pgsplit.protocol.frontend.SaslResponse;
+import io.pgsplit.proxy.auth.ServerLogin;
 import java.security.SecureRandom;
 
-/** Answers a server's authentication requests as a client would: trust, cleartext, md5 or SCRAM-SHA-256. */
+/**
+ * Answers a server's authentication requests as a client would: trust, cleartext, md5 or SCRAM-SHA-256, with a
+ * plain-text password, an md5 hash (md5 only) or SCRAM keys a client proved (SCRAM only).
+ */
 final class BackendAuthenticator {
     private static final SecureRandom RANDOM = new SecureRandom();
 
     private final String user;
-    private final String password;
+    private final ServerLogin login;
     private final SaltedPasswordCache saltedPasswords;
     private ScramSha256Client scram;
 
-    BackendAuthenticator(String user, String password, SaltedPasswordCache saltedPasswords) {
+    BackendAuthenticator(String user, ServerLogin login, SaltedPasswordCache saltedPasswords) {
         this.user = user;
-        this.password = password;
+        this.login = login;
         this.saltedPasswords = saltedPasswords;
     }
 
@@ -51,12 +55,12 @@ final class BackendAuthenticator {
             } else if (request instanceof AuthenticationCleartextPassword) {
                 return new PasswordMessage(requirePassword("cleartext")).encode(alloc);
             } else if (request instanceof AuthenticationMd5Password md5) {
-                return new PasswordMessage(Md5Password.encode(user, requirePassword("md5"), md5.salt())).encode(alloc);
+                return new PasswordMessage(md5Answer(md5.salt())).encode(alloc);
             } else if (request instanceof AuthenticationSasl sasl) {
                 if (!sasl.mechanisms().contains(ScramSha256Server.MECHANISM)) {
                     throw new BackendStartupException("server offers no supported SASL mechanism: " + sasl.mechanisms(), (Throwable) null);
                 }
-                scram = new ScramSha256Client(requirePassword("SCRAM-SHA-256"), RANDOM, saltedPasswords);
+                scram = scramClient();
                 return new SaslInitialResponse(ScramSha256Server.MECHANISM, scram.clientFirstMessage()).encode(alloc);
             } else if (request instanceof AuthenticationSaslContinue next) {
                 return new SaslResponse(scramInProgress().clientFinalMessage(next.data())).encode(alloc);
@@ -79,11 +83,36 @@ final class BackendAuthenticator {
         return scram;
     }
 
-    private String requirePassword(String method) throws BackendStartupException {
-        if (password == null || password.startsWith("SCRAM-SHA-256$")) {
-            throw new BackendStartupException("server requested " + method + " authentication, but pgsplit has no plain-text password for user \""
-                    + user + "\"", (Throwable) null);
+    private String md5Answer(byte[] salt) throws BackendStartupException {
+        if (login instanceof ServerLogin.Md5Hash hash) {
+            return Md5Password.encodeFromHash(hash.hash(), salt);
         }
-        return password;
+        return Md5Password.encode(user, requirePassword("md5"), salt);
+    }
+
+    private ScramSha256Client scramClient() throws BackendStartupException {
+        if (login instanceof ServerLogin.Scram keys) {
+            return new ScramSha256Client(keys.keys(), RANDOM);
+        }
+        return new ScramSha256Client(requirePassword("SCRAM-SHA-256"), RANDOM, saltedPasswords);
+    }
+
+    private String requirePassword(String method) throws BackendStartupException {
+        if (login instanceof ServerLogin.Password password) {
+            return password.password();
+        }
+        throw new BackendStartupException("server requested " + method + " authentication for user \"" + user
+                + "\", which pgsplit cannot answer: " + describe(login), (Throwable) null);
+    }
+
+    private static String describe(ServerLogin login) {
+        if (login instanceof ServerLogin.Md5Hash) {
+            return "it holds only an md5 hash of the password, which answers md5 authentication alone";
+        } else if (login instanceof ServerLogin.Scram) {
+            return "it holds only SCRAM keys a client proved, which answer SCRAM-SHA-256 alone";
+        } else if (login instanceof ServerLogin.None none) {
+            return none.why();
+        }
+        return "no password";
     }
 }

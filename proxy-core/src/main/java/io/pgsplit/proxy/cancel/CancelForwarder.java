@@ -6,9 +6,11 @@ import io.netty.channel.ChannelHandlerContext;
 import io.netty.channel.ChannelInboundHandlerAdapter;
 import io.netty.channel.ChannelOption;
 import io.netty.channel.EventLoop;
+import java.net.InetSocketAddress;
 import io.pgsplit.health.ServerAddress;
 import io.pgsplit.protocol.startup.CancelRequest;
 import io.pgsplit.proxy.backend.BackendKey;
+import io.pgsplit.proxy.backend.ServerAddressResolver;
 import io.pgsplit.proxy.netty.Transports;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -18,11 +20,29 @@ public final class CancelForwarder {
     private static final Logger log = LoggerFactory.getLogger(CancelForwarder.class);
     private static final int CONNECT_TIMEOUT_MILLIS = 5_000;
 
+    private final ServerAddressResolver resolver;
+
+    public CancelForwarder(ServerAddressResolver resolver) {
+        this.resolver = resolver;
+    }
+
+    /** Resolves the server's name off the loop, then connects from {@code loop}. */
     public void forward(EventLoop loop, ServerAddress server, BackendKey key) {
+        resolver.resolve(server.host(), server.port()).whenComplete((address, error) -> {
+            if (error != null) {
+                log.warn("could not forward a cancel request to {}: {}", server.name(), error.getMessage());
+            } else {
+                loop.execute(() -> send(loop, server, address, key));
+            }
+        });
+    }
+
+    private static void send(EventLoop loop, ServerAddress server, InetSocketAddress address, BackendKey key) {
         new Bootstrap()
                 .group(loop)
                 .channel(Transports.clientChannel())
                 .option(ChannelOption.CONNECT_TIMEOUT_MILLIS, CONNECT_TIMEOUT_MILLIS)
+                .disableResolver()
                 .handler(new ChannelInboundHandlerAdapter() {
                     @Override
                     public void channelActive(ChannelHandlerContext ctx) {
@@ -30,7 +50,7 @@ public final class CancelForwarder {
                                 .addListener(ChannelFutureListener.CLOSE);
                     }
                 })
-                .connect(server.host(), server.port())
+                .connect(address)
                 .addListener(f -> {
                     if (!f.isSuccess()) {
                         log.warn("could not forward a cancel request to {}: {}", server.name(), f.cause().getMessage());

@@ -14,6 +14,7 @@ import picocli.CommandLine.Option;
 import picocli.CommandLine.ParameterException;
 import picocli.CommandLine.Spec;
 
+import java.io.IOException;
 import java.nio.file.Path;
 import java.util.concurrent.Callable;
 
@@ -32,6 +33,9 @@ public final class PgSplitCommand implements Callable<Integer> {
 
     @Option(names = "--watch", description = "Reload the configuration when the file changes (SIGHUP always reloads).")
     private boolean watch;
+
+    /** Set while --watch is on, so that reloads watch the certificate files they name. */
+    private volatile ReloadTriggers reloads;
 
     public static void main(String[] args) {
         System.exit(commandLine().execute(args));
@@ -53,6 +57,8 @@ public final class PgSplitCommand implements Callable<Integer> {
              ReloadTriggers reloads = ReloadTriggers.install(() -> reload(server))) {
             if (watch) {
                 reloads.watching(configFile);
+                watchTlsFiles(reloads, config);
+                this.reloads = reloads;
             }
             log.info("pgsplit listening on {} in front of {} servers", server.listenAddress(), config.servers().size());
             shutdown.await();
@@ -61,10 +67,23 @@ public final class PgSplitCommand implements Callable<Integer> {
         return ExitCode.OK;
     }
 
+    /** Certificates are rotated in place: with --watch a new one triggers a reload as the config file does. */
+    private static void watchTlsFiles(ReloadTriggers reloads, PgSplitConfig config) throws IOException {
+        for (Path file : config.security().tlsFiles()) {
+            reloads.watching(file);
+        }
+    }
+
     /** Reads the file again; a config with any error is rejected whole and the running one stays. */
     private void reload(PgSplitServer server) {
         try {
-            server.reload(ConfigLoader.load(configFile));
+            PgSplitConfig next = ConfigLoader.load(configFile);
+            server.reload(next);
+            if (reloads != null) {
+                watchTlsFiles(reloads, next);
+            }
+        } catch (IOException e) {
+            log.warn("cannot watch the certificate files of the new configuration: {}", e.toString());
         } catch (ConfigException e) {
             server.reloadRejected(e.getMessage());
         } catch (RuntimeException e) {

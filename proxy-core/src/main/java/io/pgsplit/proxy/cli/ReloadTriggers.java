@@ -8,6 +8,9 @@ import java.nio.file.StandardWatchEventKinds;
 import java.nio.file.WatchEvent;
 import java.nio.file.WatchKey;
 import java.nio.file.WatchService;
+import java.util.Map;
+import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.TimeUnit;
@@ -18,8 +21,9 @@ import sun.misc.SignalHandler;
 
 /**
  * What makes pgsplit reload its configuration: SIGHUP, as for HAProxy and PgBouncer, and — with
- * {@code --watch} — a change of the file itself. Reloads run one at a time on their own thread,
- * never on the signal dispatcher or an event loop.
+ * {@code --watch} — a change of the file itself or of a certificate or key file it names (so that
+ * a rotated certificate is picked up). Reloads run one at a time on their own thread, never on the
+ * signal dispatcher or an event loop.
  */
 final class ReloadTriggers implements AutoCloseable {
     private static final Logger log = LoggerFactory.getLogger(ReloadTriggers.class);
@@ -35,6 +39,8 @@ final class ReloadTriggers implements AutoCloseable {
     private final SignalHandler previousHangup;
     private WatchService watcher;
     private Thread watchThread;
+    /** Watched file names per watched directory: a WatchService watches directories. */
+    private final Map<Path, Set<Path>> watchedNames = new ConcurrentHashMap<>();
 
     private ReloadTriggers(Runnable reload) {
         this.reload = reload;
@@ -45,25 +51,35 @@ final class ReloadTriggers implements AutoCloseable {
         return new ReloadTriggers(reload);
     }
 
-    /** Also reload when {@code file} changes on disk. */
-    ReloadTriggers watching(Path file) throws IOException {
+    /** Also reload when {@code file} changes on disk; watching a file again changes nothing. */
+    synchronized ReloadTriggers watching(Path file) throws IOException {
         Path absolute = file.toAbsolutePath();
-        watcher = FileSystems.getDefault().newWatchService();
-        absolute.getParent().register(watcher, StandardWatchEventKinds.ENTRY_MODIFY, StandardWatchEventKinds.ENTRY_CREATE);
-        watchThread = new Thread(() -> watch(absolute.getFileName()), "pgsplit-config-watch");
-        watchThread.setDaemon(true);
-        watchThread.start();
-        log.info("watching {} for changes", absolute);
+        if (watcher == null) {
+            watcher = FileSystems.getDefault().newWatchService();
+            watchThread = new Thread(this::watch, "pgsplit-config-watch");
+            watchThread.setDaemon(true);
+            watchThread.start();
+        }
+        Set<Path> names = watchedNames.get(absolute.getParent());
+        if (names == null) {
+            absolute.getParent().register(watcher, StandardWatchEventKinds.ENTRY_MODIFY, StandardWatchEventKinds.ENTRY_CREATE);
+            names = ConcurrentHashMap.newKeySet();
+            watchedNames.put(absolute.getParent(), names);
+        }
+        if (names.add(absolute.getFileName())) {
+            log.info("watching {} for changes", absolute);
+        }
         return this;
     }
 
-    private void watch(Path fileName) {
+    private void watch() {
         try {
             while (true) {
                 WatchKey key = watcher.take();
+                Set<Path> names = watchedNames.getOrDefault((Path) key.watchable(), Set.of());
                 boolean ours = false;
                 for (WatchEvent<?> event : key.pollEvents()) {
-                    ours |= fileName.equals(event.context());
+                    ours |= names.contains((Path) event.context());
                 }
                 key.reset();
                 if (ours) {

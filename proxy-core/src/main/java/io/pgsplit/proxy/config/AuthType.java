@@ -20,6 +20,15 @@ public enum AuthType {
         return configName;
     }
 
+    /** The pg_hba method this setting stands for when no {@code hba} rule picks one. */
+    public AuthMethod method() {
+        return switch (this) {
+            case SCRAM_SHA_256 -> AuthMethod.SCRAM_SHA_256;
+            case MD5 -> AuthMethod.MD5;
+            case PLAIN -> AuthMethod.PASSWORD;
+        };
+    }
+
     public static AuthType fromConfigName(String text) {
         String wanted = text.trim().toLowerCase(Locale.ROOT);
         return Arrays.stream(values())

@@ -20,7 +20,7 @@ import java.util.Set;
 public final class ConfigLoader {
     private static final Set<String> TOP_LEVEL_KEYS = Set.of(
             "listen", "admin", "auth_type", "servers", "users", "health", "routing", "limits", "pool", "consistency",
-            "shutdown_timeout");
+            "shutdown_timeout", "pool_mode", "client_tls", "server_tls", "auth_query", "hba");
     private static final Duration DEFAULT_SHUTDOWN_TIMEOUT = Duration.ofSeconds(30);
 
     private ConfigLoader() {
@@ -61,13 +61,17 @@ public final class ConfigLoader {
         Optional<HostPort> admin = root.get("admin").asOptional(HostPort::parse);
         AuthType authType = root.get("auth_type").asOr(AuthType::fromConfigName, AuthType.SCRAM_SHA_256);
         List<ServerConfig> servers = ServersSection.read(root.get("servers"));
-        List<UserConfig> users = UsersSection.read(root.get("users"), authType);
+        List<UserConfig> users = UsersSection.read(root.get("users"));
+        ServerTlsConfig serverTls = TlsSections.readServer(root.get("server_tls"));
         return new PgSplitConfig(listen, admin, authType, servers, users,
-                HealthSection.read(root.get("health"), users),
+                HealthSection.read(root.get("health"), users, serverTls.identity().isPresent()),
                 RoutingSection.read(root.get("routing")),
                 LimitsSection.read(root.get("limits")),
-                PoolSection.read(root.get("pool")),
+                PoolSection.read(root.get("pool"), root.get("pool_mode")),
                 ConsistencySection.read(root.get("consistency")),
-                root.get("shutdown_timeout").asOr(Scalars.positiveDuration(), DEFAULT_SHUTDOWN_TIMEOUT));
+                root.get("shutdown_timeout").asOr(Scalars.positiveDuration(), DEFAULT_SHUTDOWN_TIMEOUT),
+                new SecuritySettings(TlsSections.readClient(root.get("client_tls")), serverTls,
+                        AuthQuerySection.read(root.get("auth_query")), HbaSection.read(root.get("hba")),
+                        TlsSections.files(root.get("client_tls"), root.get("server_tls"))));
     }
 }

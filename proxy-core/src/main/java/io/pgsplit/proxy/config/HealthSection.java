@@ -13,7 +13,8 @@ final class HealthSection {
     private HealthSection() {
     }
 
-    static HealthConfig read(ConfigNode health, List<UserConfig> users) throws ConfigException {
+    /** @param clientCertificate whether server_tls presents a client certificate, which can log the probes in instead */
+    static HealthConfig read(ConfigNode health, List<UserConfig> users, boolean clientCertificate) throws ConfigException {
         health.requireMapping(KEYS);
         ReplicaLagLimits lag = ReplicaLagLimits.read(health.get("max_replica_lag"));
         String user = health.get("user").asOr(Scalars::nonEmpty, users.get(0).name());
@@ -25,24 +26,36 @@ final class HealthSection {
                 lag.bytes(),
                 lag.time(),
                 user,
-                password(health.get("password"), user, users),
+                password(health.get("password"), user, users, clientCertificate),
                 health.get("database").asOr(Scalars::nonEmpty, "postgres"));
     }
 
-    /** Without an explicit password, probes log in with the password of the matching {@code users} entry. */
-    private static String password(ConfigNode password, String user, List<UserConfig> users) throws ConfigException {
+    /**
+     * Without an explicit password, probes log in with the password of the matching {@code users} entry. The probes
+     * run pgjdbc, which needs the plain text: a verifier or an md5 hash cannot log them in. With a client certificate
+     * in server_tls the servers can authenticate the probe user by it (pg_hba method cert), and no password is needed.
+     */
+    private static String password(ConfigNode password, String user, List<UserConfig> users, boolean clientCertificate)
+            throws ConfigException {
         if (password.isPresent()) {
-            return password.as(Scalars::nonEmpty);
+            String value = password.as(Scalars::nonEmpty);
+            if (!new UserConfig(user, value).hasPlainTextPassword()) {
+                throw password.error("must be the plain-text password: the probes log in with pgjdbc, which cannot use a "
+                        + "SCRAM verifier or an md5 hash (for a setup without plain text, give server_tls a client "
+                        + "certificate and let the servers authenticate the probe user with pg_hba method cert)");
+            }
+            return value;
         }
-        UserConfig login = users.stream()
-                .filter(candidate -> candidate.name().equals(user))
-                .findFirst()
-                .orElseThrow(() -> password.error("is required because health user '" + user + "' is not in users"));
-        if (login.hasScramVerifier()) {
-            throw password.error("is required because user '" + user
-                    + "' is configured with a SCRAM verifier, which cannot be used to log in");
+        UserConfig login = users.stream().filter(candidate -> candidate.name().equals(user)).findFirst().orElse(null);
+        if (login != null && login.hasPlainTextPassword()) {
+            return login.password();
         }
-        return login.password();
+        if (clientCertificate) {
+            return "";
+        }
+        throw password.error(login == null ? "is required because health user '" + user + "' is not in users"
+                : "is required because user '" + user + "' is configured with a SCRAM verifier or md5 hash, which cannot "
+                        + "be used to log in (or give server_tls a client certificate the servers accept for it)");
     }
 
     /** {@code max_replica_lag} takes a size, a duration, or a list holding one of each. */

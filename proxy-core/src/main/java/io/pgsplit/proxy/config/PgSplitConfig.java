@@ -7,11 +7,13 @@ import java.util.Optional;
 
 /**
  * The whole proxy configuration, validated by {@link ConfigLoader}. {@code shutdownTimeout}: how long
- * SIGTERM lets open transactions finish before the remaining sessions are closed.
+ * SIGTERM lets open transactions finish before the remaining sessions are closed; {@code security}: TLS on both
+ * sides, auth_query and hba.
  */
 public record PgSplitConfig(HostPort listen, Optional<HostPort> admin, AuthType authType, List<ServerConfig> servers,
                             List<UserConfig> users, HealthConfig health, RoutingConfig routing, LimitsConfig limits,
-                            PoolConfig pool, ConsistencyConfig consistency, Duration shutdownTimeout) {
+                            PoolConfig pool, ConsistencyConfig consistency, Duration shutdownTimeout,
+                            SecuritySettings security) {
 
     public PgSplitConfig {
         Objects.requireNonNull(listen, "listen");
@@ -25,11 +27,17 @@ public record PgSplitConfig(HostPort listen, Optional<HostPort> admin, AuthType 
         Objects.requireNonNull(pool, "pool");
         Objects.requireNonNull(consistency, "consistency");
         Objects.requireNonNull(shutdownTimeout, "shutdownTimeout");
+        Objects.requireNonNull(security, "security");
     }
 
     /** The consistency a new session of this user starts with: the user's own, else the default. */
     public Consistency consistencyFor(String userName) {
         return user(userName).flatMap(UserConfig::consistency).orElse(consistency.mode());
+    }
+
+    /** How long this user's sessions hold a primary connection: the user's own pool mode, else the default. */
+    public PoolMode poolModeFor(String userName) {
+        return user(userName).flatMap(UserConfig::poolMode).orElse(pool.mode());
     }
 
     public Optional<UserConfig> user(String name) {

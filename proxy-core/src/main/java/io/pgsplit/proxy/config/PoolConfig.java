@@ -4,12 +4,15 @@ import java.time.Duration;
 import java.util.Objects;
 
 /**
+ * @param mode                the top-level {@code pool_mode}, which {@code users[].pool_mode} overrides
  * @param replicaMaxPerServer pooled connections to one replica, over all users and databases
+ * @param primaryMaxPerServer pooled connections to the primary in transaction mode, over all users and databases
  * @param acquireTimeout      how long a client waits for a pooled connection before SQLSTATE 53300
  */
-public record PoolConfig(int replicaMaxPerServer, Duration acquireTimeout) {
+public record PoolConfig(PoolMode mode, int replicaMaxPerServer, int primaryMaxPerServer, Duration acquireTimeout) {
 
     public PoolConfig {
+        Objects.requireNonNull(mode, "mode");
         Objects.requireNonNull(acquireTimeout, "acquireTimeout");
     }
 }

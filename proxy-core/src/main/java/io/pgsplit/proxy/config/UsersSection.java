@@ -6,9 +6,12 @@ import java.util.List;
 import java.util.Set;
 import java.util.regex.Pattern;
 
-/** Reads {@code users}: the logins clients may use, each with a password or a SCRAM verifier. */
+/**
+ * Reads {@code users}: the logins clients may use, each with a plain-text password, a SCRAM verifier or an md5 hash
+ * as pg_authid stores them.
+ */
 final class UsersSection {
-    private static final Set<String> KEYS = Set.of("name", "password", "consistency");
+    private static final Set<String> KEYS = Set.of("name", "password", "consistency", "pool_mode");
     private static final String BASE64 = "[A-Za-z0-9+/]+={0,2}";
     private static final Pattern SCRAM_VERIFIER = Pattern.compile(
             Pattern.quote(UserConfig.SCRAM_VERIFIER_PREFIX) + "\\d+:" + BASE64 + "\\$" + BASE64 + ":" + BASE64);
@@ -16,7 +19,7 @@ final class UsersSection {
     private UsersSection() {
     }
 
-    static List<UserConfig> read(ConfigNode users, AuthType authType) throws ConfigException {
+    static List<UserConfig> read(ConfigNode users) throws ConfigException {
         List<ConfigNode> entries = users.elements();
         if (entries.isEmpty()) {
             throw users.error("must list at least one user");
@@ -27,29 +30,23 @@ final class UsersSection {
             entry.requireMapping(KEYS);
             ConfigNode passwordNode = entry.get("password");
             UserConfig user = new UserConfig(entry.get("name").as(Scalars::nonEmpty), passwordNode.as(Scalars::nonEmpty),
-                    entry.get("consistency").asOptional(Consistency::fromConfigName));
+                    entry.get("consistency").asOptional(Consistency::fromConfigName),
+                    entry.get("pool_mode").asOptional(PoolMode::fromConfigName));
             if (!names.add(user.name())) {
                 throw entry.get("name").error("duplicate user name '" + user.name() + "'");
             }
             if (user.hasScramVerifier()) {
-                checkVerifier(passwordNode, user, authType);
+                checkVerifier(passwordNode, user);
             }
             result.add(user);
         }
         return result;
     }
 
-    private static void checkVerifier(ConfigNode passwordNode, UserConfig user, AuthType authType)
-            throws ConfigException {
+    private static void checkVerifier(ConfigNode passwordNode, UserConfig user) throws ConfigException {
         if (!SCRAM_VERIFIER.matcher(user.password()).matches()) {
             throw passwordNode.error("is not a valid SCRAM verifier; expected "
                     + UserConfig.SCRAM_VERIFIER_PREFIX + "<iterations>:<salt>$<StoredKey>:<ServerKey>");
-        }
-        if (authType != AuthType.SCRAM_SHA_256) {
-            // md5 needs md5(password || user), which a verifier cannot give; checking a cleartext password
-            // against a verifier costs 4096 PBKDF2 rounds per login, which has no place on an event loop.
-            throw passwordNode.error("a SCRAM verifier can only check SCRAM logins; give the plain-text password or use "
-                    + "auth_type " + AuthType.SCRAM_SHA_256.configName());
         }
     }
 }

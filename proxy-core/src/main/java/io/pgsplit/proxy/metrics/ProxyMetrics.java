@@ -16,6 +16,7 @@ import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.Objects;
+import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
@@ -49,6 +50,8 @@ public final class ProxyMetrics implements AutoCloseable {
     private final Map<String, Counter> readRetries = new ConcurrentHashMap<>();
     private final AtomicInteger clientConnections = new AtomicInteger();
     private volatile TopologyGauges topologyGauges;
+    private volatile PooledConnections pooled = PooledConnections.NONE;
+    private final Map<String, Gauge> poolWaiting = new ConcurrentHashMap<>();
     private volatile JvmProcessMetrics jvmProcessMetrics;
 
     private record RouteLabels(String server, String role, String reason) {
@@ -203,6 +206,33 @@ public final class ProxyMetrics implements AutoCloseable {
         serverConnectionCounts(server).idle();
     }
 
+    /** A pooled connection is kept by a pinned client between requests ({@code pinned}), or no longer is. */
+    public void serverConnectionPinned(String server, boolean pinned) {
+        serverConnectionCounts(server).pinned(pinned);
+    }
+
+    /**
+     * Pooled connections show in {@code pgsplit_server_connections} and clients queued for one in
+     * {@code pgsplit_pool_waiting_clients}, read from {@code pools} at scrape time.
+     */
+    public void bindPools(PooledConnections pools) {
+        this.pooled = Objects.requireNonNull(pools, "pools");
+    }
+
+    /** The primary and replica pools of {@code server}, for the status report. */
+    public List<PoolStatus> pools(String server) {
+        PooledConnections pools = pooled;
+        PooledConnections.Counts primary = pools.of(server, Role.PRIMARY);
+        PooledConnections.Counts replica = pools.of(server, Role.REPLICA);
+        ServerConnectionCounts counts = serverConnections.get(server);
+        int pinned = counts == null ? 0 : counts.snapshot().pinned();
+        return List.of(
+                new PoolStatus(label(Role.PRIMARY), primary.lent() + primary.idle(), primary.lent(), primary.idle(),
+                        primary.waiting(), pinned),
+                new PoolStatus(label(Role.REPLICA), replica.lent() + replica.idle(), replica.lent(), replica.idle(),
+                        replica.waiting(), 0));
+    }
+
     /** An idle server connection closed. */
     public void serverConnectionClosed(String server) {
         serverConnectionClosed(server, false);
@@ -219,7 +249,7 @@ public final class ProxyMetrics implements AutoCloseable {
     }
 
     private ServerConnectionCounts serverConnectionCounts(String server) {
-        return serverConnections.computeIfAbsent(server, name -> new ServerConnectionCounts(name, registry));
+        return serverConnections.computeIfAbsent(server, name -> new ServerConnectionCounts(name, registry, () -> pooled));
     }
 
     /** Every meter in the Prometheus text format 0.0.4. */
@@ -231,8 +261,34 @@ public final class ProxyMetrics implements AutoCloseable {
     private void followTopology() {
         TopologyGauges gauges = topologyGauges;
         if (gauges != null) {
-            gauges.follow();
+            Set<String> servers = gauges.follow();
+            for (String server : servers) {
+                serverConnectionCounts(server); // pooled connections count even before a session opens one of its own
+                poolWaiting.computeIfAbsent(server, name -> Gauge.builder("pgsplit.pool.waiting.clients",
+                                () -> pooled.of(name).waiting())
+                        .description("Clients queued for a pooled connection to this server (any role)")
+                        .tag("server", name).register(registry));
+            }
+            forgetRemoved(servers);
         }
+    }
+
+    /** Servers a reload removed lose their connection gauges once nothing is open to them any more. */
+    private void forgetRemoved(Set<String> servers) {
+        serverConnections.entrySet().removeIf(entry -> {
+            if (servers.contains(entry.getKey()) || !entry.getValue().snapshot().equals(ConnectionCounts.NONE)) {
+                return false;
+            }
+            entry.getValue().unregister(registry);
+            return true;
+        });
+        poolWaiting.entrySet().removeIf(entry -> {
+            if (servers.contains(entry.getKey())) {
+                return false;
+            }
+            registry.remove(entry.getValue());
+            return true;
+        });
     }
 
     @Override

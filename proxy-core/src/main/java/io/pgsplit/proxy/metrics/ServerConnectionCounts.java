@@ -2,21 +2,41 @@ package io.pgsplit.proxy.metrics;
 
 import io.micrometer.core.instrument.Gauge;
 import io.micrometer.core.instrument.MeterRegistry;
+import java.util.List;
 import java.util.concurrent.atomic.AtomicInteger;
+import java.util.function.IntSupplier;
+import java.util.function.Supplier;
 
-/** One server's connections, split into those running a request ({@code active}) and those waiting for one. */
+/**
+ * One server's connections: those running a request ({@code active}), those waiting for one
+ * ({@code idle}), and pooled ones kept by a pinned client between requests ({@code pinned}). The
+ * sessions' own connections are counted here as they change; pooled ones are read off the pools at
+ * scrape time (lent ones are active unless pinned, parked ones idle).
+ */
 final class ServerConnectionCounts {
     private final AtomicInteger active = new AtomicInteger();
     private final AtomicInteger idle = new AtomicInteger();
+    private final AtomicInteger pinned = new AtomicInteger();
+    private final String server;
+    private final Supplier<PooledConnections> pools;
+    private final List<Gauge> gauges;
 
-    ServerConnectionCounts(String server, MeterRegistry registry) {
-        register(registry, server, "active", active);
-        register(registry, server, "idle", idle);
+    ServerConnectionCounts(String server, MeterRegistry registry, Supplier<PooledConnections> pools) {
+        this.server = server;
+        this.pools = pools;
+        this.gauges = List.of(register(registry, "active", () -> snapshot().active()),
+                register(registry, "idle", () -> snapshot().idle()),
+                register(registry, "pinned", pinned::get));
     }
 
-    private static void register(MeterRegistry registry, String server, String state, AtomicInteger count) {
-        Gauge.builder("pgsplit.server.connections", count, AtomicInteger::get)
-                .description("Server connections open, by server and state (active: running a request)")
+    void unregister(MeterRegistry registry) {
+        gauges.forEach(registry::remove);
+    }
+
+    private Gauge register(MeterRegistry registry, String state, IntSupplier count) {
+        return Gauge.builder("pgsplit.server.connections", count::getAsInt)
+                .description("Server connections open, by server and state (active: running a request; pinned: pooled, "
+                        + "kept by a client whose session state cannot be shared)")
                 .tag("server", server).tag("state", state).register(registry);
     }
 
@@ -38,7 +58,13 @@ final class ServerConnectionCounts {
         (busy ? active : idle).decrementAndGet();
     }
 
+    void pinned(boolean now) {
+        pinned.addAndGet(now ? 1 : -1);
+    }
+
     ConnectionCounts snapshot() {
-        return new ConnectionCounts(active.get(), idle.get());
+        PooledConnections.Counts pooled = pools.get().of(server);
+        int pinnedNow = pinned.get();
+        return new ConnectionCounts(active.get() + pooled.lent() - pinnedNow, idle.get() + pooled.idle(), pinnedNow);
     }
 }

@@ -35,7 +35,8 @@ final class TopologyGauges {
         follow();
     }
 
-    synchronized void follow() {
+    /** Registers gauges for new servers, removes those of servers gone; returns the servers of the topology. */
+    synchronized Set<String> follow() {
         Set<String> current = topology.get().servers().stream().map(ServerHealth::name).collect(Collectors.toSet());
         serverMeters.entrySet().removeIf(server -> {
             if (current.contains(server.getKey())) {
@@ -45,6 +46,7 @@ final class TopologyGauges {
             return true;
         });
         current.forEach(server -> serverMeters.computeIfAbsent(server, this::register));
+        return current;
     }
 
     private List<Meter> register(String server) {

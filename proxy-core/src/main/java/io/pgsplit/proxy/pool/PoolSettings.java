@@ -4,14 +4,16 @@ import java.time.Duration;
 import java.util.Objects;
 
 /**
- * {@code pool.replica_max_per_server}: connections to one replica, over every user, database and
- * event loop; {@code pool.acquire_timeout}: how long a client may wait for one of them.
+ * {@code maxPerServer}: connections to one server, over every user, database and event loop (the
+ * config key it comes from is {@code limitKey}, for messages); {@code pool.acquire_timeout}: how long
+ * a client may wait for one of them.
  */
-public record PoolSettings(int replicaMaxPerServer, Duration acquireTimeout) {
+public record PoolSettings(String limitKey, int maxPerServer, Duration acquireTimeout) {
 
     public PoolSettings {
-        if (replicaMaxPerServer < 1) {
-            throw new IllegalArgumentException("pool.replica_max_per_server must be at least 1, got " + replicaMaxPerServer);
+        Objects.requireNonNull(limitKey, "limitKey");
+        if (maxPerServer < 1) {
+            throw new IllegalArgumentException(limitKey + " must be at least 1, got " + maxPerServer);
         }
         Objects.requireNonNull(acquireTimeout, "acquireTimeout");
         if (acquireTimeout.isNegative() || acquireTimeout.isZero()) {
@@ -19,7 +21,8 @@ public record PoolSettings(int replicaMaxPerServer, Duration acquireTimeout) {
         }
     }
 
+    /** The settings of the replica pools. */
     public static PoolSettings defaults() {
-        return new PoolSettings(20, Duration.ofSeconds(5));
+        return new PoolSettings("pool.replica_max_per_server", 20, Duration.ofSeconds(5));
     }
 }

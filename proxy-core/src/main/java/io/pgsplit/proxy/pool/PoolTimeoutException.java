@@ -6,8 +6,8 @@ import java.time.Duration;
 public final class PoolTimeoutException extends Exception {
 
     /** No stack trace: this is an expected outcome under load, not a bug, and it may happen often. */
-    public PoolTimeoutException(String serverName, Duration waited, int replicaMaxPerServer) {
+    public PoolTimeoutException(String serverName, Duration waited, String limitKey, int maxPerServer) {
         super("pgsplit: no connection to server " + serverName + " became free within " + waited.toMillis()
-                + " ms (pool.replica_max_per_server=" + replicaMaxPerServer + ")", null, false, false);
+                + " ms (" + limitKey + "=" + maxPerServer + ")", null, false, false);
     }
 }

@@ -18,7 +18,7 @@ import java.util.concurrent.atomic.AtomicInteger;
  */
 final class ServerPool {
     private final String serverName;
-    private final ReplicaPools pools;
+    private final ServerPools pools;
     /** Connections that count against the limit: lent, idle, or being opened. */
     private final AtomicInteger open = new AtomicInteger();
     private final AtomicInteger generation = new AtomicInteger();
@@ -28,7 +28,7 @@ final class ServerPool {
     private final ConcurrentHashMap<EventLoop, LoopPool> loops = new ConcurrentHashMap<>();
     private final Queue<LoopPool> waitingLoops = new ConcurrentLinkedQueue<>();
 
-    ServerPool(String serverName, ReplicaPools pools) {
+    ServerPool(String serverName, ServerPools pools) {
         this.serverName = serverName;
         this.pools = pools;
     }
@@ -56,7 +56,7 @@ final class ServerPool {
 
     /** Claims a slot for a connection about to be opened; false when the server is at its limit. */
     boolean tryReserve() {
-        int max = settings().replicaMaxPerServer();
+        int max = settings().maxPerServer();
         int current;
         do {
             current = open.get();
@@ -69,7 +69,7 @@ final class ServerPool {
 
     /** The limit was lowered: a returning connection is closed instead of kept. */
     boolean overLimit() {
-        return open.get() > settings().replicaMaxPerServer();
+        return open.get() > settings().maxPerServer();
     }
 
     /** A connection counted against the limit is gone (closed, or its opening failed). */
@@ -149,7 +149,7 @@ final class ServerPool {
     }
 
     PoolTimeoutException timeout(Duration waited) {
-        return new PoolTimeoutException(serverName, waited, settings().replicaMaxPerServer());
+        return new PoolTimeoutException(serverName, waited, settings().limitKey(), settings().maxPerServer());
     }
 
     /** Treated by the session like a failed connection: the request goes to another server, or the client is told. */

@@ -6,6 +6,7 @@ import io.netty.buffer.ByteBuf;
 import io.netty.channel.ChannelFutureListener;
 import io.netty.channel.ChannelHandlerContext;
 import io.netty.channel.ChannelInboundHandlerAdapter;
+import io.netty.handler.ssl.SslHandler;
 import io.netty.util.concurrent.ScheduledFuture;
 import io.pgsplit.protocol.MessageFraming;
 import io.pgsplit.protocol.MessageTypes;
@@ -25,6 +26,7 @@ import io.pgsplit.protocol.startup.StartupMessage;
 import io.pgsplit.protocol.startup.StartupPacket;
 import io.pgsplit.protocol.startup.StartupPackets;
 import io.pgsplit.proxy.ProxyContext;
+import io.pgsplit.proxy.auth.AuthDecision;
 import io.pgsplit.proxy.auth.AuthStep;
 import io.pgsplit.proxy.auth.ClientAuthExchange;
 import io.pgsplit.proxy.backend.BackendKey;
@@ -33,15 +35,18 @@ import io.pgsplit.proxy.netty.InboundBuffer;
 import io.pgsplit.proxy.session.ClientSession;
 import java.util.List;
 import java.util.Map;
+import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
  * A client connection from its first byte until it is ready for queries: SSL and GSS encryption
- * requests (declined with 'N'), CancelRequest, StartupMessage with protocol negotiation, password
- * authentication against the configured users, and the first server connection, whose
- * ParameterStatus values the client receives. Then it hands the channel to a {@link ClientSession}.
+ * requests (declined with 'N' unless {@link TlsNegotiationHandler} in front took the SSLRequest),
+ * CancelRequest, StartupMessage with protocol negotiation, authentication as the
+ * {@link io.pgsplit.proxy.auth.ClientAuthenticator} decides (hba, users, auth_query), and the first server
+ * connection, whose ParameterStatus values the client receives. Then it hands the channel to a
+ * {@link ClientSession}.
  */
 final class StartupHandler extends ChannelInboundHandlerAdapter {
     private static final Logger log = LoggerFactory.getLogger(StartupHandler.class);
@@ -51,7 +56,7 @@ final class StartupHandler extends ChannelInboundHandlerAdapter {
     private static final int MAX_PASSWORD_MESSAGE = 65_535;
     private static final byte DECLINE_ENCRYPTION = 'N';
 
-    private enum Phase { STARTUP, AUTHENTICATION, CONNECTING, DONE }
+    private enum Phase { STARTUP, DECIDING, AUTHENTICATION, CONNECTING, DONE }
 
     private final ProxyContext context;
     private final InboundBuffer inbound = new InboundBuffer();
@@ -77,12 +82,16 @@ final class StartupHandler extends ChannelInboundHandlerAdapter {
     @Override
     public void channelRead(ChannelHandlerContext ctx, Object msg) {
         inbound.append(ctx.alloc(), (ByteBuf) msg);
+        process(ctx);
+    }
+
+    private void process(ChannelHandlerContext ctx) {
         try {
             while (inbound.readableBytes() > 0 && ctx.channel().isActive()) {
                 boolean progressed = switch (phase) {
                     case STARTUP -> readStartupPacket(ctx);
                     case AUTHENTICATION -> readPasswordMessage(ctx);
-                    case CONNECTING, DONE -> false; // a client waits for ReadyForQuery; anything early is kept
+                    case DECIDING, CONNECTING, DONE -> false; // kept: the session reads it once it takes over
                 };
                 if (!progressed) {
                     break;
@@ -90,6 +99,14 @@ final class StartupHandler extends ChannelInboundHandlerAdapter {
             }
         } catch (ProtocolException e) {
             fatal(ctx, e.sqlState(), e.getMessage());
+        }
+    }
+
+    /** Bytes that arrived while reads were paused for work off the loop. */
+    private void resume(ChannelHandlerContext ctx) {
+        if (ctx.channel().isActive()) {
+            ctx.channel().config().setAutoRead(true);
+            process(ctx);
         }
     }
 
@@ -117,7 +134,8 @@ final class StartupHandler extends ChannelInboundHandlerAdapter {
      * clear. Each kind may be asked once; a repeat is read, as by PostgreSQL, as an unknown protocol.
      */
     private void declineEncryption(ChannelHandlerContext ctx, int code) {
-        boolean repeated = code == SslRequest.CODE ? sslDeclined : gssDeclined;
+        // Inside TLS an SSLRequest is as out of place as a repeated one.
+        boolean repeated = code == SslRequest.CODE ? sslDeclined || ctx.pipeline().get(SslHandler.class) != null : gssDeclined;
         if (repeated) {
             unsupportedProtocol(ctx, code >>> 16, code & 0xFFFF);
             return;
@@ -159,9 +177,43 @@ final class StartupHandler extends ChannelInboundHandlerAdapter {
             return;
         }
         startup = new StartupMessage(3, 0, parameters.forServers(user));
-        exchange = context.authExchanges().forUser(context.config().authType(), user, context.config().user(user));
-        ctx.writeAndFlush(exchange.start(ctx.alloc()));
-        phase = Phase.AUTHENTICATION;
+        CompletableFuture<AuthDecision> decision = context.authenticator()
+                .begin(LoginAttempts.of(ctx.channel(), user, startup.parameters().get("database")), ctx.channel().eventLoop());
+        if (decision.isDone()) {
+            onDecision(ctx, decision.handle(Outcome::new).join());
+            return;
+        }
+        // auth_query is looking the user up: the client is not read meanwhile.
+        phase = Phase.DECIDING;
+        ctx.channel().config().setAutoRead(false);
+        decision.whenComplete((value, error) -> ctx.executor().execute(() -> {
+            if (ctx.channel().isActive() && phase == Phase.DECIDING) {
+                onDecision(ctx, new Outcome<>(value, error));
+                resume(ctx);
+            }
+        }));
+    }
+
+    private record Outcome<T>(T value, Throwable error) {
+    }
+
+    /** hba and the user's secret (perhaps from auth_query) decided how the client authenticates. */
+    private void onDecision(ChannelHandlerContext ctx, Outcome<AuthDecision> outcome) {
+        AuthDecision decision = outcome.value();
+        if (outcome.error() != null) {
+            fatal(ctx, SqlState.CONNECTION_FAILURE, "pgsplit: authentication failed: " + outcome.error().getMessage());
+        } else if (decision instanceof AuthDecision.Refuse refuse) {
+            log.info("client {}: refused for user \"{}\": {}", ctx.channel().remoteAddress(), startup.user(), refuse.message());
+            fatal(ctx, refuse.sqlState(), refuse.message());
+        } else if (decision instanceof AuthDecision.Accept) {
+            ctx.writeAndFlush(new AuthenticationOk().encode(ctx.alloc()));
+            phase = Phase.CONNECTING;
+            openSession(ctx);
+        } else if (decision instanceof AuthDecision.Exchange chosen) {
+            exchange = chosen.exchange();
+            ctx.writeAndFlush(exchange.start(ctx.alloc()));
+            phase = Phase.AUTHENTICATION;
+        }
     }
 
     private boolean readPasswordMessage(ChannelHandlerContext ctx) {
@@ -177,6 +229,27 @@ final class StartupHandler extends ChannelInboundHandlerAdapter {
         }
         AuthStep step = exchange.onPasswordMessage(buf.slice(index + HEADER_LENGTH, length - HEADER_LENGTH), ctx.alloc());
         inbound.skip(length);
+        return onAuthStep(ctx, step);
+    }
+
+    /** Returns whether the next password message may be read now. */
+    private boolean onAuthStep(ChannelHandlerContext ctx, AuthStep step) {
+        if (step instanceof AuthStep.Pending pending) {
+            if (pending.outcome().isDone()) {
+                return onAuthStep(ctx, pending.outcome().handle(StartupHandler::orFailure).join());
+            }
+            // A key derivation runs off the loop; the client is not read meanwhile.
+            phase = Phase.DECIDING;
+            ctx.channel().config().setAutoRead(false);
+            pending.outcome().whenComplete((outcome, error) -> ctx.executor().execute(() -> {
+                if (ctx.channel().isActive() && phase == Phase.DECIDING) {
+                    phase = Phase.AUTHENTICATION;
+                    onAuthStep(ctx, orFailure(outcome, error));
+                    resume(ctx);
+                }
+            }));
+            return false;
+        }
         if (step instanceof AuthStep.Continue next) {
             ctx.writeAndFlush(next.request());
         } else if (step instanceof AuthStep.Success success) {
@@ -193,9 +266,16 @@ final class StartupHandler extends ChannelInboundHandlerAdapter {
         return phase == Phase.AUTHENTICATION;
     }
 
+    private static AuthStep orFailure(AuthStep step, Throwable error) {
+        return error != null ? new AuthStep.Failure("password check failed: " + error) : step;
+    }
+
     private void openSession(ChannelHandlerContext ctx) {
         BackendKey key = context.cancels().newKey();
-        ClientSession session = new ClientSession(context, ctx.channel(), startup.user(), startup.parameters(), key);
+        ClientSessionHandler handler = new ClientSessionHandler(ctx.channel());
+        ClientSession session = new ClientSession(context, handler, ctx.channel().eventLoop(), startup.user(),
+                startup.parameters(), key);
+        handler.bind(session.machine());
         session.connectFirstServer().whenComplete((parameters, error) -> ctx.executor().execute(() -> {
             if (error != null) {
                 refuseSession(ctx, error); // first: closing the session closes the channel
@@ -203,12 +283,13 @@ final class StartupHandler extends ChannelInboundHandlerAdapter {
             } else if (!ctx.channel().isActive()) {
                 session.close();
             } else {
-                becomeReady(ctx, session, parameters);
+                becomeReady(ctx, session, handler, parameters);
             }
         }));
     }
 
-    private void becomeReady(ChannelHandlerContext ctx, ClientSession session, Map<String, String> parameters) {
+    private void becomeReady(ChannelHandlerContext ctx, ClientSession session, ClientSessionHandler handler,
+                             Map<String, String> parameters) {
         for (Map.Entry<String, String> parameter : parameters.entrySet()) {
             ctx.write(new ParameterStatus(parameter.getKey(), parameter.getValue()).encode(ctx.alloc()));
         }
@@ -218,9 +299,11 @@ final class StartupHandler extends ChannelInboundHandlerAdapter {
         timeout.cancel(false);
         phase = Phase.DONE;
         log.debug("client {}: session for user \"{}\" ready", ctx.channel().remoteAddress(), session.user());
-        ctx.pipeline().replace(this, "session", new ClientMessageHandler(session));
-        if (inbound.readableBytes() > 0) {
-            session.onClientData(inbound.takeSlice(inbound.readableBytes()));
+        // Taken before the replace: removing this handler releases its buffer (Netty runs handlerRemoved inside it).
+        ByteBuf early = inbound.readableBytes() > 0 ? inbound.takeSlice(inbound.readableBytes()) : null;
+        ctx.pipeline().replace(this, "session", handler);
+        if (early != null) {
+            session.onClientData(early);
         }
     }
 

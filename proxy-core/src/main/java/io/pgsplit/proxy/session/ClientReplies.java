@@ -1,17 +1,16 @@
 package io.pgsplit.proxy.session;
 
-import io.netty.channel.Channel;
 import io.pgsplit.protocol.backend.ErrorResponse;
 import io.pgsplit.protocol.backend.ReadyForQuery;
 import io.pgsplit.protocol.backend.TransactionStatus;
 
 /** Messages the proxy itself writes to a client, shaped like PostgreSQL's own. Written unflushed. */
 final class ClientReplies {
-    private final Channel client;
+    private final SessionIo io;
     private boolean pending;
 
-    ClientReplies(Channel client) {
-        this.client = client;
+    ClientReplies(SessionIo io) {
+        this.io = io;
     }
 
     void error(String sqlState, String message) {
@@ -23,12 +22,12 @@ final class ClientReplies {
     }
 
     private void write(ErrorResponse error) {
-        client.write(error.encode(client.alloc()), client.voidPromise());
+        io.write(error.encode(io.alloc()));
         pending = true;
     }
 
     void readyForQuery(TransactionStatus status) {
-        client.write(new ReadyForQuery(status).encode(client.alloc()), client.voidPromise());
+        io.write(new ReadyForQuery(status).encode(io.alloc()));
         pending = true;
     }
 
@@ -40,7 +39,7 @@ final class ClientReplies {
     void flush() {
         if (pending) {
             pending = false;
-            client.flush();
+            io.flush();
         }
     }
 }

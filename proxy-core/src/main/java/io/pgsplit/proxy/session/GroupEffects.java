@@ -15,11 +15,11 @@ record GroupEffects(List<SessionCommand> commands, boolean rollback) {
             Pattern.CASE_INSENSITIVE | Pattern.DOTALL);
 
     /**
-     * True when a text holds a ROLLBACK or ABORT of the whole transaction (not ROLLBACK TO a
-     * savepoint). Asked only of groups that end a transaction; a ';' inside a literal could fool it,
-     * which at worst records a setting the server rolled back.
+     * True when a text of the segment holds a ROLLBACK or ABORT of the whole transaction (not
+     * ROLLBACK TO a savepoint). Asked only of groups that end a transaction; a ';' inside a literal
+     * could fool it, which at worst records a setting the server rolled back.
      */
-    static boolean isRollback(String sql) {
-        return ROLLBACK.matcher(sql).find();
+    static boolean endsWithRollback(Segment segment) {
+        return segment.anyTextMatches(ROLLBACK);
     }
 }

@@ -25,6 +25,11 @@ record Requirement(Need need, String reason) {
     /** A read sent to the primary because no replica has replayed the session's last commit yet. */
     static final String REASON_FENCE = "fence";
 
+    static final Requirement PINNED = new Requirement(Need.PRIMARY, REASON_PINNED);
+    static final Requirement FENCE = new Requirement(Need.PRIMARY, REASON_FENCE);
+    static final Requirement FIRST_CONNECTION = new Requirement(Need.ANY, REASON_PROTOCOL);
+    static final Requirement FIRST_READ = new Requirement(Need.READ, REASON_PROTOCOL);
+
     static Requirement of(Segment segment, Classification classification) {
         if (segment.tooLarge) {
             return new Requirement(Need.PRIMARY, REASON_LARGE_REQUEST);
@@ -39,7 +44,8 @@ record Requirement(Need need, String reason) {
             return new Requirement(Need.PRIMARY, classification.reason().label());
         }
         if (classification.kinds().contains(StatementKind.SESSION)) {
-            // Session settings are not replayed on other servers yet; keep them where writes go.
+            // A SET runs where writes go, on the session's own connection; every other connection the session
+            // uses gets it replayed before it serves the session (ServerAlignment).
             return new Requirement(Need.PRIMARY, REASON_SESSION);
         }
         if (classification.transaction() == TransactionControl.BEGIN_READ_ONLY) {

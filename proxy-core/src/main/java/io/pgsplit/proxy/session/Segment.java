@@ -4,16 +4,17 @@ import io.netty.buffer.ByteBuf;
 import io.pgsplit.proxy.statements.PreparedStatementDef;
 import java.util.ArrayList;
 import java.util.HashMap;
-import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Map;
-import java.util.Set;
+import java.util.regex.Pattern;
 
 /**
  * The unit of routing: client messages up to a Sync, a simple Query, a FunctionCall or a Flush,
  * buffered whole (as PgDog does) so that one decision covers them and a group never spans two
- * servers. Also a lone COPY message or Terminate. The bytes stay in the session's inbound buffer;
- * this records only what routing and statement bookkeeping need.
+ * servers. Also a lone COPY message or Terminate. The bytes stay in the session's
+ * {@link RequestBuffer}; this records only what routing and statement bookkeeping need, and what
+ * was learnt while routing it ({@link RoutingAttempt}), so that a request that waits is never
+ * analysed from scratch again.
  */
 final class Segment {
 
@@ -44,31 +45,23 @@ final class Segment {
     boolean simpleQuery;
     /** Cut short because the group outgrew the buffering limit; routed to the primary. */
     boolean tooLarge;
-    final List<String> queries = new ArrayList<>(1);
-    final List<PreparedStatementDef> parsed = new ArrayList<>(1);
-    /** Statements bound or described here but parsed in an earlier segment: the target must have them. */
-    final Set<PreparedStatementDef> referenced = new LinkedHashSet<>();
-    final List<StatementEvent> events = new ArrayList<>(1);
+    // Empty lists share one empty array until something is added: most segments hold one Query or one Parse.
+    final List<String> queries = new ArrayList<>();
+    final List<PreparedStatementDef> parsed = new ArrayList<>();
+    /** Statements bound or described here but parsed in an earlier segment, each once: the target must have them. */
+    final List<PreparedStatementDef> referenced = new ArrayList<>();
+    final List<StatementEvent> events = new ArrayList<>();
     int clientParses;
     int clientCloses;
-    /** Names parsed earlier in this very segment, which need nothing from earlier segments. */
-    private final Map<String, PreparedStatementDef> parsedHere = new HashMap<>();
-    /** Servers that refused a connection for this segment; a read tries another one. */
-    final Set<String> failedServers = new LinkedHashSet<>();
-    /** The bytes of a read being retried on another server; null while the bytes sit in the inbound buffer. */
+    /** Names parsed earlier in this very segment, which need nothing from earlier segments; null until one is. */
+    private Map<String, PreparedStatementDef> parsedHere;
+    /** The bytes of a read being retried on another server; null while the bytes sit in the request buffer. */
     ByteBuf replay;
     /** A read is retried at most once. */
     boolean retried;
-    /** What its statements are; kept while the segment waits for a connection or a drain. */
+    /** What its statements are, once known. */
     Analysis analysis;
-    /** Set when the replica pool stayed exhausted: the segment is answered with 53300. */
-    String poolTimeout;
-    /** After a pool timeout: only a replica with a free connection may serve this read, nothing waits twice. */
-    boolean onlyReplicasWithRoom;
-    /** The server chosen while its connection was being opened: routing again must not choose another. */
-    Route.ToServer chosen;
-    /** When this read began to wait for a replica to replay the session's fence (read-your-writes), 0 if not. */
-    long fenceWaitStartedNanos;
+    private RoutingAttempt attempt;
 
     boolean isEmpty() {
         return length == 0;
@@ -78,6 +71,38 @@ final class Segment {
         return !queries.isEmpty() || !parsed.isEmpty() || !referenced.isEmpty() || functionCall;
     }
 
+    /** What routing this segment has met so far (refusals, waits, parse answers); made on first need. */
+    RoutingAttempt attempt() {
+        if (attempt == null) {
+            attempt = new RoutingAttempt();
+        }
+        return attempt;
+    }
+
+    /** The attempt if anything happened to it, else null: the common request never needs one. */
+    RoutingAttempt attemptIfAny() {
+        return attempt;
+    }
+
+    /** Whether any statement text of the segment (its Queries, Parses, and the statements it binds) matches. */
+    boolean anyTextMatches(Pattern pattern) {
+        for (String sql : queries) {
+            if (pattern.matcher(sql).find()) {
+                return true;
+            }
+        }
+        return anyDefinitionMatches(parsed, pattern) || anyDefinitionMatches(referenced, pattern);
+    }
+
+    private static boolean anyDefinitionMatches(List<PreparedStatementDef> defs, Pattern pattern) {
+        for (PreparedStatementDef def : defs) {
+            if (pattern.matcher(def.sql()).find()) {
+                return true;
+            }
+        }
+        return false;
+    }
+
     void query(String sql) {
         queries.add(sql);
         simpleQuery = true;
@@ -85,23 +110,28 @@ final class Segment {
 
     void parse(PreparedStatementDef def) {
         parsed.add(def);
+        if (parsedHere == null) {
+            parsedHere = new HashMap<>(4);
+        }
         parsedHere.put(def.name(), def);
         events.add(new StatementEvent.Parsed(def));
         clientParses++;
     }
 
     void closeStatement(String name) {
-        parsedHere.remove(name);
+        if (parsedHere != null) {
+            parsedHere.remove(name);
+        }
         events.add(new StatementEvent.Closed(name));
     }
 
     /** A Bind or Describe of a statement: unless parsed here, the session's definition must travel along. */
     void use(String name, Map<String, PreparedStatementDef> sessionStatements) {
-        if (parsedHere.containsKey(name)) {
+        if (parsedHere != null && parsedHere.containsKey(name)) {
             return;
         }
         PreparedStatementDef def = sessionStatements.get(name);
-        if (def != null) {
+        if (def != null && !referenced.contains(def)) {
             referenced.add(def);
         }
     }

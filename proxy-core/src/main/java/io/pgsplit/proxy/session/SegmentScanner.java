@@ -51,49 +51,55 @@ final class SegmentScanner {
                 segment.end = Segment.End.CONTINUES; // send what came before; the group stays on its server
                 return true;
             }
-            ByteBuf body = buf.slice(index + HEADER_LENGTH, length - HEADER_LENGTH);
-            switch (type) {
-                case MessageTypes.QUERY -> {
-                    segment.query(Query.decode(body).sql());
-                    segment.end = Segment.End.READY_FOR_QUERY;
-                }
-                case MessageTypes.PARSE -> {
-                    Parse parse = Parse.decode(body);
-                    byte[] original = new byte[length];
-                    buf.getBytes(index, original);
-                    segment.parse(new PreparedStatementDef(parse.statementName(), parse.sql(), original));
-                }
-                case MessageTypes.BIND -> segment.use(BindTarget.decode(body).statementName(), statements);
-                case MessageTypes.DESCRIBE -> {
-                    Describe describe = Describe.decode(body);
-                    if (describe.kind() == TargetKind.STATEMENT) {
-                        segment.use(describe.name(), statements);
-                    }
-                }
-                case MessageTypes.CLOSE -> {
-                    Close close = Close.decode(body);
-                    segment.clientCloses++; // portal or statement, each is answered by CloseComplete
-                    if (close.kind() == TargetKind.STATEMENT) {
-                        segment.closeStatement(close.name());
-                    }
-                }
-                case MessageTypes.EXECUTE -> {
-                    // framed only: the portal belongs to a Bind in this group or an open transaction
-                }
-                case MessageTypes.SYNC -> segment.end = Segment.End.READY_FOR_QUERY;
-                case MessageTypes.FLUSH -> segment.end = Segment.End.CONTINUES;
-                case MessageTypes.FUNCTION_CALL -> {
-                    segment.functionCall = true;
-                    segment.end = Segment.End.READY_FOR_QUERY;
-                }
-                case MessageTypes.COPY_DATA, MessageTypes.COPY_DONE, MessageTypes.COPY_FAIL -> segment.end = Segment.End.COPY;
-                case MessageTypes.TERMINATE -> segment.end = Segment.End.TERMINATE;
-                default -> throw new ProtocolException(SqlState.PROTOCOL_VIOLATION,
-                        "invalid frontend message type " + (type & 0xFF));
-            }
+            read(type, buf, index, length, segment, statements);
             segment.length += length;
         }
         return true;
+    }
+
+    /** Records one whole message of {@code length} bytes at {@code index} in the segment. */
+    private static void read(byte type, ByteBuf buf, int index, int length, Segment segment,
+                             Map<String, PreparedStatementDef> statements) {
+        ByteBuf body = buf.slice(index + HEADER_LENGTH, length - HEADER_LENGTH);
+        switch (type) {
+            case MessageTypes.QUERY -> {
+                segment.query(Query.decode(body).sql());
+                segment.end = Segment.End.READY_FOR_QUERY;
+            }
+            case MessageTypes.PARSE -> {
+                Parse parse = Parse.decode(body);
+                byte[] original = new byte[length];
+                buf.getBytes(index, original);
+                segment.parse(new PreparedStatementDef(parse.statementName(), parse.sql(), original));
+            }
+            case MessageTypes.BIND -> segment.use(BindTarget.decode(body).statementName(), statements);
+            case MessageTypes.DESCRIBE -> {
+                Describe describe = Describe.decode(body);
+                if (describe.kind() == TargetKind.STATEMENT) {
+                    segment.use(describe.name(), statements);
+                }
+            }
+            case MessageTypes.CLOSE -> {
+                Close close = Close.decode(body);
+                segment.clientCloses++; // portal or statement, each is answered by CloseComplete
+                if (close.kind() == TargetKind.STATEMENT) {
+                    segment.closeStatement(close.name());
+                }
+            }
+            case MessageTypes.EXECUTE -> {
+                // framed only: the portal belongs to a Bind in this group or an open transaction
+            }
+            case MessageTypes.SYNC -> segment.end = Segment.End.READY_FOR_QUERY;
+            case MessageTypes.FLUSH -> segment.end = Segment.End.CONTINUES;
+            case MessageTypes.FUNCTION_CALL -> {
+                segment.functionCall = true;
+                segment.end = Segment.End.READY_FOR_QUERY;
+            }
+            case MessageTypes.COPY_DATA, MessageTypes.COPY_DONE, MessageTypes.COPY_FAIL -> segment.end = Segment.End.COPY;
+            case MessageTypes.TERMINATE -> segment.end = Segment.End.TERMINATE;
+            default -> throw new ProtocolException(SqlState.PROTOCOL_VIOLATION,
+                    "invalid frontend message type " + (type & 0xFF));
+        }
     }
 
     private static boolean startsOwnSegment(byte type) {

@@ -4,7 +4,9 @@ import io.pgsplit.protocol.backend.TransactionStatus;
 import io.pgsplit.proxy.backend.BackendConnection;
 import io.pgsplit.proxy.state.SessionState;
 import io.pgsplit.router.SessionCommand.Prepare;
+import java.util.Iterator;
 import java.util.List;
+import java.util.Map;
 import java.util.StringJoiner;
 
 /**
@@ -23,6 +25,9 @@ final class ServerAlignment {
             return null;
         }
         StringJoiner statements = new StringJoiner("; ");
+        if (backend.settings().changesHandsTo(state.settings())) {
+            forgetOthersPrepared(backend, state, statements);
+        }
         String settings = backend.settings().alignWith(state.settings());
         if (settings != null) {
             statements.add(settings);
@@ -40,6 +45,22 @@ final class ServerAlignment {
             backend.sqlPrepared().put(name, prepare.replaySql());
         }
         return statements.length() == 0 ? null : statements.toString();
+    }
+
+    /**
+     * A pooled connection that served another client may hold that client's SQL-prepared statements:
+     * they are deallocated before this client can EXECUTE one by its name (PostgreSQL would say it does
+     * not exist). Statements this very client prepared, with the same text, stay.
+     */
+    private static void forgetOthersPrepared(BackendConnection backend, SessionState state, StringJoiner statements) {
+        for (Iterator<Map.Entry<String, String>> held = backend.sqlPrepared().entrySet().iterator(); held.hasNext(); ) {
+            Map.Entry<String, String> statement = held.next();
+            Prepare own = state.sqlPrepared(statement.getKey());
+            if (own == null || !own.replaySql().equals(statement.getValue())) {
+                statements.add("DEALLOCATE " + quoteIdentifier(statement.getKey()));
+                held.remove();
+            }
+        }
     }
 
     private static String quoteIdentifier(String name) {

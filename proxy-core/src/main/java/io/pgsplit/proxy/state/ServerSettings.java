@@ -45,6 +45,11 @@ public final class ServerSettings {
         return statements.length() == 0 ? null : statements.toString();
     }
 
+    /** True when the connection last carried another client's settings (or none yet): it changes hands now. */
+    public boolean changesHandsTo(SessionSettings client) {
+        return owner != client;
+    }
+
     /** The client changed its settings with a statement that ran on this very connection. */
     public void ranHere(SessionSettings client) {
         applied.clear();

@@ -24,7 +24,6 @@ import io.pgsplit.proxy.config.UserConfig;
 import java.nio.charset.StandardCharsets;
 import java.security.SecureRandom;
 import java.util.List;
-import java.util.Optional;
 import org.junit.jupiter.api.Test;
 
 class ClientAuthExchangesTest {
@@ -33,11 +32,12 @@ class ClientAuthExchangesTest {
     private static final UserConfig APP = new UserConfig("app", "s3cret");
     private static final UserConfig STORED = new UserConfig("stored", ScramVerifiers.create("from-pg-authid", RANDOM));
 
-    private final ClientAuthExchanges exchanges = new ClientAuthExchanges(List.of(APP, STORED));
+    private static final UserConfig HASHED = new UserConfig("hashed", Md5Password.hash("hashed", "md5-pw"));
+
+    private final ClientAuthExchanges exchanges = new ClientAuthExchanges(List.of(APP, STORED, HASHED), Runnable::run);
 
     private ClientAuthExchange exchange(AuthType method, String user) {
-        Optional<UserConfig> config = List.of(APP, STORED).stream().filter(u -> u.name().equals(user)).findFirst();
-        return exchanges.forUser(method, user, config);
+        return exchanges.forUser(method.method(), user, exchanges.configured(user), null);
     }
 
     /** Decodes (and releases) an Authentication message the exchange sent. */
@@ -201,5 +201,41 @@ class ClientAuthExchangesTest {
     @Test
     void cleartextFailsForAnUnknownUser() {
         assertThat(runCleartext(exchange(AuthType.PLAIN, "ghost"), "s3cret")).isInstanceOf(AuthStep.Failure.class);
+    }
+
+    @Test
+    void scramAgainstAVerifierGivesTheServersTheKeysTheClientProvedAndAPasswordUserItsPassword() {
+        assertThat(runScram(exchange(AuthType.SCRAM_SHA_256, "stored"), "from-pg-authid").last())
+                .isInstanceOfSatisfying(AuthStep.Success.class, success -> assertThat(success.login()).isInstanceOf(ServerLogin.Scram.class));
+        assertThat(runScram(exchange(AuthType.SCRAM_SHA_256, "app"), "s3cret").last())
+                .isInstanceOfSatisfying(AuthStep.Success.class, success -> assertThat(success.login()).isEqualTo(new ServerLogin.Password("s3cret")));
+    }
+
+    @Test
+    void md5AgainstAStoredHashSucceedsAndTheServersGetTheHash() {
+        assertThat(runMd5(exchange(AuthType.MD5, "hashed"), "hashed", "md5-pw")).isInstanceOfSatisfying(AuthStep.Success.class,
+                success -> assertThat(success.login()).isEqualTo(new ServerLogin.Md5Hash(HASHED.password())));
+        assertThat(runMd5(exchange(AuthType.MD5, "hashed"), "hashed", "wrong")).isInstanceOf(AuthStep.Failure.class);
+    }
+
+    @Test
+    void md5WithAStoredVerifierRunsScramAsPostgresqlDoes() {
+        assertThat(runScram(exchange(AuthType.MD5, "stored"), "from-pg-authid").last()).isInstanceOf(AuthStep.Success.class);
+    }
+
+    @Test
+    void scramCannotCheckAnMd5HashAndFailsLikeAWrongPassword() {
+        assertThat(runScram(exchange(AuthType.SCRAM_SHA_256, "hashed"), "md5-pw").last()).isInstanceOf(AuthStep.Failure.class);
+    }
+
+    @Test
+    void cleartextAgainstAVerifierIsCheckedOffTheLoopAndGivesTheServersDerivedKeys() {
+        AuthStep step = runCleartext(exchange(AuthType.PLAIN, "stored"), "from-pg-authid");
+        assertThat(step).isInstanceOf(AuthStep.Pending.class);
+        assertThat(((AuthStep.Pending) step).outcome().join()).isInstanceOfSatisfying(AuthStep.Success.class,
+                success -> assertThat(success.login()).isInstanceOf(ServerLogin.Scram.class));
+        AuthStep wrong = runCleartext(exchange(AuthType.PLAIN, "stored"), "nope");
+        assertThat(((AuthStep.Pending) wrong).outcome().join()).isInstanceOf(AuthStep.Failure.class);
+        assertThat(runCleartext(exchange(AuthType.PLAIN, "hashed"), "md5-pw")).isInstanceOf(AuthStep.Success.class);
     }
 }

@@ -8,6 +8,7 @@ import io.netty.channel.local.LocalAddress;
 import io.netty.channel.local.LocalChannel;
 import io.pgsplit.protocol.auth.SaltedPasswordCache;
 import io.pgsplit.protocol.startup.StartupMessage;
+import io.pgsplit.proxy.auth.ServerLogin;
 import java.util.Map;
 import java.util.concurrent.CompletableFuture;
 
@@ -24,7 +25,7 @@ public final class TestBackendConnections {
      */
     public static CompletableFuture<BackendConnection> connect(EventLoop loop, LocalAddress server, String serverName, String user) {
         CompletableFuture<BackendConnection> ready = new CompletableFuture<>();
-        BackendHandler handler = new BackendHandler(new BackendAuthenticator(user, null, new SaltedPasswordCache(1)), Runnable::run,
+        BackendHandler handler = new BackendHandler(new BackendAuthenticator(user, new ServerLogin.None("trusted by the fake server"), new SaltedPasswordCache(1)), Runnable::run,
                 StartupMessage.v3(Map.of("user", user)).encode(ByteBufAllocator.DEFAULT), MAX_MESSAGE_SIZE, ready, serverName);
         ChannelFuture connect = new Bootstrap().group(loop).channel(LocalChannel.class).handler(handler).connect(server);
         handler.connection(new BackendConnection(serverName, connect.channel(), java.util.Map.of()));

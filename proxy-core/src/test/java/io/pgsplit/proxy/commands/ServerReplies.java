@@ -19,12 +19,12 @@ import java.util.StringJoiner;
  * RowDescription and DataRow, which the proxy only encodes, are read here field by field; every
  * decoder must consume its whole body, so a wrong length cannot go unnoticed.
  */
-final class ServerReplies {
+public final class ServerReplies {
 
     private ServerReplies() {
     }
 
-    static List<String> lines(ByteBuf reply) {
+    public static List<String> lines(ByteBuf reply) {
         List<String> lines = new ArrayList<>();
         int index = reply.readerIndex();
         while (index < reply.writerIndex()) {
@@ -52,6 +52,10 @@ final class ServerReplies {
             case MessageTypes.ERROR_RESPONSE -> error(ErrorResponse.decode(body));
             case MessageTypes.PARAMETER_DESCRIPTION ->
                     "ParameterDescription " + Arrays.toString(ParameterDescription.decode(body).parameterTypes());
+            case MessageTypes.COPY_IN_RESPONSE, MessageTypes.COPY_OUT_RESPONSE -> {
+                body.skipBytes(body.readableBytes()); // format codes only
+                yield MessageTypes.backendName(type);
+            }
             default -> MessageTypes.backendName(type); // ParseComplete, BindComplete, NoData, ...: no body
         };
     }

@@ -2,6 +2,8 @@ package io.pgsplit.proxy.config;
 
 import io.pgsplit.router.RouterSettings;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.ValueSource;
 import org.junit.jupiter.api.io.TempDir;
 
 import java.nio.file.Files;
@@ -178,22 +180,22 @@ class ConfigLoaderTest {
                 .hasMessageStartingWith("users[0].password: is not a valid SCRAM verifier");
     }
 
-    @Test
-    void rejectsAScramVerifierWhenClientsLogInWithMd5() {
+    @ParameterizedTest
+    @ValueSource(strings = {"md5", "plain"})
+    void acceptsAScramVerifierWhateverTheClientsAuthType(String authType) throws Exception {
+        // As in PostgreSQL: md5 with a SCRAM secret runs SCRAM; a cleartext password is checked against the verifier.
         String yaml = MINIMAL.replace("password: secret", "password: " + ScramVerifiers.EXAMPLE)
-                + "auth_type: md5\nhealth: { password: probe }";
+                + "auth_type: " + authType + "\nhealth: { password: probe }";
 
-        assertThatThrownBy(() -> parse(yaml))
-                .hasMessageStartingWith("users[0].password: a SCRAM verifier can only check SCRAM logins");
+        assertThat(parse(yaml).users().get(0).hasScramVerifier()).isTrue();
     }
 
     @Test
-    void rejectsAScramVerifierWhenClientsLogInWithCleartextPasswords() {
-        String yaml = MINIMAL.replace("password: secret", "password: " + ScramVerifiers.EXAMPLE)
-                + "auth_type: plain\nhealth: { password: probe }";
-
-        assertThatThrownBy(() -> parse(yaml))
-                .hasMessageStartingWith("users[0].password: a SCRAM verifier can only check SCRAM logins");
+    void refusesAVerifierOrMd5HashAsTheHealthPasswordBecausePgjdbcCannotLogInWithIt() {
+        assertThatThrownBy(() -> parse(MINIMAL + "health: { password: \"" + ScramVerifiers.EXAMPLE + "\" }"))
+                .hasMessageStartingWith("health.password: must be the plain-text password");
+        assertThatThrownBy(() -> parse(MINIMAL + "health: { password: md5" + "0".repeat(32) + " }"))
+                .hasMessageStartingWith("health.password: must be the plain-text password");
     }
 
     @Test
@@ -261,7 +263,7 @@ class ConfigLoaderTest {
         assertThatThrownBy(() -> parse(MINIMAL + "listn: 127.0.0.1:1\n"))
                 .isInstanceOf(ConfigException.class)
                 .hasFieldOrPropertyWithValue("key", "listn")
-                .hasMessageStartingWith("listn: unknown key (expected one of: admin, auth_type, consistency, health, limits,");
+                .hasMessageStartingWith("listn: unknown key (expected one of: admin, auth_query, auth_type, client_tls, consistency, hba, health, limits,");
     }
 
     @Test

@@ -10,6 +10,9 @@ final class DeployFiles {
     static final Path CONFIG = DIRECTORY.resolve("pgsplit.yaml");
     static final Path SYSTEMD_UNIT = DIRECTORY.resolve("pgsplit.service");
     static final Path GRAFANA_DASHBOARD = DIRECTORY.resolve("grafana-dashboard.json");
+    static final Path DOCKERFILE = DIRECTORY.resolve("docker").resolve("Dockerfile");
+    static final Path COMPOSE = DIRECTORY.resolve("docker").resolve("compose.yaml");
+    static final Path KUBERNETES = DIRECTORY.resolve("kubernetes");
 
     private DeployFiles() {
     }

@@ -1,0 +1,78 @@
+package io.pgsplit.it.session;
+
+import io.pgsplit.cluster.PgNode;
+import java.sql.Connection;
+import java.sql.ResultSet;
+import java.sql.SQLException;
+import java.sql.Statement;
+import java.util.concurrent.atomic.AtomicInteger;
+import java.util.concurrent.locks.LockSupport;
+
+/**
+ * Counts, on one server, the client backends of the app database other than its own, and keeps the highest count
+ * seen while it samples in the background: what a pool limit must never be exceeded by.
+ */
+final class PrimaryBackends implements AutoCloseable {
+  private static final String COUNT = "SELECT count(*) FROM pg_stat_activity WHERE datname = current_database()"
+      + " AND backend_type = 'client backend' AND pid <> pg_backend_pid()";
+
+  private final Connection connection;
+  private final AtomicInteger highest = new AtomicInteger();
+  private final Thread sampler;
+  private volatile boolean running = true;
+  private volatile SQLException failure;
+
+  private PrimaryBackends(Connection connection) {
+    this.connection = connection;
+    this.sampler = new Thread(this::sample, "primary-backends");
+    sampler.setDaemon(true);
+  }
+
+  /** Starts sampling every few milliseconds over a direct connection to {@code node}. */
+  static PrimaryBackends sample(SessionCluster cluster, PgNode node) throws SQLException {
+    PrimaryBackends backends = new PrimaryBackends(cluster.connectDirectly(node));
+    backends.sampler.start();
+    return backends;
+  }
+
+  /** Client backends of the app database now (other than the sampler's). */
+  int now() throws SQLException {
+    synchronized (connection) {
+      try (Statement statement = connection.createStatement(); ResultSet row = statement.executeQuery(COUNT)) {
+        row.next();
+        return row.getInt(1);
+      }
+    }
+  }
+
+  /** The highest count sampled so far. */
+  int highest() throws SQLException {
+    if (failure != null) {
+      throw failure;
+    }
+    return Math.max(highest.get(), now());
+  }
+
+  private void sample() {
+    while (running) {
+      try {
+        highest.accumulateAndGet(now(), Math::max);
+      } catch (SQLException e) {
+        failure = e;
+        return;
+      }
+      LockSupport.parkNanos(5_000_000);
+    }
+  }
+
+  @Override
+  public void close() throws SQLException {
+    running = false;
+    try {
+      sampler.join();
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+    }
+    connection.close();
+  }
+}

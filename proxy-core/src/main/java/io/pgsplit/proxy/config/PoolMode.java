@@ -1,0 +1,34 @@
+package io.pgsplit.proxy.config;
+
+import java.util.Locale;
+
+/**
+ * How long a client holds a primary connection. {@code SESSION}: from its first statement that needs
+ * the primary until it disconnects. {@code TRANSACTION}: for one transaction, or one Sync group or
+ * simple query outside a transaction, then the connection serves other clients (as PgBouncer's
+ * pool_mode = transaction). Replica connections are lent per group or read-only transaction either way.
+ */
+public enum PoolMode {
+    SESSION("session"), TRANSACTION("transaction");
+
+    private final String configName;
+
+    PoolMode(String configName) {
+        this.configName = configName;
+    }
+
+    public String configName() {
+        return configName;
+    }
+
+    /** Parses {@code session} or {@code transaction} (case-insensitive). */
+    public static PoolMode fromConfigName(String value) {
+        String wanted = value.trim().toLowerCase(Locale.ROOT);
+        for (PoolMode mode : values()) {
+            if (mode.configName.equals(wanted)) {
+                return mode;
+            }
+        }
+        throw new IllegalArgumentException("must be session or transaction");
+    }
+}

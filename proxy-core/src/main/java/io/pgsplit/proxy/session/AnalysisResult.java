@@ -1,0 +1,5 @@
+package io.pgsplit.proxy.session;
+
+/** What {@link SegmentAnalyzer} makes of a request: its {@link Analysis}, or a parse it must wait for. */
+sealed interface AnalysisResult permits Analysis, PendingParse {
+}

@@ -1,0 +1,94 @@
+package io.pgsplit.proxy.session;
+
+import io.netty.buffer.ByteBuf;
+import io.pgsplit.proxy.backend.BackendConnection;
+import io.pgsplit.router.Classification;
+import io.pgsplit.router.TransactionControl;
+
+/**
+ * The transparent retry of a read whose server died before any byte of its answer reached the
+ * client. The read's bytes are kept (a retained duplicate of what was sent) until the first byte of
+ * its answer arrives; if its server is lost first, the read goes, once, to another server, before
+ * anything newer. A write is never kept: the proxy never sends a write twice.
+ */
+final class ReadRetry {
+    private Segment inFlight;
+    private BackendConnection inFlightOn;
+    private ByteBuf inFlightBytes;
+    private Segment pending;
+
+    /**
+     * Only a whole group (ending in Sync or a simple Query), routed on its own as a read outside any
+     * transaction, sent to a server that owed nothing, and not retried before.
+     */
+    static boolean allows(Segment s, Requirement routedAlone, Classification classification, BackendConnection server) {
+        return routedAlone != null
+                && routedAlone.need() == Requirement.Need.READ
+                && classification != null
+                && classification.transaction() == TransactionControl.NONE
+                && s.end == Segment.End.READY_FOR_QUERY
+                && !s.retried
+                && !server.owesClient();
+    }
+
+    /** Keeps a retained duplicate of {@code sent} until the read's answer starts. */
+    void remember(Segment s, BackendConnection server, ByteBuf sent) {
+        forget();
+        inFlight = s;
+        inFlightOn = server;
+        inFlightBytes = sent.retainedDuplicate();
+    }
+
+    /** Part of an answer from {@code server} reached the client: too late to retry elsewhere. */
+    void answerStarted(BackendConnection server) {
+        if (inFlightOn == server) {
+            forget();
+        }
+    }
+
+    /** Whether the read in flight on {@code lost} can still go elsewhere. */
+    boolean canRetry(BackendConnection lost) {
+        return inFlightOn == lost;
+    }
+
+    /** {@code lost} died before answering: its read is what the session sends next. */
+    Segment retryAfterLoss(BackendConnection lost) {
+        Segment read = inFlight;
+        read.replay = inFlightBytes;
+        read.retried = true;
+        read.attempt().failedServers.add(lost.serverName());
+        inFlight = null;
+        inFlightOn = null;
+        inFlightBytes = null;
+        pending = read;
+        return read;
+    }
+
+    /** The read to send again before anything new, or null. */
+    Segment pending() {
+        return pending;
+    }
+
+    /** The pending read was dealt with. */
+    void resent() {
+        pending = null;
+    }
+
+    private void forget() {
+        if (inFlightBytes != null) {
+            inFlightBytes.release();
+        }
+        inFlight = null;
+        inFlightOn = null;
+        inFlightBytes = null;
+    }
+
+    /** The session closes: both copies are released. */
+    void release(RequestBuffer requests) {
+        forget();
+        if (pending != null) {
+            requests.drop(pending);
+            pending = null;
+        }
+    }
+}

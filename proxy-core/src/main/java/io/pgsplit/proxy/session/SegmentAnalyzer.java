@@ -1,0 +1,162 @@
+package io.pgsplit.proxy.session;
+
+import io.pgsplit.proxy.statements.PreparedStatementDef;
+import io.pgsplit.proxy.state.SessionState;
+import io.pgsplit.router.Classification;
+import io.pgsplit.router.RouteReason;
+import io.pgsplit.router.SessionCommand;
+import io.pgsplit.router.StatementClassifier;
+import io.pgsplit.router.StatementKind;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.function.Function;
+import java.util.function.Supplier;
+
+/**
+ * Understands a request's statements: the combined classification, the session commands among them,
+ * and the SQL-prepared statements they EXECUTE (an EXECUTE of a prepared read may run on a replica,
+ * so it is routed as what it executes). Reads the classifier's cache and lexer only; a statement that
+ * needs the parser yields a {@link PendingParse}, whose answer {@link #learn} keeps with the request.
+ */
+final class SegmentAnalyzer {
+    private final Supplier<StatementClassifier> classifier;
+    private final Function<String, List<SessionCommand>> sessionCommands;
+    private final SessionState state;
+
+    /** @param classifier read per request: a reload may replace it */
+    SegmentAnalyzer(Supplier<StatementClassifier> classifier, Function<String, List<SessionCommand>> sessionCommands,
+                    SessionState state) {
+        this.classifier = classifier;
+        this.sessionCommands = sessionCommands;
+        this.state = state;
+    }
+
+    /** The request's analysis (also kept on it), or the parse it waits for. */
+    AnalysisResult analyze(Segment s) {
+        if (s.analysis == null) {
+            AnalysisResult result = s.queries.isEmpty() && s.parsed.isEmpty() && s.referenced.isEmpty()
+                    ? Analysis.NO_SQL : new Parts(s).analyze();
+            if (result instanceof PendingParse) {
+                return result;
+            }
+            s.analysis = (Analysis) result;
+        }
+        return s.analysis;
+    }
+
+    /** The parser answered: the answer stays with the statement, or with the request for a simple Query's text. */
+    void learn(Segment s, PendingParse pending, Classification classification) {
+        Classification known = classification == null ? Classification.unparsed() : classification;
+        PreparedStatementDef def = pending.def();
+        if (def == null) {
+            s.attempt().parsed(pending.sql(), known);
+        } else if (def.classification() == null) {
+            def.classification(known);
+            def.sessionCommands(commandsIn(def.sql(), known));
+        }
+    }
+
+    /** Plain reads cannot change session state; only the rest is read for session commands. */
+    private List<SessionCommand> commandsIn(String sql, Classification classification) {
+        boolean mayChangeState = classification.kinds().contains(StatementKind.SESSION)
+                || classification.kinds().contains(StatementKind.UTILITY)
+                || classification.requiresPrimary() && classification.reason() != RouteReason.LOCKING_READ
+                && classification.reason() != RouteReason.TRANSACTION;
+        return mayChangeState ? sessionCommands.apply(sql) : List.of();
+    }
+
+    /** The SQL-prepared statement a string consisting of one EXECUTE runs, when the session knows it. */
+    private SessionCommand.Prepare executedStatement(Classification classification, List<SessionCommand> found) {
+        if (classification.kinds().size() == 1 && found.size() == 1 && found.get(0) instanceof SessionCommand.Execute execute) {
+            return state.sqlPrepared(execute.name());
+        }
+        return null;
+    }
+
+    /** One analysis in progress: the parts found so far, or the first parse it must wait for. */
+    private final class Parts {
+        private final Segment segment;
+        private final StatementClassifier classifier = SegmentAnalyzer.this.classifier.get();
+        private final List<Classification> classifications = new ArrayList<>(2);
+        private final List<SessionCommand> commands = new ArrayList<>(0);
+        private final List<String> executed = new ArrayList<>(0);
+        private PendingParse pending;
+
+        Parts(Segment segment) {
+            this.segment = segment;
+        }
+
+        AnalysisResult analyze() {
+            for (String sql : segment.queries) {
+                if (!addText(sql)) {
+                    return pending;
+                }
+            }
+            if (!addStatements(segment.parsed) || !addStatements(segment.referenced)) {
+                return pending;
+            }
+            return new Analysis(SegmentClassification.combine(classifications), commands, executed);
+        }
+
+        private boolean addText(String sql) {
+            Classification classification = known(sql, null);
+            if (classification == null) {
+                return false;
+            }
+            List<SessionCommand> found = commandsIn(sql, classification);
+            SessionCommand.Prepare prepared = executedStatement(classification, found);
+            if (prepared != null) {
+                classification = known(prepared.statementSql(), null);
+                if (classification == null) {
+                    return false;
+                }
+                executed.add(prepared.name());
+                commands.addAll(commandsIn(prepared.statementSql(), classification));
+            }
+            classifications.add(classification);
+            commands.addAll(found);
+            return true;
+        }
+
+        private boolean addStatements(List<PreparedStatementDef> defs) {
+            for (PreparedStatementDef def : defs) {
+                Classification classification = def.classification();
+                if (classification == null) {
+                    classification = known(def.sql(), def);
+                    if (classification == null) {
+                        return false;
+                    }
+                    def.classification(classification);
+                    def.sessionCommands(commandsIn(def.sql(), classification));
+                }
+                SessionCommand.Prepare prepared = executedStatement(classification, def.sessionCommands());
+                if (prepared != null) {
+                    // Not cached on the definition: DEALLOCATE and PREPARE may give the name another statement.
+                    classification = known(prepared.statementSql(), null);
+                    if (classification == null) {
+                        return false;
+                    }
+                    executed.add(prepared.name());
+                    commands.addAll(commandsIn(prepared.statementSql(), classification));
+                }
+                classifications.add(classification);
+                commands.addAll(def.sessionCommands());
+            }
+            return true;
+        }
+
+        /** From this request's own parse answers, the cache or the lexer; null after starting a parse. */
+        private Classification known(String sql, PreparedStatementDef def) {
+            RoutingAttempt attempt = segment.attemptIfAny();
+            Classification parsed = attempt == null ? null : attempt.parsed(sql);
+            if (parsed != null) {
+                return parsed;
+            }
+            Classification fast = classifier.classifyFast(sql);
+            if (fast == null) {
+                pending = new PendingParse(sql, def, classifier.classify(sql));
+            }
+            return fast;
+        }
+    }
+}

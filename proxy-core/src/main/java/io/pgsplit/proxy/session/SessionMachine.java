@@ -1,0 +1,365 @@
+package io.pgsplit.proxy.session;
+
+import io.netty.buffer.ByteBuf;
+import io.pgsplit.health.ClusterView;
+import io.pgsplit.health.Topology;
+import io.pgsplit.protocol.ProtocolException;
+import io.pgsplit.protocol.SqlState;
+import io.pgsplit.protocol.backend.TransactionStatus;
+import io.pgsplit.proxy.ProxyContext;
+import io.pgsplit.proxy.backend.BackendConnection;
+import io.pgsplit.proxy.backend.BackendListener;
+import io.pgsplit.proxy.metrics.ProxyMetrics;
+import java.util.Map;
+import java.util.concurrent.CompletableFuture;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * One client session after authentication: the coordinator of {@link SessionParts}, each of which
+ * owns one concern. It holds the session's {@link SessionPhase} (what it does with its servers; the
+ * diagram is there) and, through {@link SessionWaits}, its {@link Suspension} (why it stopped
+ * reading), and moves them on only at the events below, all on the session's event loop, so nothing
+ * needs a lock. It knows nothing of Netty's channels: the client is a {@link SessionIo}, the servers
+ * are connections lent by {@link ConnectionLeases}.
+ *
+ * <pre>
+ *  client bytes ─▶ RequestBuffer ─▶ request ─▶ RequestRouter ─┬─ answered here (errors, SET/SHOW pgsplit.*)
+ *                                                             ├─ waits: CLASSIFYING, CONNECTING, DRAINING, fences
+ *                                                             └─ RequestSender ─▶ server
+ *  server replies ─▶ BackendHandler ─▶ onServerMessages ─▶ client
+ *                                  └─▶ onReadyForQuery ─▶ transaction, session effects, fence, phase, lease back
+ * </pre>
+ */
+public final class SessionMachine implements BackendListener, SessionWaits.Host {
+    private static final Logger log = LoggerFactory.getLogger(SessionMachine.class);
+
+    private final ClusterView cluster;
+    private final ProxyMetrics metrics;
+    private final Runnable onClosed;
+    private final RoutePlanner planner;
+    private final SessionParts parts;
+    private final RequestRouter router;
+    private final Map<String, String> knownParameters;
+
+    private SessionPhase phase = SessionPhase.IDLE;
+    private boolean driving;
+    private boolean shuttingDown;
+
+    /** @param onClosed run once when the session ends, e.g. to leave the proxy's session registry */
+    public SessionMachine(ProxyContext context, ClusterView cluster, SessionIo io, ConnectionSource source, String user,
+                          Map<String, String> startupParameters, Runnable onClosed) {
+        this.cluster = cluster;
+        this.metrics = context.metrics();
+        this.onClosed = onClosed;
+        this.planner = new RoutePlanner(context.replicaRotation());
+        this.parts = SessionParts.create(this, context, cluster, io, source, user, startupParameters, planner);
+        this.router = new RequestRouter(context, cluster, new RouteDecider(planner), parts);
+        this.knownParameters = context.serverParameters().known(user, startupParameters.getOrDefault("database", user));
+    }
+
+    /**
+     * Opens the first server connection — the primary, or, with none known, a pooled replica — so the
+     * client gets real ParameterStatus values and a real error for a bad database. Completes on the
+     * session's loop with the values to report.
+     */
+    public CompletableFuture<Map<String, String>> openFirstServer(Map<String, String> startupParameters) {
+        return FirstServer.open(planner, parts.leases(), cluster.topology(), startupParameters, knownParameters);
+    }
+
+    SessionPhase phase() {
+        return phase;
+    }
+
+    /** The one way the phase changes. */
+    void enter(SessionPhase next) {
+        phase = next;
+    }
+
+    SessionParts parts() {
+        return parts;
+    }
+
+    @Override
+    public boolean isClosed() {
+        return phase == SessionPhase.CLOSED;
+    }
+
+    // ---------------------------------------------------------------- client events
+
+    /** Bytes from the client; takes ownership. Servers are flushed at the end of the read ({@link #onClientReadComplete}). */
+    public void onClientData(ByteBuf data) {
+        if (isClosed()) {
+            data.release();
+            return;
+        }
+        try {
+            parts.requests().append(parts.io().alloc(), data);
+            drive();
+            updateClientReading();
+        } catch (RuntimeException e) {
+            failed(e);
+        }
+    }
+
+    /** The end of one read from the client: what went to servers goes out as one write each. */
+    public void onClientReadComplete() {
+        parts.sender().flush();
+        parts.replies().flush();
+    }
+
+    public void onClientWritabilityChanged(boolean writable) {
+        parts.leases().setAutoRead(writable);
+    }
+
+    public void onClientClosed() {
+        close();
+    }
+
+    /** Routes and sends complete requests until the data runs out or the session must wait. */
+    private void drive() {
+        if (driving) {
+            return; // re-entered from a callback inside a send; the outer loop carries on
+        }
+        driving = true;
+        try {
+            while (parts.waits().running() && !isClosed()) {
+                Segment retried = parts.retry().pending();
+                Segment next = retried != null ? retried : parts.requests().next(parts.statements().byName());
+                if (next == null || !step(next)) {
+                    break;
+                }
+                if (next == retried) {
+                    parts.retry().resent();
+                } else {
+                    parts.requests().finished();
+                }
+            }
+        } catch (ProtocolException e) {
+            terminate(e.sqlState(), e.getMessage());
+        } finally {
+            driving = false;
+        }
+    }
+
+    /** A wait ended, or a server event made room: route on, then flush what that produced. */
+    @Override
+    public void resumed() {
+        drive();
+        parts.sender().flush();
+        parts.replies().flush();
+        updateClientReading();
+    }
+
+    /** Reads from the client only when the session can act on what it reads and every live server takes bytes. */
+    private void updateClientReading() {
+        parts.io().reading(parts.waits().running() && !isClosed() && !parts.leases().holdsBackClient());
+    }
+
+    /** Returns true when the request is dealt with, false when the session must wait. */
+    private boolean step(Segment s) {
+        switch (s.end) {
+            case TERMINATE -> {
+                parts.requests().drop(s);
+                close();
+                return true;
+            }
+            case COPY -> {
+                Lease lease = phase.lease();
+                if (lease != null && lease.connection().owesClient()) {
+                    parts.sender().forwardCopyData(s, lease);
+                } else {
+                    parts.requests().drop(s); // no COPY under way: PostgreSQL ignores it too
+                }
+                return true;
+            }
+            default -> {
+                return router.route(s);
+            }
+        }
+    }
+
+    // ---------------------------------------------------------------- server events (BackendListener)
+
+    @Override
+    public void onServerMessages(BackendConnection server, ByteBuf messages, boolean answer) {
+        if (isClosed()) {
+            messages.release();
+            return;
+        }
+        if (answer) {
+            parts.retry().answerStarted(server); // the client has seen part of the answer: too late to retry elsewhere
+        }
+        parts.io().write(messages);
+    }
+
+    @Override
+    public void onReadyForQuery(BackendConnection server, TransactionStatus status, boolean failed) {
+        Lease lease = phase.lease();
+        if (lease == null || lease.connection() != server) {
+            return;
+        }
+        try {
+            TransactionTracker transaction = parts.transaction();
+            parts.effects().answered(transaction.answered(status), status, failed, server);
+            if (lease.isPrimary() && !server.owesClient() && parts.fence().takeAskAfterReadyForQuery()) {
+                parts.sender().askWalPosition(server);
+                server.flush();
+            }
+            if (server.owesClient()) {
+                working(lease, transaction.isOpen() || server.pendingGroupOpen());
+                return;
+            }
+            parts.leases().activityEnded(lease);
+            metrics.recordQuery(lease.role(), System.nanoTime() - parts.sender().groupStartedNanos());
+            transaction.settled();
+            if (status == TransactionStatus.IDLE) {
+                becomeIdle(lease);
+            } else {
+                working(lease, true);
+            }
+            parts.waits().drained();
+        } catch (RuntimeException e) {
+            failed(e);
+        }
+    }
+
+    /** {@code lease} serves the session, pipelined behind or tied to it; a group being discarded stays so. */
+    private void working(Lease lease, boolean tied) {
+        SessionPhase next = SessionPhase.working(lease, phase.reason(), tied);
+        phase = phase instanceof SessionPhase.Discarding discarding ? new SessionPhase.Discarding(discarding.status(), next) : next;
+    }
+
+    /** Nothing is owed and no transaction is open: give back a borrowed connection, honour a pending stop. */
+    private void becomeIdle(Lease lease) {
+        parts.transaction().ended();
+        phase = phase instanceof SessionPhase.Discarding discarding
+                ? new SessionPhase.Discarding(discarding.status(), SessionPhase.IDLE) : SessionPhase.IDLE;
+        if (lease.lifetime() == Lease.Lifetime.POOLED) {
+            parts.io().flush(); // the end of this server read may now go to the pool's listener, not to this session
+            parts.leases().release(lease, lease.isPrimary() && parts.effects().state().isPinned());
+        } else if (cluster.topology().server(lease.serverName()).isEmpty()) {
+            parts.io().flush();
+            parts.leases().dropPrimary("server removed from the configuration");
+        }
+        if (shuttingDown && phase == SessionPhase.IDLE) {
+            closeForShutdown();
+        }
+    }
+
+    @Override
+    public void onInjectedValue(BackendConnection server, String value) {
+        try {
+            parts.fence().onPosition(value);
+            parts.leases().connectionIdle(server); // a pooled primary kept for this answer goes back now
+            parts.waits().fenceWaitOver();
+        } catch (RuntimeException e) {
+            failed(e);
+        }
+    }
+
+    /** A server took the data it had queued (COPY FROM STDIN sends a lot): read from the client again. */
+    @Override
+    public void onServerWritabilityChanged(BackendConnection server) {
+        updateClientReading();
+    }
+
+    @Override
+    public void onServerReadComplete(BackendConnection server) {
+        parts.io().flush();
+        if (!parts.io().isWritable()) {
+            server.setAutoRead(false);
+        }
+    }
+
+    @Override
+    public void onBackendClosed(BackendConnection server, String reason) {
+        try {
+            Lease lease = parts.leases().leaseOf(server);
+            boolean working = lease != null && lease == phase.lease();
+            boolean positionLost = lease != null && lease.isPrimary() && parts.fence().positionLost();
+            parts.leases().lost(server);
+            if (isClosed()) {
+                return;
+            }
+            if (working) {
+                phase = parts.loss().afterLoss(server, reason, phase);
+                cluster.refreshNow();
+                parts.waits().stopDraining();
+            }
+            if (positionLost) {
+                parts.waits().fenceWaitOver(); // reads go to the primary until the next write sets a fence
+            }
+            if (working && parts.waits().running()) {
+                drive(); // the retry (or the client's next request) goes out now, not on the client's next bytes
+            }
+            parts.sender().flush();
+            parts.replies().flush();
+            parts.io().flush();
+            updateClientReading(); // the lost connection may have been what held the client back
+        } catch (RuntimeException e) {
+            failed(e);
+        }
+    }
+
+    // ---------------------------------------------------------------- cluster, shutdown, cancel, close
+
+    /** Follows the cluster; see {@link ConnectionLeases#follow}. */
+    public void onTopologyChanged(Topology topology) {
+        if (!isClosed()) {
+            parts.leases().follow(topology, phase.lease(), parts.transaction().status() != TransactionStatus.IDLE);
+        }
+    }
+
+    /** An idle session is closed now; one inside a transaction or a group as soon as that ends (smart shutdown). */
+    public void shutdownWhenIdle() {
+        shuttingDown = true;
+        if (phase.lease() == null && !(phase instanceof SessionPhase.Discarding)) {
+            closeForShutdown();
+        }
+    }
+
+    /** The shutdown timeout passed: close whatever the session is doing. */
+    public void closeForShutdown() {
+        if (isClosed()) {
+            return;
+        }
+        parts.replies().fatal(SqlState.ADMIN_SHUTDOWN, "terminating connection due to administrator command");
+        parts.replies().flush();
+        close();
+    }
+
+    /** The connection a CancelRequest for this session must reach: the one running its work, if any. */
+    public BackendConnection cancelTarget() {
+        Lease lease = phase.lease();
+        return lease != null && lease.connection().owesClient() && lease.connection().key() != null
+                ? lease.connection() : null;
+    }
+
+    /** A bug in the session, wherever it surfaced (a client read, a server reply, a completion): never a hang. */
+    @Override
+    public void failed(RuntimeException error) {
+        log.warn("client {}: internal error, closing the session", parts.io().peer(), error);
+        terminate(SqlState.INTERNAL_ERROR, "pgsplit: internal error: " + error);
+    }
+
+    private void terminate(String sqlState, String message) {
+        log.debug("client {}: {}", parts.io().peer(), message);
+        parts.replies().fatal(sqlState, message);
+        parts.io().flush();
+        close();
+    }
+
+    public void close() {
+        if (isClosed()) {
+            return;
+        }
+        phase = SessionPhase.CLOSED;
+        parts.waits().cancel();
+        parts.requests().release();
+        parts.retry().release(parts.requests());
+        parts.leases().closeAll();
+        onClosed.run();
+        parts.io().close();
+    }
+}
