@@ -14,20 +14,22 @@ import java.util.Set;
  */
 public final class FunctionCallScanner {
 
-    /** SQL keywords that are followed by a parenthesis without being a function call. */
+    /**
+     * SQL keywords followed by a parenthesis that never call a function of that name: the server rejects a function
+     * call by these names, or reads them as its own constructs ({@code COALESCE(…)}, {@code ROW(…)}). Keywords a
+     * function may be named after ({@code over}, {@code filter}, {@code set}, {@code like}, …) are not here: their
+     * syntax is told from a call by context in {@link #notACall}.
+     */
     private static final Set<String> SQL_SYNTAX = Set.of(
-            "SELECT", "FROM", "WHERE", "AND", "OR", "NOT", "IN", "EXISTS", "ANY", "ALL", "SOME", "VALUES", "AS",
-            "ON", "USING", "JOIN", "LATERAL", "BY", "WITH", "RECURSIVE", "HAVING", "RETURNING", "UNION",
-            "INTERSECT", "EXCEPT", "DISTINCT", "THEN", "ELSE", "WHEN", "CASE", "END", "LIMIT", "OFFSET", "FETCH",
-            "INTO", "SET", "TABLE", "OVER", "FILTER", "GROUP", "ORDER", "PARTITION", "WINDOW", "ROWS", "RANGE",
-            "GROUPS", "ESCAPE", "COLLATE", "ONLY", "TABLESAMPLE", "REPEATABLE", "ROLLUP", "CUBE", "SETS",
-            "GROUPING", "CAST", "TREAT", "COALESCE", "NULLIF", "GREATEST", "LEAST", "EXTRACT", "POSITION",
-            "SUBSTRING", "OVERLAY", "TRIM", "ARRAY", "ROW", "IS", "LIKE", "ILIKE", "SIMILAR", "TO", "BETWEEN",
-            "OPERATOR", "MATERIALIZED", "ZONE", "DECIMAL", "DEC", "FLOAT", "CHARACTER", "NCHAR", "VARYING",
-            "NATIONAL", "XMLELEMENT", "XMLFOREST", "XMLPARSE", "XMLPI", "XMLROOT", "XMLSERIALIZE", "XMLCONCAT",
-            "XMLEXISTS", "XMLATTRIBUTES", "XMLTABLE", "XMLNAMESPACES", "JSON", "JSON_SCALAR", "JSON_OBJECT",
-            "JSON_ARRAY", "JSON_OBJECTAGG", "JSON_ARRAYAGG", "JSON_EXISTS", "JSON_QUERY", "JSON_VALUE",
-            "JSON_TABLE", "FOR", "OF", "SEARCH", "CYCLE", "DEFAULT", "PRECEDING", "FOLLOWING");
+            "SELECT", "FROM", "WHERE", "AND", "OR", "NOT", "IN", "EXISTS", "ANY", "SOME", "ALL", "VALUES", "AS", "ON",
+            "USING", "LATERAL", "BY", "WITH", "HAVING", "RETURNING", "UNION", "INTERSECT", "EXCEPT", "DISTINCT",
+            "THEN", "ELSE", "WHEN", "CASE", "END", "LIMIT", "OFFSET", "FETCH", "INTO", "TABLE", "ORDER", "GROUP",
+            "WINDOW", "COLLATE", "ONLY", "GROUPING", "CAST", "TREAT", "COALESCE", "NULLIF", "GREATEST", "LEAST",
+            "EXTRACT", "POSITION", "TRIM", "ARRAY", "ROW", "BETWEEN", "TO", "OPERATOR", "DECIMAL", "DEC", "FLOAT",
+            "CHARACTER", "NCHAR", "NATIONAL", "FOR", "DEFAULT", "XMLELEMENT", "XMLFOREST", "XMLPARSE", "XMLPI",
+            "XMLROOT", "XMLSERIALIZE", "XMLCONCAT", "XMLEXISTS", "XMLATTRIBUTES", "XMLTABLE", "XMLNAMESPACES");
+    /** Infix keywords that are also possible function names: an operator when an operand stands before them. */
+    private static final Set<String> INFIX = Set.of("LIKE", "ILIKE", "SIMILAR", "IS", "ESCAPE");
     private static final String[] QUERY_STARTS = {"SELECT", "WITH", "VALUES", "TABLE", "INSERT", "UPDATE", "DELETE",
             "MERGE"};
 
@@ -70,19 +72,53 @@ public final class FunctionCallScanner {
         boolean qualified = nameIndex - 2 >= from && statement.type(nameIndex - 1) == TokenType.DOT
                 && isNamePart(statement.type(nameIndex - 2));
         int start = qualified ? nameIndex - 2 : nameIndex;
-        if (start > from && notACallAfter(statement, start - 1) || isCteName(statement, nameIndex + 1)) {
+        int previous = start > from ? start - 1 : -1;
+        if (notACall(statement, nameIndex, previous, moreSyntax) || opensQuery(statement, nameIndex + 1)
+                || isCteName(statement, nameIndex + 1)) {
             return null;
         }
         return new FunctionReference(qualified ? statement.identifier(nameIndex - 2) : null,
                 statement.identifier(nameIndex));
     }
 
-    /** A type after {@code ::} or {@code AS}, an alias column list after {@code )}, a sampling method. */
-    private static boolean notACallAfter(LexedStatement statement, int previous) {
-        return statement.type(previous) == TokenType.CLOSE_PAREN
-                || statement.isWord(previous, "AS")
+    /**
+     * What the token before a name makes of {@code name(}: a type after {@code ::} or {@code AS}; an alias
+     * column list, {@code OVER (}, {@code FILTER (} or {@code REPEATABLE (} after {@code )}; a sampling method
+     * after {@code TABLESAMPLE}; {@code GROUPING SETS (}, {@code GROUP BY ROLLUP (} and {@code CUBE (};
+     * {@code CHARACTER VARYING(n)}; {@code a LIKE (…)} after an operand.
+     */
+    private static boolean notACall(LexedStatement statement, int name, int previous, Set<String> moreSyntax) {
+        if (previous < 0) {
+            return false;
+        }
+        if (statement.type(previous) == TokenType.CLOSE_PAREN || statement.isWord(previous, "AS")
                 || statement.isWord(previous, "TABLESAMPLE")
-                || statement.isSymbol(previous, ':') && statement.isSymbol(previous - 1, ':');
+                || statement.isSymbol(previous, ':') && statement.isSymbol(previous - 1, ':')) {
+            return true;
+        }
+        String word = statement.word(name);
+        if (word == null) {
+            return false;
+        }
+        return switch (word) {
+            case "SETS" -> statement.isWord(previous, "GROUPING");
+            case "ROLLUP", "CUBE" -> statement.isWord(previous, "BY") && statement.isWord(previous - 1, "GROUP");
+            case "VARYING" -> statement.isWord(previous, "CHARACTER") || statement.isWord(previous, "CHAR")
+                    || statement.isWord(previous, "BIT");
+            default -> INFIX.contains(word) && isOperand(statement, previous, moreSyntax);
+        };
+    }
+
+    /** A value or a name (not a keyword) stands at {@code index}. */
+    private static boolean isOperand(LexedStatement statement, int index, Set<String> moreSyntax) {
+        TokenType type = statement.type(index);
+        return type == TokenType.LITERAL || type == TokenType.QUOTED_IDENTIFIER
+                || type == TokenType.WORD && !isSyntax(statement, index, moreSyntax);
+    }
+
+    /** {@code (SELECT …)}: a subquery, which no function takes bare. */
+    private static boolean opensQuery(LexedStatement statement, int open) {
+        return statement.isAnyWord(open + 1, QUERY_STARTS);
     }
 
     /** {@code name (columns) AS [NOT] [MATERIALIZED] (query)}: the name of a common table expression. */

@@ -1,0 +1,47 @@
+package io.pgsplit.proxy.analyze;
+
+import io.pgsplit.proxy.catalog.CatalogReader;
+import io.pgsplit.proxy.session.StatementTarget;
+import io.pgsplit.router.Classification;
+import io.pgsplit.router.RouterSettings;
+import io.pgsplit.router.StatementClassifier;
+import io.pgsplit.router.catalog.CatalogRouting;
+import io.pgsplit.router.catalog.FunctionCatalog;
+import java.sql.Connection;
+import java.sql.SQLException;
+import java.sql.Statement;
+import java.time.Instant;
+
+/**
+ * {@code pgsplit analyze}: reads a database's pg_stat_statements and routes every statement with pgsplit's own
+ * classifier and that database's function catalog, as a session of the role that ran it would (its search_path as
+ * the catalog knows it; no transaction, no pin, no fence). The connection is made read-only before anything runs.
+ */
+public final class OffloadAnalyzer {
+
+    private OffloadAnalyzer() {
+    }
+
+    public static OffloadEstimate analyze(Connection connection, RouterSettings settings, boolean catalog, int top)
+            throws SQLException {
+        try (Statement statement = connection.createStatement()) {
+            statement.execute("SET SESSION CHARACTERISTICS AS TRANSACTION READ ONLY");
+        }
+        StatementStatsReader.Statements statements = StatementStatsReader.read(connection);
+        FunctionCatalog functions = catalog
+                ? FunctionCatalog.of(CatalogReader.read(connection), settings.deniedFunctions(), 1, Instant.now())
+                : null;
+        StatementClassifier classifier = new StatementClassifier(settings, Runnable::run);
+        return OffloadEstimate.of(connection.getCatalog(), catalog, statements.visible(), statements.hidden(),
+                stat -> route(classifier, functions, stat), top);
+    }
+
+    static StatementTarget route(StatementClassifier classifier, FunctionCatalog functions, StatementStat stat) {
+        Classification classification = classifier.classify(stat.query()).join();
+        if (functions != null) {
+            classification = CatalogRouting.apply(classification, stat.query(), functions,
+                    functions.searchPathFor(stat.role()), stat.role());
+        }
+        return StatementTarget.of(classification);
+    }
+}
