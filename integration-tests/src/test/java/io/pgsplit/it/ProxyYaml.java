@@ -5,6 +5,8 @@ import io.pgsplit.cluster.PgNode;
 import io.pgsplit.proxy.config.ConfigLoader;
 import io.pgsplit.proxy.config.ConfigException;
 import io.pgsplit.proxy.config.PgSplitConfig;
+import java.util.HashMap;
+import java.util.Map;
 import java.util.Optional;
 import java.util.stream.Collectors;
 
@@ -14,6 +16,10 @@ final class ProxyYaml {
   private Optional<String> authType = Optional.empty();
   private Optional<String> maxMessageSize = Optional.empty();
   private Optional<String> parseTimeout = Optional.empty();
+  private Optional<String> routing = Optional.empty();
+  private Optional<String> admin = Optional.empty();
+  private final Map<String, String> serverKeys = new HashMap<>();
+  private final Map<String, Integer> serverPorts = new HashMap<>();
 
   private ProxyYaml(PgCluster cluster) {
     this.cluster = cluster;
@@ -42,10 +48,35 @@ final class ProxyYaml {
     return this;
   }
 
+  /** More keys of {@code routing}, as YAML flow entries: {@code catalog: off, replica_policy: least_busy}. */
+  ProxyYaml routing(String keys) {
+    this.routing = Optional.of(keys);
+    return this;
+  }
+
+  /** An admin HTTP listener on a free port. */
+  ProxyYaml admin() {
+    this.admin = Optional.of("127.0.0.1:0");
+    return this;
+  }
+
+  /** More keys of one server's entry, as YAML flow entries: {@code weight: 3}. */
+  ProxyYaml server(String name, String keys) {
+    serverKeys.put(name, keys);
+    return this;
+  }
+
+  /** Reaches the node {@code name} through another port of 127.0.0.1 (a relay in front of it). */
+  ProxyYaml serverPort(String name, int port) {
+    serverPorts.put(name, port);
+    return this;
+  }
+
   String render() {
     StringBuilder yaml = new StringBuilder("listen: 127.0.0.1:0\n");
     authType.ifPresent(type -> yaml.append("auth_type: ").append(type).append('\n'));
-    yaml.append("servers:\n").append(cluster.nodes().stream().map(ProxyYaml::serverEntry)
+    admin.ifPresent(address -> yaml.append("admin: ").append(address).append('\n'));
+    yaml.append("servers:\n").append(cluster.nodes().stream().map(this::serverEntry)
         .collect(Collectors.joining()));
     yaml.append("users:\n  - {name: ").append(cluster.appUser()).append(", password: ")
         .append(cluster.appPassword()).append("}\n");
@@ -54,7 +85,12 @@ final class ProxyYaml {
     // would go to the primary under read-your-writes (the default), whose own tests are in it.consistency.
     yaml.append("consistency: eventual\n");
     maxMessageSize.ifPresent(size -> yaml.append("limits: {max_message_size: ").append(size).append("}\n"));
-    parseTimeout.ifPresent(timeout -> yaml.append("routing: {parse_timeout: ").append(timeout).append("}\n"));
+    StringBuilder routingKeys = new StringBuilder();
+    parseTimeout.ifPresent(timeout -> routingKeys.append("parse_timeout: ").append(timeout));
+    routing.ifPresent(keys -> routingKeys.append(routingKeys.length() == 0 ? "" : ", ").append(keys));
+    if (routingKeys.length() > 0) {
+      yaml.append("routing: {").append(routingKeys).append("}\n");
+    }
     return yaml.toString();
   }
 
@@ -66,7 +102,10 @@ final class ProxyYaml {
     }
   }
 
-  private static String serverEntry(PgNode node) {
-    return "  - {name: " + node.name() + ", host: " + node.host() + ", port: " + node.port() + "}\n";
+  private String serverEntry(PgNode node) {
+    String host = serverPorts.containsKey(node.name()) ? "127.0.0.1" : node.host();
+    int port = serverPorts.getOrDefault(node.name(), node.port());
+    String keys = serverKeys.containsKey(node.name()) ? ", " + serverKeys.get(node.name()) : "";
+    return "  - {name: " + node.name() + ", host: " + host + ", port: " + port + keys + "}\n";
   }
 }

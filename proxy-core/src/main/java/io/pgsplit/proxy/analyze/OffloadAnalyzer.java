@@ -9,13 +9,13 @@ import io.pgsplit.router.catalog.CatalogRouting;
 import io.pgsplit.router.catalog.FunctionCatalog;
 import java.sql.Connection;
 import java.sql.SQLException;
-import java.sql.Statement;
 import java.time.Instant;
 
 /**
  * {@code pgsplit analyze}: reads a database's pg_stat_statements and routes every statement with pgsplit's own
  * classifier and that database's function catalog, as a session of the role that ran it would (its search_path as
- * the catalog knows it; no transaction, no pin, no fence). The connection is made read-only before anything runs.
+ * the catalog knows it; no transaction, no pin, no fence). The connection is read-only
+ * ({@link io.pgsplit.health.MonitorConnections}).
  */
 public final class OffloadAnalyzer {
 
@@ -24,9 +24,6 @@ public final class OffloadAnalyzer {
 
     public static OffloadEstimate analyze(Connection connection, RouterSettings settings, boolean catalog, int top)
             throws SQLException {
-        try (Statement statement = connection.createStatement()) {
-            statement.execute("SET SESSION CHARACTERISTICS AS TRANSACTION READ ONLY");
-        }
         StatementStatsReader.Statements statements = StatementStatsReader.read(connection);
         FunctionCatalog functions = catalog
                 ? FunctionCatalog.of(CatalogReader.read(connection), settings.deniedFunctions(), 1, Instant.now())

@@ -1,5 +1,6 @@
 package io.pgsplit.proxy.analyze;
 
+import io.pgsplit.health.MonitorConnections;
 import java.sql.Connection;
 import java.sql.ResultSet;
 import java.sql.SQLException;
@@ -10,10 +11,12 @@ import java.util.List;
 /**
  * Reads {@code pg_stat_statements} of the connected database: its top-level statements (PostgreSQL 14 and later
  * also record statements nested in functions, which the proxy never sees). Texts the login may not see
- * ({@code <insufficient privilege>}) are counted, not returned.
+ * ({@code <insufficient privilege>}) are counted, not returned; pgsplit's own monitoring queries are left out.
  */
 final class StatementStatsReader {
     private static final String HIDDEN = "<insufficient privilege>";
+    /** pgsplit's own monitoring queries (the catalog loader's, this reader's) are not the workload. */
+    private static final String OWN_STATEMENTS = "'" + MonitorConnections.MARKER.strip() + "%'";
 
     /** The statements, and how many rows were hidden from this login. */
     record Statements(List<StatementStat> visible, int hidden) {
@@ -30,10 +33,11 @@ final class StatementStatsReader {
             String topLevel = version >= 140000 ? " AND s.toplevel" : "";
             List<StatementStat> visible = new ArrayList<>();
             int hidden = 0;
-            try (ResultSet rows = statement.executeQuery("SELECT s.query, coalesce(r.rolname, ''), s.calls, " + time
+            try (ResultSet rows = statement.executeQuery(MonitorConnections.MARKER
+                    + "SELECT s.query, coalesce(r.rolname, ''), s.calls, " + time
                     + " FROM pg_stat_statements s LEFT JOIN pg_catalog.pg_roles r ON r.oid = s.userid"
                     + " WHERE s.dbid = (SELECT oid FROM pg_catalog.pg_database WHERE datname = current_database())"
-                    + topLevel)) {
+                    + " AND s.query NOT LIKE " + OWN_STATEMENTS + topLevel)) {
                 while (rows.next()) {
                     String query = rows.getString(1);
                     if (query == null || query.equals(HIDDEN)) {
@@ -48,17 +52,18 @@ final class StatementStatsReader {
     }
 
     private static void requireExtension(Statement statement) throws SQLException {
-        try (ResultSet row = statement.executeQuery(
-                "SELECT pg_catalog.to_regclass('pg_stat_statements') IS NOT NULL")) {
+        try (ResultSet row = statement.executeQuery(MonitorConnections.MARKER
+                + "SELECT pg_catalog.to_regclass('pg_stat_statements') IS NOT NULL")) {
             if (!row.next() || !row.getBoolean(1)) {
-                throw new SQLException("pg_stat_statements is not installed in this database"
-                        + " (shared_preload_libraries = 'pg_stat_statements', then CREATE EXTENSION pg_stat_statements)");
+                throw new SQLException("pg_stat_statements is not installed in this database (load it with"
+                        + " shared_preload_libraries = 'pg_stat_statements', then CREATE EXTENSION pg_stat_statements)");
             }
         }
     }
 
     private static int serverVersion(Statement statement) throws SQLException {
-        try (ResultSet row = statement.executeQuery("SELECT pg_catalog.current_setting('server_version_num')::int")) {
+        try (ResultSet row = statement.executeQuery(MonitorConnections.MARKER
+                + "SELECT pg_catalog.current_setting('server_version_num')::int")) {
             row.next();
             return row.getInt(1);
         }
