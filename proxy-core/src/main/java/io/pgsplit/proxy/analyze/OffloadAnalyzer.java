@@ -22,14 +22,15 @@ public final class OffloadAnalyzer {
     private OffloadAnalyzer() {
     }
 
-    public static OffloadEstimate analyze(Connection connection, RouterSettings settings, boolean catalog, int top)
-            throws SQLException {
+    /** @param database the database {@code connection} is logged in to */
+    public static OffloadEstimate analyze(Connection connection, String database, RouterSettings settings,
+                                          boolean catalog, int top) throws SQLException {
         StatementStatsReader.Statements statements = StatementStatsReader.read(connection);
         FunctionCatalog functions = catalog
-                ? FunctionCatalog.of(CatalogReader.read(connection), settings.deniedFunctions(), 1, Instant.now())
+                ? FunctionCatalog.of(CatalogReader.read(connection, database), settings.deniedFunctions(), 1, Instant.now())
                 : null;
         StatementClassifier classifier = new StatementClassifier(settings, Runnable::run);
-        return OffloadEstimate.of(connection.getCatalog(), catalog, statements.visible(), statements.hidden(),
+        return OffloadEstimate.of(database, catalog, statements.visible(), statements.hidden(),
                 stat -> route(classifier, functions, stat), top);
     }
 

@@ -25,10 +25,10 @@ public final class CatalogReader {
     private CatalogReader() {
     }
 
-    public static CatalogContents read(Connection connection) throws SQLException {
+    /** @param database the database {@code connection} is logged in to (asking would be a query of its own) */
+    public static CatalogContents read(Connection connection, String database) throws SQLException {
         try (Statement statement = connection.createStatement()) {
             int version = single(statement, CatalogQueries.SERVER_VERSION, 0);
-            String database = connection.getCatalog();
             List<CatalogFunction> functions = functions(statement, version);
             List<CatalogView> views = views(statement);
             Set<String> schemas = new HashSet<>();

@@ -192,7 +192,7 @@ public final class CatalogRegistry implements AutoCloseable {
         }
         try (Connection connection = MonitorConnections.open(primary.get().address(), APPLICATION_NAME,
                 current.credentials(), catalog.database, current.timeout())) {
-            CatalogContents contents = CatalogReader.read(connection);
+            CatalogContents contents = CatalogReader.read(connection, catalog.database);
             FunctionCatalog snapshot = FunctionCatalog.of(contents, current.denied(), versions.incrementAndGet(),
                     Instant.now());
             catalog.loaded(snapshot, startedAt);

@@ -68,7 +68,8 @@ final class AnalyzeCommand implements Callable<Integer> {
         OffloadEstimate estimate;
         try (Connection connection = MonitorConnections.open(target.server(), "pgsplit-analyze", target.login(),
                 target.login().database(), TIMEOUT)) {
-            estimate = OffloadAnalyzer.analyze(connection, target.settings(), target.catalog(), top);
+            estimate = OffloadAnalyzer.analyze(connection, target.login().database(), target.settings(), target.catalog(),
+                    top);
         }
         spec.commandLine().getOut().print(json ? OffloadReport.json(estimate) + System.lineSeparator()
                 : OffloadReport.text(estimate));

@@ -65,7 +65,8 @@ final class ExplainRouteGrammar {
         if (body >= statement.tokenCount()) {
             return new Invalid(SqlState.SYNTAX_ERROR, "syntax error at end of input");
         }
-        String inner = sql.substring(statement.startOf(body), statement.endOf(statement.tokenCount() - 1));
+        // From right after the parenthesis: comments before the statement (a /* pgsplit:primary */ hint) belong to it.
+        String inner = sql.substring(statement.endOf(body - 1), statement.endOf(statement.tokenCount() - 1)).strip();
         if (ProxyCommands.parse(inner).isPresent()) {
             return new Invalid(SqlState.FEATURE_NOT_SUPPORTED,
                     "EXPLAIN (ROUTE) of a pgsplit command: pgsplit answers it itself, it is never routed");
