@@ -87,6 +87,16 @@ class CatalogRoutingTest {
   }
 
   @Test
+  void aStartupSearchPathOfTwoSchemasReachesTheReplicasAsTwoSchemas() throws SQLException {
+    try (Connection connection = cluster.connect("currentSchema=cr_tenant,public")) {
+      assertThat(Sql.scalar(connection, "SELECT pg_is_in_recovery()")).isEqualTo("t");
+      assertThat(Sql.scalar(connection, "SELECT current_setting('search_path')")).isEqualTo("cr_tenant,public");
+      assertThat(RouteExplanations.explain(connection, "SELECT cr_who()").reason()).isEqualTo("volatile_function");
+      assertThat(Sql.scalar(connection, "SELECT cr_who()")).isEqualTo("tenant");
+    }
+  }
+
+  @Test
   void aViewThatCallsAWritingFunctionIsReadOnThePrimary() throws SQLException {
     try (Connection connection = cluster.connect()) {
       assertThat(RouteExplanations.explain(connection, "SELECT * FROM cr_order_view").target()).isEqualTo("primary");
