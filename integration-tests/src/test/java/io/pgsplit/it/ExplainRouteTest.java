@@ -31,12 +31,15 @@ class ExplainRouteTest {
   /** Statements of router/src/test/resources/.../routing-corpus.tsv that run on the test schema below. */
   static Stream<String> corpusStatements() {
     return Stream.of(
-        "SELECT 1", "select 1", "SELECT count(*) FROM t", "SELECT t.a, u.b FROM t JOIN u ON t.id = u.t_id WHERE u.b > 10",
+        "SELECT 1", "select 1", "SELECT count(*) FROM t",
+        "SELECT t.a, u.b FROM t JOIN u ON t.id = u.t_id WHERE u.b > 10",
         "SELECT 1 UNION SELECT 2", "SELECT a FROM t EXCEPT SELECT a FROM u",
         "SELECT DISTINCT ON (a) a, b FROM t ORDER BY a, b",
-        "SELECT a, row_number() OVER (PARTITION BY b ORDER BY c) FROM t", "SELECT count(*) FILTER (WHERE a > 1) FROM t",
+        "SELECT a, row_number() OVER (PARTITION BY b ORDER BY c) FROM t",
+        "SELECT count(*) FILTER (WHERE a > 1) FROM t",
         "SELECT * FROM generate_series(1, 10) g", "SELECT now(), current_timestamp, random()", "SELECT pg_sleep(0.1)",
-        "SELECT current_setting('search_path')", "SELECT lower(name), upper(name), lo FROM t", "SELECT loc, low FROM lots",
+        "SELECT current_setting('search_path')", "SELECT lower(name), upper(name), lo FROM t",
+        "SELECT loc, low FROM lots",
         "SELECT pg_is_in_recovery()", "SELECT txid_current_snapshot()", "VALUES (1), (2)", "TABLE t",
         "WITH x AS (SELECT 1) SELECT * FROM x",
         "WITH RECURSIVE r(n) AS (SELECT 1 UNION ALL SELECT n + 1 FROM r WHERE n < 10) SELECT * FROM r",
@@ -88,7 +91,8 @@ class ExplainRouteTest {
 
     assertThat(nodesThatRanSomething(nodes)).as("%s explained as %s", statement, explained)
         .containsExactly(explained.server());
-    assertThat(explained.target()).isEqualTo(explained.server().equals(cluster.primary().name()) ? "primary" : "replica");
+    String target = explained.server().equals(cluster.primary().name()) ? "primary" : "replica";
+    assertThat(explained.target()).isEqualTo(target);
   }
 
   @Test

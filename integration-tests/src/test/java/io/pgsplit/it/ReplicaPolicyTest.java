@@ -117,7 +117,8 @@ class ReplicaPolicyTest {
 
   @Test
   void lowestLatencyAvoidsAReplicaBehindA50MillisecondDelay() throws Exception {
-    PgNode slow = cluster.cluster().nodes().stream().filter(node -> node.name().equals(light)).findFirst().orElseThrow();
+    PgNode slow = cluster.cluster().nodes().stream().filter(node -> node.name().equals(light)).findFirst()
+        .orElseThrow();
     try (FaultyRelay relay = FaultyRelay.start(slow.port());
         PgSplitServer proxy = ProxiedCluster.startProxy(ProxyYaml.forCluster(cluster.cluster()).admin()
             .serverPort(light, relay.port()).routing("replica_policy: lowest_latency"))) {

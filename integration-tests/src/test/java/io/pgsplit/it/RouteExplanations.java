@@ -24,7 +24,7 @@ record RouteExplanations(String target, String reason, String server, String con
     }
   }
 
-  /** Polls EXPLAIN (ROUTE) until the statement is routed with {@code reason}, e.g. once the catalog knows a function. */
+  /** Polls EXPLAIN (ROUTE) until the statement is routed with {@code reason}: the catalog knows a function. */
   static RouteExplanations awaitReason(Connection connection, String statement, String reason) {
     AtomicReference<RouteExplanations> last = new AtomicReference<>();
     Await.until("EXPLAIN (ROUTE) " + statement + " to say " + reason, Duration.ofSeconds(10), () -> {
