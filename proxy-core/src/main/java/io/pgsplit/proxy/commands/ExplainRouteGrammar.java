@@ -15,14 +15,14 @@ import java.util.Optional;
  * would be another request, as in {@link ProxyCommands}). {@code EXPLAIN (ROUTE FALSE)} is not ours.
  */
 final class ExplainRouteGrammar {
-    private static final String MARKER = "route";
+    private static final String EXPLAIN = "explain";
 
     private ExplainRouteGrammar() {
     }
 
-    /** Cheap when absent: a scan for "route" before any lexing. */
+    /** Cheap for other statements: only text that starts with EXPLAIN (or a comment) is lexed. */
     static Optional<ProxyCommand> read(String sql) {
-        if (!mentionsRoute(sql)) {
+        if (!mayStartWithExplain(sql)) {
             return Optional.empty();
         }
         List<LexedStatement> statements = SqlLexer.split(sql);
@@ -87,13 +87,15 @@ final class ExplainRouteGrammar {
         return false;
     }
 
-    private static boolean mentionsRoute(String sql) {
-        for (int i = 0, last = sql.length() - MARKER.length(); i <= last; i++) {
-            char c = sql.charAt(i);
-            if ((c == 'r' || c == 'R') && sql.regionMatches(true, i + 1, MARKER, 1, MARKER.length() - 1)) {
-                return true;
-            }
+    /** After leading whitespace: EXPLAIN, or a comment (which might hide one) or a semicolon. */
+    private static boolean mayStartWithExplain(String sql) {
+        int i = 0;
+        while (i < sql.length() && Character.isWhitespace(sql.charAt(i))) {
+            i++;
         }
-        return false;
+        if (i + 1 < sql.length() && (sql.startsWith("/*", i) || sql.startsWith("--", i)) || sql.startsWith(";", i)) {
+            return true;
+        }
+        return sql.regionMatches(true, i, EXPLAIN, 0, EXPLAIN.length());
     }
 }

@@ -24,8 +24,8 @@ public final class ProxyCommands {
      * variable and the client would believe it took effect. Text that is not fully lexable (an unterminated
      * string or comment) is left to the server's error. Never throws.
      *
-     * <p>Texts without "route" or "pgsplit" (any case) return at once, before any lexing. The marker is not
-     * {@code pgsplit.}, because {@code "pgsplit"."consistency"} names the same parameter.
+     * <p>Texts that neither start with EXPLAIN nor mention "pgsplit" (any case) return at once, before any
+     * lexing. The marker is not {@code pgsplit.}, because {@code "pgsplit"."consistency"} names the same parameter.
      */
     public static Optional<ProxyCommand> parse(String sql) {
         Optional<ProxyCommand> explain = ExplainRouteGrammar.read(sql);
