@@ -9,6 +9,7 @@ import java.util.Map;
 import java.util.Objects;
 import java.util.Set;
 import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.ScheduledThreadPoolExecutor;
 import java.util.concurrent.ThreadFactory;
 import java.util.concurrent.TimeUnit;
@@ -39,6 +40,7 @@ public final class HealthMonitor implements ClusterView, AutoCloseable {
     private final ReplayPositionRefresher replayRefresher;
     private volatile List<ServerPoller> pollers;
     private volatile HealthSettings settings;
+    private final List<ProbeLatencyListener> latencyListeners = new CopyOnWriteArrayList<>();
 
     // Guarded by this.
     private boolean started;
@@ -88,6 +90,11 @@ public final class HealthMonitor implements ClusterView, AutoCloseable {
      */
     public void addListener(Consumer<Topology> listener) {
         publisher.addListener(Objects.requireNonNull(listener, "listener"));
+    }
+
+    /** Told the round trip of every successful probe (replica choice by latency); runs on a health thread. */
+    public void addLatencyListener(ProbeLatencyListener listener) {
+        latencyListeners.add(Objects.requireNonNull(listener, "listener"));
     }
 
     /**
@@ -191,7 +198,13 @@ public final class HealthMonitor implements ClusterView, AutoCloseable {
     }
 
     private ServerPoller newPoller(ServerAddress server, HealthSettings serverSettings, ProbeCredentials credentials) {
-        return new ServerPoller(server, serverSettings, credentials, executor, this::roundEnded);
+        return new ServerPoller(server, serverSettings, credentials, executor, this::roundEnded, this::probed);
+    }
+
+    private void probed(String serverName, long roundTripNanos) {
+        for (ProbeLatencyListener listener : latencyListeners) {
+            listener.probed(serverName, roundTripNanos);
+        }
     }
 
     private void roundEnded(ServerObservation observation) {

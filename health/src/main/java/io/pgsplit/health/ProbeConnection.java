@@ -33,7 +33,7 @@ final class ProbeConnection implements AutoCloseable {
     private static final Executor IN_CALLER = Runnable::run;
 
     /** Everything a connection is opened with; a change means reconnecting. */
-    private record ConnectionConfig(ProbeCredentials credentials, Duration timeout, PGSimpleDataSource dataSource) {
+    record ConnectionConfig(ProbeCredentials credentials, Duration timeout, PGSimpleDataSource dataSource) {
 
         static ConnectionConfig of(ServerAddress address, String applicationName, ProbeCredentials credentials,
                                    Duration timeout) {

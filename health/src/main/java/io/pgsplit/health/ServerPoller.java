@@ -35,6 +35,7 @@ final class ServerPoller {
     private final ScheduledExecutorService executor;
     private final ServerProbe probe;
     private final Consumer<ServerObservation> afterEachRound;
+    private final ProbeLatencyListener latency;
     private volatile HealthSettings settings;
     private volatile ServerObservation observation;
 
@@ -51,8 +52,10 @@ final class ServerPoller {
     private List<CompletableFuture<Void>> refreshRequests = new ArrayList<>();
 
     ServerPoller(ServerAddress address, HealthSettings settings, ProbeCredentials credentials,
-                 ScheduledExecutorService executor, Consumer<ServerObservation> afterEachRound) {
+                 ScheduledExecutorService executor, Consumer<ServerObservation> afterEachRound,
+                 ProbeLatencyListener latency) {
         this.address = address;
+        this.latency = latency;
         this.settings = settings;
         this.executor = executor;
         this.afterEachRound = afterEachRound;
@@ -145,7 +148,10 @@ final class ServerPoller {
 
     private ProbeResult probeOnce() {
         try {
-            return probe.run();
+            long started = System.nanoTime();
+            ProbeResult result = probe.run();
+            latency.probed(address.name(), System.nanoTime() - started);
+            return result;
         } catch (SQLException e) {
             throw new CompletionException(e);
         }

@@ -6,6 +6,7 @@ import io.pgsplit.proxy.config.ConfigLoader;
 import io.pgsplit.proxy.config.ConfigException;
 import io.pgsplit.proxy.config.PgSplitConfig;
 import java.util.ArrayList;
+import java.util.HashMap;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -20,6 +21,10 @@ final class ProxyYaml {
   private Optional<String> parseTimeout = Optional.empty();
   private final Map<String, String> limits = new LinkedHashMap<>();
   private final List<String> extraUsers = new ArrayList<>();
+  private Optional<String> routing = Optional.empty();
+  private Optional<String> admin = Optional.empty();
+  private final Map<String, String> serverKeys = new HashMap<>();
+  private final Map<String, Integer> serverPorts = new HashMap<>();
 
   private ProxyYaml(PgCluster cluster) {
     this.cluster = cluster;
@@ -60,10 +65,35 @@ final class ProxyYaml {
     return this;
   }
 
+  /** More keys of {@code routing}, as YAML flow entries: {@code catalog: off, replica_policy: least_busy}. */
+  ProxyYaml routing(String keys) {
+    this.routing = Optional.of(keys);
+    return this;
+  }
+
+  /** An admin HTTP listener on a free port. */
+  ProxyYaml admin() {
+    this.admin = Optional.of("127.0.0.1:0");
+    return this;
+  }
+
+  /** More keys of one server's entry, as YAML flow entries: {@code weight: 3}. */
+  ProxyYaml server(String name, String keys) {
+    serverKeys.put(name, keys);
+    return this;
+  }
+
+  /** Reaches the node {@code name} through another port of 127.0.0.1 (a relay in front of it). */
+  ProxyYaml serverPort(String name, int port) {
+    serverPorts.put(name, port);
+    return this;
+  }
+
   String render() {
     StringBuilder yaml = new StringBuilder("listen: 127.0.0.1:0\n");
     authType.ifPresent(type -> yaml.append("auth_type: ").append(type).append('\n'));
-    yaml.append("servers:\n").append(cluster.nodes().stream().map(ProxyYaml::serverEntry)
+    admin.ifPresent(address -> yaml.append("admin: ").append(address).append('\n'));
+    yaml.append("servers:\n").append(cluster.nodes().stream().map(this::serverEntry)
         .collect(Collectors.joining()));
     yaml.append("users:\n  - {name: ").append(cluster.appUser()).append(", password: ")
         .append(cluster.appPassword()).append("}\n");
@@ -72,12 +102,17 @@ final class ProxyYaml {
     // These tests prove where statements run and that session state follows them; reads right after a write
     // would go to the primary under read-your-writes (the default), whose own tests are in it.consistency.
     yaml.append("consistency: eventual\n");
-    parseTimeout.ifPresent(timeout -> yaml.append("routing: {parse_timeout: ").append(timeout).append("}\n"));
     Map<String, String> allLimits = new LinkedHashMap<>(limits);
     maxMessageSize.ifPresent(size -> allLimits.put("max_message_size", size));
     if (!allLimits.isEmpty()) {
       yaml.append("limits: {").append(allLimits.entrySet().stream().map(e -> e.getKey() + ": " + e.getValue())
           .collect(Collectors.joining(", "))).append("}\n");
+    }
+    StringBuilder routingKeys = new StringBuilder();
+    parseTimeout.ifPresent(timeout -> routingKeys.append("parse_timeout: ").append(timeout));
+    routing.ifPresent(keys -> routingKeys.append(routingKeys.length() == 0 ? "" : ", ").append(keys));
+    if (routingKeys.length() > 0) {
+      yaml.append("routing: {").append(routingKeys).append("}\n");
     }
     return yaml.toString();
   }
@@ -90,7 +125,10 @@ final class ProxyYaml {
     }
   }
 
-  private static String serverEntry(PgNode node) {
-    return "  - {name: " + node.name() + ", host: " + node.host() + ", port: " + node.port() + "}\n";
+  private String serverEntry(PgNode node) {
+    String host = serverPorts.containsKey(node.name()) ? "127.0.0.1" : node.host();
+    int port = serverPorts.getOrDefault(node.name(), node.port());
+    String keys = serverKeys.containsKey(node.name()) ? ", " + serverKeys.get(node.name()) : "";
+    return "  - {name: " + node.name() + ", host: " + host + ", port: " + port + keys + "}\n";
   }
 }

@@ -9,6 +9,7 @@ import io.pgsplit.health.HealthSettings;
 import io.pgsplit.health.ProbeCredentials;
 import io.pgsplit.health.ServerAddress;
 import io.pgsplit.proxy.admin.AdminServer;
+import io.pgsplit.proxy.admin.RoutingState;
 import io.pgsplit.proxy.config.HealthConfig;
 import io.pgsplit.proxy.config.PgSplitConfig;
 import io.pgsplit.proxy.config.PoolMode;
@@ -77,6 +78,7 @@ public final class PgSplitServer implements AutoCloseable {
             log.warn("not every server answered its first health probe within {} ms; starting anyway", firstRound.toMillis());
         }
         ProxyContext context = new ProxyContext(config, classifier, health, metrics, workExecutor, serverTls);
+        awaitFirstCatalogs(context, firstRound);
         OpenFileLimit.check(OpenFileLimit.needed(config.limits().maxClientConnections(),
                 config.pool().mode() == PoolMode.SESSION || config.users().stream().anyMatch(
                         user -> user.poolMode().orElse(null) == PoolMode.SESSION),
@@ -96,7 +98,9 @@ public final class PgSplitServer implements AutoCloseable {
                     .sync()
                     .channel();
             log.info("pgsplit listening on {} ({}), servers: {}", listener.localAddress(), Transports.name(), config.servers().size());
-            AdminServer admin = config.admin().isEmpty() ? null : AdminServer.start(config.admin().get(), health::topology, metrics);
+            AdminServer admin = config.admin().isEmpty() ? null : AdminServer.start(config.admin().get(), health::topology, metrics,
+                    () -> RoutingState.capture(context.replicaSelector(),
+                            context.config().servers().stream().map(ServerConfig::name).toList(), context.catalogs()));
             return new PgSplitServer(context, acceptor, workers, workExecutor, listener, admin);
         } catch (RuntimeException | InterruptedException e) {
             acceptor.shutdownGracefully(0, 0, TimeUnit.MILLISECONDS);
@@ -105,6 +109,16 @@ public final class PgSplitServer implements AutoCloseable {
             workExecutor.shutdownNow();
             metrics.close();
             throw e;
+        }
+    }
+
+    /** So that the first reads that call functions already know them: each database's catalog, read once. */
+    private static void awaitFirstCatalogs(ProxyContext context, Duration max) throws InterruptedException {
+        try {
+            context.catalogs().start().get(max.toMillis(), TimeUnit.MILLISECONDS);
+        } catch (java.util.concurrent.ExecutionException | java.util.concurrent.TimeoutException e) {
+            log.warn("the routing catalogs were not read within {} ms; function calls go to the primary until they are",
+                    max.toMillis());
         }
     }
 
@@ -174,11 +188,11 @@ public final class PgSplitServer implements AutoCloseable {
         if (!next.listen().equals(previous.listen()) || !next.admin().equals(previous.admin())) {
             log.warn("reload: listen/admin addresses changed; they take effect only after a restart");
         }
-        StatementClassifier classifier = next.routing().equals(previous.routing())
+        StatementClassifier classifier = next.routing().sameClassifier(previous.routing())
                 ? context.classifier()
                 : new StatementClassifier(routerSettings(next.routing()), workExecutor);
         for (ServerConfig server : previous.servers()) {
-            if (!next.servers().contains(server)) {
+            if (next.servers().stream().noneMatch(server::sameServer)) {
                 context.pools().retire(server.name()); // removed, or moved to another address
                 context.primaryPools().retire(server.name());
             }
@@ -210,6 +224,7 @@ public final class PgSplitServer implements AutoCloseable {
         context.pools().close();
         context.primaryPools().close();
         context.health().close();
+        context.catalogs().close();
         workExecutor.shutdownNow();
         context.metrics().close();
         log.info("pgsplit stopped");
@@ -229,7 +244,7 @@ public final class PgSplitServer implements AutoCloseable {
         return new ProbeCredentials(health.user(), health.password(), health.database(), serverTls);
     }
 
-    static RouterSettings routerSettings(RoutingConfig routing) {
+    public static RouterSettings routerSettings(RoutingConfig routing) {
         return new RouterSettings(new HashSet<>(routing.writeFunctions()), routing.classifierCacheSize(), routing.parseTimeout());
     }
 

@@ -5,7 +5,13 @@ import io.pgsplit.health.Role;
 import io.pgsplit.health.ServerAddress;
 import io.pgsplit.health.ServerHealth;
 import io.pgsplit.health.Topology;
+import io.pgsplit.health.ProbeCredentials;
 import io.pgsplit.proxy.auth.AuthQuery;
+import io.pgsplit.proxy.balance.ReplicaLatencies;
+import io.pgsplit.proxy.balance.ReplicaLoad;
+import io.pgsplit.proxy.balance.ReplicaSelector;
+import io.pgsplit.proxy.catalog.CatalogRegistry;
+import io.pgsplit.proxy.catalog.CatalogSettings;
 import io.pgsplit.proxy.auth.ClientAuthExchanges;
 import io.pgsplit.proxy.auth.ClientAuthenticator;
 import io.pgsplit.proxy.auth.ServerLogin;
@@ -26,7 +32,6 @@ import io.pgsplit.proxy.metrics.ProxyMetrics;
 import io.pgsplit.proxy.pool.PoolStats;
 import io.pgsplit.proxy.session.ClientSession;
 import io.pgsplit.proxy.session.ServerParameters;
-import io.pgsplit.router.RoundRobin;
 import io.pgsplit.router.SessionCommand;
 import io.pgsplit.router.SessionCommandCache;
 import io.pgsplit.router.StatementClassifier;
@@ -36,7 +41,9 @@ import io.pgsplit.proxy.config.PoolConfig;
 import io.pgsplit.proxy.pool.PoolKey;
 import io.pgsplit.proxy.pool.PoolSettings;
 import io.pgsplit.proxy.pool.ServerPools;
+import java.time.Duration;
 import java.util.ArrayList;
+import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
@@ -75,7 +82,9 @@ public final class ProxyContext {
     /** Shared across reloads: server names are looked up off the event loops and cached briefly. */
     private final ServerAddressResolver resolver = new ServerAddressResolver();
     private final CancelForwarder cancelForwarder = new CancelForwarder(resolver);
-    private final RoundRobin replicaRotation = new RoundRobin();
+    private final ReplicaLatencies latencies = new ReplicaLatencies();
+    private final ReplicaSelector replicaSelector;
+    private final CatalogRegistry catalogs;
     private final ServerParameters serverParameters = new ServerParameters();
     private final Executor slowWork;
     private final FrontDoor frontDoor;
@@ -87,10 +96,13 @@ public final class ProxyContext {
         this.metrics = metrics;
         this.slowWork = slowWork;
         this.serverTls = serverTls;
-        apply(config, classifier);
-        this.frontDoor = new FrontDoor(this::limits, metrics);
         this.pools = new ServerPools(replicaPoolSettings(config.pool()), this::openPooled);
         this.primaryPools = new ServerPools(primaryPoolSettings(config.pool()), this::openPooled);
+        this.replicaSelector = new ReplicaSelector(config.routing().replicaPolicy(), weights(config), replicaLoad());
+        this.catalogs = new CatalogRegistry(catalogSettings(config, serverTls), health::topology);
+        apply(config, classifier);
+        this.frontDoor = new FrontDoor(this::limits, metrics);
+        health.addLatencyListener(latencies);
         metrics.bindPools(this::pooledConnections);
         health.addListener(this::onTopologyChanged);
     }
@@ -144,10 +156,41 @@ public final class ProxyContext {
         this.connector = nextConnector;
         this.classifier = newClassifier;
         this.config = newConfig;
-        if (pools != null) {
-            pools.reconfigure(replicaPoolSettings(newConfig.pool()));
-            primaryPools.reconfigure(primaryPoolSettings(newConfig.pool()));
-        }
+        pools.reconfigure(replicaPoolSettings(newConfig.pool()));
+        primaryPools.reconfigure(primaryPoolSettings(newConfig.pool()));
+        replicaSelector.configure(newConfig.routing().replicaPolicy(), weights(newConfig));
+        catalogs.reconfigure(catalogSettings(newConfig, nextServerTls));
+    }
+
+    private static Map<String, Integer> weights(PgSplitConfig config) {
+        Map<String, Integer> weights = new HashMap<>();
+        config.servers().forEach(server -> weights.put(server.name(), server.weight()));
+        return weights;
+    }
+
+    /** Reads in flight are the replica pools' lent connections: each serves one group or read-only transaction. */
+    private ReplicaLoad replicaLoad() {
+        return new ReplicaLoad() {
+            @Override
+            public int inFlight(String server) {
+                return pools.lent(server);
+            }
+
+            @Override
+            public long latencyNanos(String server) {
+                return latencies.nanos(server);
+            }
+        };
+    }
+
+    /** The catalog is read on the primary with the probes' login, with the connect timeout as the bound (10 s at least). */
+    private static CatalogSettings catalogSettings(PgSplitConfig config, ServerTls serverTls) {
+        Duration timeout = config.limits().connectTimeout().compareTo(Duration.ofSeconds(10)) > 0
+                ? config.limits().connectTimeout() : Duration.ofSeconds(10);
+        return new CatalogSettings(config.routing().catalog(), config.routing().catalogRefresh(),
+                new ProbeCredentials(config.health().user(), config.health().password(), config.health().database(),
+                        serverTls),
+                timeout, PgSplitServer.routerSettings(config.routing()).deniedFunctions());
     }
 
     /** The replica connection pools. */
@@ -216,8 +259,19 @@ public final class ProxyContext {
         return cancelForwarder;
     }
 
-    public RoundRobin replicaRotation() {
-        return replicaRotation;
+    /** Picks replicas for reads by {@code routing.replica_policy} and {@code servers[].weight}. */
+    public ReplicaSelector replicaSelector() {
+        return replicaSelector;
+    }
+
+    /** Recent probe and query latency per server. */
+    public ReplicaLatencies latencies() {
+        return latencies;
+    }
+
+    /** Every database's routing catalog. */
+    public CatalogRegistry catalogs() {
+        return catalogs;
     }
 
     /** Pending logins, login timeout, client slots, failed-login throttle and refusal log. */

@@ -13,15 +13,30 @@ final class ClassificationMerger {
         StatementVerdict firstPrimary = null;
         TransactionControl transaction = TransactionControl.NONE;
         List<StatementKind> kinds = new ArrayList<>(verdicts.size());
+        List<FunctionReference> functions = List.of();
         for (StatementVerdict verdict : verdicts) {
             if (firstPrimary == null && verdict.requiresPrimary()) {
                 firstPrimary = verdict;
             }
             transaction = afterStatement(transaction, verdict.transaction());
             kinds.add(verdict.kind());
+            functions = union(functions, verdict.functions());
         }
         RouteReason reason = firstPrimary != null ? firstPrimary.reason() : verdicts.get(0).reason();
-        return new Classification(firstPrimary != null, reason, transaction, kinds);
+        return new Classification(firstPrimary != null, reason, transaction, kinds, functions);
+    }
+
+    /** The calls of every statement; the common single-statement case allocates nothing. */
+    private static List<FunctionReference> union(List<FunctionReference> sofar, List<FunctionReference> more) {
+        if (more.isEmpty()) {
+            return sofar;
+        }
+        if (sofar.isEmpty()) {
+            return more;
+        }
+        List<FunctionReference> all = new ArrayList<>(sofar);
+        all.addAll(more);
+        return all;
     }
 
     /** A second BEGIN inside an open block is a no-op in PostgreSQL, so the first one wins until an END. */

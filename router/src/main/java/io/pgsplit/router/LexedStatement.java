@@ -78,7 +78,7 @@ public final class LexedStatement {
     }
 
     /** True when the token is the unquoted word {@code keyword} (given in upper case); allocates nothing. */
-    boolean isWord(int index, String keyword) {
+    public boolean isWord(int index, String keyword) {
         if (type(index) != TokenType.WORD) {
             return false;
         }
@@ -87,7 +87,7 @@ public final class LexedStatement {
     }
 
     /** True when the token is an unquoted word among {@code keywords} (given in upper case). */
-    boolean isAnyWord(int index, String[] keywords) {
+    public boolean isAnyWord(int index, String[] keywords) {
         for (String keyword : keywords) {
             if (isWord(index, keyword)) {
                 return true;
@@ -97,13 +97,13 @@ public final class LexedStatement {
     }
 
     /** True when the token is the one-character punctuation {@code symbol}, such as {@code =} or {@code *}. */
-    boolean isSymbol(int index, char symbol) {
+    public boolean isSymbol(int index, char symbol) {
         return type(index) == TokenType.OTHER && endOf(index) - startOf(index) == 1
                 && sql.charAt(startOf(index)) == symbol;
     }
 
     /** The upper-cased text of an unquoted word, or null when the token is not a word. */
-    String word(int index) {
+    public String word(int index) {
         return type(index) == TokenType.WORD ? sql.substring(startOf(index), endOf(index)).toUpperCase(Locale.ROOT)
                 : null;
     }
@@ -112,7 +112,7 @@ public final class LexedStatement {
      * The name a word or quoted identifier denotes: unquoted words fold to lower case as in PostgreSQL, quoted
      * ones keep their case with doubled quotes collapsed. Null for any other token.
      */
-    String identifier(int index) {
+    public String identifier(int index) {
         TokenType type = type(index);
         if (type == TokenType.WORD) {
             return sql.substring(startOf(index), endOf(index)).toLowerCase(Locale.ROOT);
@@ -124,7 +124,7 @@ public final class LexedStatement {
     }
 
     /** Index of the parenthesis closing the one at {@code openIndex}, or -1 when it is never closed. */
-    int matchingParen(int openIndex) {
+    public int matchingParen(int openIndex) {
         int depth = 0;
         for (int i = openIndex; i < tokenCount; i++) {
             TokenType type = type(i);

@@ -2,6 +2,8 @@ package io.pgsplit.router;
 
 import io.pgsplit.router.LexerDecision.Decided;
 import io.pgsplit.router.LexerDecision.NeedsParser;
+import java.util.ArrayList;
+import java.util.List;
 
 /**
  * Decides SELECT / WITH / VALUES / TABLE queries from their tokens when nothing in them can make the query write
@@ -32,23 +34,36 @@ final class QueryRules {
         return isAnyWord(statement, i, QUERY_KEYWORDS);
     }
 
-    /** Decides the query formed by tokens {@code [from, to)}. */
+    /**
+     * Decides the query formed by tokens {@code [from, to)}. A query that may run on a replica carries its
+     * function calls, for the catalog to judge.
+     */
     LexerDecision decide(LexedStatement statement, int from, int to) {
         boolean uncertain = false;
         boolean callsWriteFunction = false;
+        boolean callsAny = false;
         for (int i = from; i < to; i++) {
             if (!uncertain && isAnyWord(statement, i, UNCERTAIN_WORDS)) {
                 uncertain = true;
             }
-            if (!callsWriteFunction && i + 1 < to && statement.type(i + 1) == TokenType.OPEN_PAREN
-                    && callsWriteFunction(statement, i)) {
-                callsWriteFunction = true;
+            if (i + 1 < to && statement.type(i + 1) == TokenType.OPEN_PAREN) {
+                callsAny = true;
+                if (!callsWriteFunction && callsWriteFunction(statement, i)) {
+                    callsWriteFunction = true;
+                }
             }
         }
+        List<FunctionReference> calls = callsAny && !callsWriteFunction ? calls(statement, from, to) : List.of();
         if (uncertain) {
-            return new NeedsParser(statement.text(from, to), callsWriteFunction);
+            return new NeedsParser(statement.text(from, to), callsWriteFunction, calls);
         }
-        return new Decided(callsWriteFunction ? StatementVerdict.VOLATILE_FUNCTION : StatementVerdict.READ);
+        return new Decided(callsWriteFunction ? StatementVerdict.VOLATILE_FUNCTION : StatementVerdict.readCalling(calls));
+    }
+
+    private static List<FunctionReference> calls(LexedStatement statement, int from, int to) {
+        List<FunctionReference> calls = new ArrayList<>(2);
+        FunctionCallScanner.scan(statement, from, to, calls);
+        return calls.isEmpty() ? List.of() : calls;
     }
 
     /** {@code name(}: a call, whatever schema qualifies it. A Unicode-escaped name cannot be checked, so it counts. */

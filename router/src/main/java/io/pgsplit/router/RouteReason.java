@@ -5,7 +5,10 @@ public enum RouteReason {
     READ("read"),
     WRITE("write"),
     LOCKING_READ("locking_read"),
+    /** A call of a function that may write: deny-listed, or VOLATILE in the catalog and not known to only read. */
     VOLATILE_FUNCTION("volatile_function"),
+    /** A call of a function the catalog snapshot does not know (yet), or that a search_path schema may hide. */
+    UNKNOWN_FUNCTION("unknown_function"),
     HINT("hint"),
     UNPARSED("unparsed"),
     TRANSACTION("transaction"),

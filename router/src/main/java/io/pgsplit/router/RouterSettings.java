@@ -4,6 +4,7 @@ import java.time.Duration;
 import java.util.Locale;
 import java.util.Objects;
 import java.util.Set;
+import java.util.function.Predicate;
 import java.util.stream.Collectors;
 
 /**
@@ -60,6 +61,11 @@ public record RouterSettings(Set<String> writeFunctions, long cacheMaxEntries, D
         if (writeFunctions.contains("") || writeFunctions.contains("*")) {
             throw new IllegalArgumentException("writeFunctions must not contain blank names or a bare '*'");
         }
+    }
+
+    /** The deny-list as a predicate over function names (without schema), for the catalog's analysis. */
+    public Predicate<String> deniedFunctions() {
+        return new WriteFunctionMatcher(writeFunctions)::matches;
     }
 
     public static RouterSettings defaults() {

@@ -15,9 +15,10 @@ import net.sf.jsqlparser.parser.CCJSqlParserUtil;
  * <p>Three tiers, cheapest first: the cache; {@link SqlLexer} plus {@link KeywordRules}, which settle almost
  * everything from keywords and tokens without blocking; and JSqlParser, which runs only on the parser executor
  * and only for queries whose tokens contain INTO, FOR, INSERT, UPDATE, DELETE or MERGE. Every answer errs toward
- * the primary. Function calls are judged by the configured deny-list alone: a user-defined function that writes
- * is invisible to the proxy and must be added to {@link RouterSettings#writeFunctions()} or hinted with
- * {@code /* pgsplit:primary *\/}.
+ * the primary. From the text alone, function calls are judged by the configured deny-list; the calls of a
+ * statement that may still run on a replica are kept in its {@link Classification#functions()} for
+ * {@link io.pgsplit.router.catalog.CatalogRouting} to judge against the database's catalog. What is cached here
+ * never depends on the catalog, so a catalog refresh cannot leave a stale answer in the cache.
  */
 public final class StatementClassifier {
 
@@ -88,6 +89,12 @@ public final class StatementClassifier {
         }
         ClassificationPlan plan = ClassificationPlan.of(sql, rules);
         return plan.needsParser() ? parse(sql, plan) : CompletableFuture.completedFuture(decidedByLexer(sql, plan));
+    }
+
+    /** Whether the classification of {@code sql} is cached and finished now; counts nothing, changes nothing. */
+    public boolean isCached(String sql) {
+        CompletableFuture<Classification> entry = cache.peek(sql);
+        return entry != null && entry.isDone();
     }
 
     public long cacheHits() {

@@ -1,8 +1,13 @@
 package io.pgsplit.router;
 
-/** The classification of a single statement; {@link ClassificationMerger} combines them per SQL string. */
+import java.util.List;
+
+/**
+ * The classification of a single statement; {@link ClassificationMerger} combines them per SQL string.
+ * {@code functions} are the calls of a statement that may run on a replica (see {@link Classification}).
+ */
 record StatementVerdict(StatementKind kind, boolean requiresPrimary, RouteReason reason,
-                        TransactionControl transaction) {
+                        TransactionControl transaction, List<FunctionReference> functions) {
 
     static final StatementVerdict READ = of(StatementKind.READ, false, RouteReason.READ);
     static final StatementVerdict WRITE = of(StatementKind.WRITE, true, RouteReason.WRITE);
@@ -17,16 +22,31 @@ record StatementVerdict(StatementKind kind, boolean requiresPrimary, RouteReason
     static final StatementVerdict EMPTY = of(StatementKind.EMPTY, false, RouteReason.READ);
     static final StatementVerdict UNPARSED = of(StatementKind.UTILITY, true, RouteReason.UNPARSED);
 
+    StatementVerdict {
+        functions = requiresPrimary ? List.of() : List.copyOf(functions);
+    }
+
     static StatementVerdict transaction(TransactionControl control, boolean requiresPrimary, RouteReason reason) {
-        return new StatementVerdict(StatementKind.TRANSACTION, requiresPrimary, reason, control);
+        return new StatementVerdict(StatementKind.TRANSACTION, requiresPrimary, reason, control, List.of());
+    }
+
+    /** A read that calls {@code calls}: the catalog decides whether they let it run on a replica. */
+    static StatementVerdict readCalling(List<FunctionReference> calls) {
+        return calls.isEmpty() ? READ : new StatementVerdict(StatementKind.READ, false, RouteReason.READ,
+                TransactionControl.NONE, calls);
     }
 
     /** The same statement, sent to the primary because of {@code why}. */
     StatementVerdict onPrimaryBecause(RouteReason why) {
-        return new StatementVerdict(kind, true, why, transaction);
+        return new StatementVerdict(kind, true, why, transaction, List.of());
+    }
+
+    /** This verdict with the calls the lexer found, when it still may run on a replica. */
+    StatementVerdict calling(List<FunctionReference> calls) {
+        return requiresPrimary || calls.isEmpty() ? this : new StatementVerdict(kind, false, reason, transaction, calls);
     }
 
     private static StatementVerdict of(StatementKind kind, boolean requiresPrimary, RouteReason reason) {
-        return new StatementVerdict(kind, requiresPrimary, reason, TransactionControl.NONE);
+        return new StatementVerdict(kind, requiresPrimary, reason, TransactionControl.NONE, List.of());
     }
 }

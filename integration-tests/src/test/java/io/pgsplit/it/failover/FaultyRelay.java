@@ -28,7 +28,7 @@ import java.util.concurrent.locks.LockSupport;
  * the spirit of toxiproxy: the network between pgsplit and one server, misbehaving on demand. Everything runs on the
  * relay's own single event-loop thread ({@code faulty-relay-<port>-*}), which {@link #close()} stops.
  */
-final class FaultyRelay implements AutoCloseable {
+public final class FaultyRelay implements AutoCloseable {
   private static final String HOST = "127.0.0.1";
   private static final long CLOSE_TIMEOUT_MILLIS = 5_000;
 
@@ -73,7 +73,7 @@ final class FaultyRelay implements AutoCloseable {
    * Listens on a free port outside the kernel's ephemeral range (as the cluster's servers do) and relays every
    * connection to 127.0.0.1:{@code targetPort}.
    */
-  static FaultyRelay start(int targetPort) {
+  public static FaultyRelay start(int targetPort) {
     FaultyRelay relay = new FaultyRelay(FreePorts.pick(), targetPort);
     try {
       relay.switchTo(RelayFault.NONE);
@@ -84,12 +84,12 @@ final class FaultyRelay implements AutoCloseable {
     return relay;
   }
 
-  int port() {
+  public int port() {
     return port;
   }
 
   /** Delays every chunk, in both directions, by {@code delay}. */
-  void latency(Duration delay) {
+  public void latency(Duration delay) {
     switchTo(new RelayFault.Latency(delay.toNanos()));
   }
 

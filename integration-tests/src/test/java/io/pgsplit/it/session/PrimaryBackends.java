@@ -10,11 +10,12 @@ import java.util.concurrent.locks.LockSupport;
 
 /**
  * Counts, on one server, the client backends of the app database other than its own, and keeps the highest count
- * seen while it samples in the background: what a pool limit must never be exceeded by.
+ * seen while it samples in the background: what a pool limit must never be exceeded by. pgsplit's own monitoring
+ * logins (application_name pgsplit-*: the routing catalog's reads) serve no client and are not counted.
  */
 final class PrimaryBackends implements AutoCloseable {
   private static final String COUNT = "SELECT count(*) FROM pg_stat_activity WHERE datname = current_database()"
-      + " AND backend_type = 'client backend' AND pid <> pg_backend_pid()";
+      + " AND backend_type = 'client backend' AND pid <> pg_backend_pid() AND application_name NOT LIKE 'pgsplit-%'";
 
   private static final String DESCRIBE = "SELECT string_agg(pid || ' ' || coalesce(application_name, '') || ' '"
       + " || coalesce(state, '') || ' ' || backend_start || ' ' || left(query, 60), E'\\n') FROM pg_stat_activity"

@@ -14,7 +14,8 @@ import java.util.List;
  */
 final class ProxyBackends {
   private static final String BACKENDS = "SELECT pid, coalesce(state, '') FROM pg_stat_activity"
-      + " WHERE datname = ? AND usename = ? AND backend_type = 'client backend' ORDER BY pid";
+      + " WHERE datname = ? AND usename = ? AND backend_type = 'client backend'"
+      + " AND application_name NOT LIKE 'pgsplit-%' ORDER BY pid"; // not the routing catalog's reads
 
   /** One server process and what pg_stat_activity says it is doing ({@code idle}, {@code idle in transaction}, …). */
   record Backend(int pid, String state) {}

@@ -35,9 +35,15 @@ final class AdminRequestHandler extends SimpleChannelInboundHandler<FullHttpRequ
 
     private volatile boolean draining;
     private final Supplier<Topology> topology;
+    private final Supplier<RoutingState> routing;
     private final ProxyMetrics metrics;
 
     AdminRequestHandler(Supplier<Topology> topology, ProxyMetrics metrics) {
+        this(topology, metrics, () -> RoutingState.NONE);
+    }
+
+    AdminRequestHandler(Supplier<Topology> topology, ProxyMetrics metrics, Supplier<RoutingState> routing) {
+        this.routing = routing;
         this.topology = topology;
         this.metrics = metrics;
     }
@@ -77,7 +83,7 @@ final class AdminRequestHandler extends SimpleChannelInboundHandler<FullHttpRequ
     }
 
     private StatusReport status() {
-        return StatusReport.capture(topology.get(), metrics);
+        return StatusReport.capture(topology.get(), metrics, routing.get());
     }
 
     /** From now on /ready says no: the proxy is shutting down and load balancers should stop sending clients. */

@@ -40,9 +40,15 @@ public final class AdminServer implements AutoCloseable {
     /** Binds {@code address}; a bind failure is an {@link IllegalStateException} naming the address. */
     public static AdminServer start(HostPort address, Supplier<Topology> topology, ProxyMetrics metrics)
             throws InterruptedException {
+        return start(address, topology, metrics, () -> RoutingState.NONE);
+    }
+
+    /** @param routing replica choice and routing catalogs for {@code /status}, read per request on the admin loop */
+    public static AdminServer start(HostPort address, Supplier<Topology> topology, ProxyMetrics metrics,
+                                    Supplier<RoutingState> routing) throws InterruptedException {
         EventLoopGroup group = Transports.newGroup(1, "pgsplit-admin");
         ChannelGroup connections = new DefaultChannelGroup("pgsplit-admin-connections", group.next());
-        AdminRequestHandler handler = new AdminRequestHandler(topology, metrics);
+        AdminRequestHandler handler = new AdminRequestHandler(topology, metrics, routing);
         ChannelFuture bind = new ServerBootstrap()
                 .group(group)
                 .channel(Transports.serverChannel())

@@ -6,6 +6,7 @@ import com.fasterxml.jackson.databind.PropertyNamingStrategies;
 import com.fasterxml.jackson.databind.json.JsonMapper;
 import io.pgsplit.health.ServerHealth;
 import io.pgsplit.health.Topology;
+import io.pgsplit.proxy.catalog.CatalogStatus;
 import io.pgsplit.proxy.metrics.ConnectionCounts;
 import io.pgsplit.proxy.metrics.PoolStatus;
 import io.pgsplit.proxy.metrics.ProxyMetrics;
@@ -26,7 +27,8 @@ import java.util.OptionalLong;
  * @param primary the single up primary; null when there is none or during split brain
  */
 record StatusReport(List<ServerStatus> servers, boolean splitBrain, String primary, int clients,
-                    List<RouteCount> routing, long topologyVersion) {
+                    List<RouteCount> routing, long topologyVersion, String replicaPolicy,
+                    List<CatalogStatus> catalogs) {
 
     private static final ObjectMapper JSON = JsonMapper.builder()
             .propertyNamingStrategy(PropertyNamingStrategies.SNAKE_CASE)
@@ -35,26 +37,34 @@ record StatusReport(List<ServerStatus> servers, boolean splitBrain, String prima
     /**
      * @param readable whether the server gets reads now: an up replica within the lag limits
      * @param walLsn   in PostgreSQL's text form, e.g. {@code 0/3000148}
+     * @param replica  its weight, reads in flight and recent latency, as the replica policy sees them
      */
     record ServerStatus(String name, String host, int port, boolean up, String role, boolean readable,
                         Long lagBytes, Double lagSeconds, String walLsn, String lastError,
-                        ConnectionCounts connections, List<PoolStatus> pools) {
+                        ConnectionCounts connections, List<PoolStatus> pools, RoutingState.ReplicaState replica) {
     }
 
     static StatusReport capture(Topology topology, ProxyMetrics metrics) {
-        List<ServerStatus> servers = topology.servers().stream()
-                .map(server -> serverStatus(server, topology, metrics))
-                .toList();
-        return new StatusReport(servers, topology.splitBrain(), topology.primary().map(ServerHealth::name).orElse(null),
-                metrics.clientConnections(), metrics.routeCounts(), topology.version());
+        return capture(topology, metrics, RoutingState.NONE);
     }
 
-    private static ServerStatus serverStatus(ServerHealth server, Topology topology, ProxyMetrics metrics) {
+    static StatusReport capture(Topology topology, ProxyMetrics metrics, RoutingState routing) {
+        List<ServerStatus> servers = topology.servers().stream()
+                .map(server -> serverStatus(server, topology, metrics, routing))
+                .toList();
+        return new StatusReport(servers, topology.splitBrain(), topology.primary().map(ServerHealth::name).orElse(null),
+                metrics.clientConnections(), metrics.routeCounts(), topology.version(), routing.replicaPolicy(),
+                routing.catalogs());
+    }
+
+    private static ServerStatus serverStatus(ServerHealth server, Topology topology, ProxyMetrics metrics,
+                                             RoutingState routing) {
         return new ServerStatus(server.name(), server.address().host(), server.address().port(), server.up(),
                 ProxyMetrics.label(server.role()), topology.readableReplicas().contains(server),
                 orNull(ReplicaLag.bytes(server)), orNull(ReplicaLag.seconds(server)),
                 server.walLsn() < 0 ? null : lsnText(server.walLsn()),
-                server.lastError(), metrics.serverConnections(server.name()), metrics.pools(server.name()));
+                server.lastError(), metrics.serverConnections(server.name()), metrics.pools(server.name()),
+                routing.replica(server.name()));
     }
 
     private static Long orNull(OptionalLong value) {

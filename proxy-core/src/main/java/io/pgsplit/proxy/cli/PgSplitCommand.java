@@ -21,7 +21,7 @@ import java.util.concurrent.Callable;
 /** {@code pgsplit --config FILE}: runs the proxy until SIGINT or SIGTERM. Exit codes: 0 ok, 1 failure, 2 usage. */
 @Command(name = "pgsplit", mixinStandardHelpOptions = true, versionProvider = PgSplitVersion.class,
         description = "PostgreSQL read/write splitting proxy.",
-        subcommands = {CheckConfigCommand.class, DemoCommand.class})
+        subcommands = {CheckConfigCommand.class, DemoCommand.class, AnalyzeCommand.class})
 public final class PgSplitCommand implements Callable<Integer> {
     private static final Logger log = LoggerFactory.getLogger(PgSplitCommand.class);
 

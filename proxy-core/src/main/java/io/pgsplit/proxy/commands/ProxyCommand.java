@@ -1,11 +1,12 @@
 package io.pgsplit.proxy.commands;
 
+import java.util.List;
 import java.util.Objects;
 import java.util.Set;
 
 /**
- * A statement pgsplit answers itself and never sends to a server: the session's read consistency
- * and its causal position in the primary's write-ahead log.
+ * A statement pgsplit answers itself and never sends to a server: the session's read consistency,
+ * its causal position in the primary's write-ahead log, and where a statement would be routed.
  */
 public sealed interface ProxyCommand {
     String CONSISTENCY = "pgsplit.consistency";
@@ -38,6 +39,19 @@ public sealed interface ProxyCommand {
             if (!NAMES.contains(name)) {
                 throw new IllegalArgumentException("not a pgsplit parameter: " + name);
             }
+        }
+    }
+
+    /**
+     * {@code EXPLAIN (ROUTE) statement}: one row saying where {@code statement} would run now, and why. The
+     * statement is only classified, never executed nor sent anywhere.
+     */
+    record ExplainRoute(String statement) implements ProxyCommand {
+        /** The columns of the row, in order. */
+        public static final List<String> COLUMNS = List.of("target", "reason", "server", "consistency", "cached");
+
+        public ExplainRoute {
+            Objects.requireNonNull(statement, "statement");
         }
     }
 

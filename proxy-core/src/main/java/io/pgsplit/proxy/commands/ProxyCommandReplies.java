@@ -20,6 +20,7 @@ import io.pgsplit.protocol.frontend.Parse;
 import io.pgsplit.protocol.frontend.Query;
 import io.pgsplit.protocol.frontend.TargetKind;
 import io.pgsplit.proxy.commands.ProxyCommand.Invalid;
+import java.util.Arrays;
 import java.util.HashMap;
 import java.util.Map;
 import java.util.function.Function;
@@ -44,6 +45,9 @@ public final class ProxyCommandReplies {
     private static final String DUPLICATE_PREPARED_STATEMENT = "42P05";
     private static final String DUPLICATE_CURSOR = "42P03";
     private static final String OBJECT_NOT_IN_PREREQUISITE_STATE = "55000";
+    private static final int TEXT_OID = 25;
+    /** PostgreSQL's limit on the parameters of one statement. */
+    private static final int MAX_PARAMETERS = 65_535;
     private static final String ABORTED_TRANSACTION =
             "current transaction is aborted, commands ignored until end of transaction block";
 
@@ -51,7 +55,7 @@ public final class ProxyCommandReplies {
     private record PreparedCommand(ProxyCommand command, ParameterDescription parameters) {
     }
 
-    private final Function<ProxyCommand, String> executor;
+    private final CommandExecutor executor;
     private final TransactionStatus status;
     private final ByteBuf out;
     private final Map<String, PreparedCommand> statements = new HashMap<>();
@@ -59,7 +63,7 @@ public final class ProxyCommandReplies {
     /** After an error in extended mode, PostgreSQL ignores every message up to Sync. */
     private boolean skippingToSync;
 
-    private ProxyCommandReplies(Function<ProxyCommand, String> executor, TransactionStatus status, ByteBuf out) {
+    private ProxyCommandReplies(CommandExecutor executor, TransactionStatus status, ByteBuf out) {
         this.executor = executor;
         this.status = status;
         this.out = out;
@@ -74,6 +78,14 @@ public final class ProxyCommandReplies {
      * request holds any other kind of message or ends inside one.
      */
     public static ByteBuf answer(ByteBuf request, Function<ProxyCommand, String> executor, TransactionStatus status,
+                                 ByteBufAllocator alloc) {
+        return answer(request, CommandExecutor.of(executor, explain -> {
+            throw new IllegalArgumentException("EXPLAIN (ROUTE) needs a session to answer it");
+        }), status, alloc);
+    }
+
+    /** As above, with an executor that answers EXPLAIN (ROUTE) too. */
+    public static ByteBuf answer(ByteBuf request, CommandExecutor executor, TransactionStatus status,
                                  ByteBufAllocator alloc) {
         ByteBuf out = alloc.buffer();
         try {
@@ -143,7 +155,7 @@ public final class ProxyCommandReplies {
         } else if (!name.isEmpty() && statements.containsKey(name)) {
             fail(DUPLICATE_PREPARED_STATEMENT, "prepared statement \"" + name + "\" already exists");
         } else {
-            statements.put(name, new PreparedCommand(command, new ParameterDescription(parse.parameterTypes())));
+            statements.put(name, new PreparedCommand(command, new ParameterDescription(parameterTypes(parse, command))));
             ParseComplete.encode(out);
         }
     }
@@ -205,6 +217,26 @@ public final class ProxyCommandReplies {
             portals.clear();
         }
         new ReadyForQuery(status).encode(out);
+    }
+
+    /**
+     * The statement's parameters as the client declared them. For EXPLAIN (ROUTE), whose statement may use
+     * {@code $n} the client left undeclared (or declared as 0, unspecified), these are text, as PostgreSQL would
+     * infer for a parameter nothing constrains.
+     */
+    private static int[] parameterTypes(Parse parse, ProxyCommand command) {
+        int[] declared = parse.parameterTypes();
+        if (!(command instanceof ProxyCommand.ExplainRoute explain)) {
+            return declared;
+        }
+        int used = Math.min(MAX_PARAMETERS, Parameters.highest(explain.statement()));
+        int[] types = Arrays.copyOf(declared, Math.max(declared.length, used));
+        for (int i = 0; i < types.length; i++) {
+            if (types[i] == 0) {
+                types[i] = TEXT_OID;
+            }
+        }
+        return types;
     }
 
     private static ProxyCommand commandOf(String sql) {

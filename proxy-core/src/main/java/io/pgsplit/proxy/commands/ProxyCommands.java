@@ -5,10 +5,13 @@ import io.pgsplit.proxy.commands.ProxyCommand.Invalid;
 import java.util.List;
 import java.util.Optional;
 
-/** Recognizes the statements pgsplit answers itself ({@link ProxyCommand}) in a client's SQL text. */
+/**
+ * Recognizes the statements pgsplit answers itself ({@link ProxyCommand}) in a client's SQL text:
+ * {@code SET/RESET/SHOW pgsplit.*} and {@code EXPLAIN (ROUTE) …} ({@link ExplainRouteGrammar}).
+ */
 public final class ProxyCommands {
     private static final String MARKER = "pgsplit";
-    private static final Invalid COMBINED = new Invalid(SqlState.FEATURE_NOT_SUPPORTED,
+    static final Invalid COMBINED = new Invalid(SqlState.FEATURE_NOT_SUPPORTED,
             "pgsplit commands cannot be combined with other statements in one query");
 
     private ProxyCommands() {
@@ -21,12 +24,13 @@ public final class ProxyCommands {
      * variable and the client would believe it took effect. Text that is not fully lexable (an unterminated
      * string or comment) is left to the server's error. Never throws.
      *
-     * <p>Texts without "pgsplit" (any case) return at once, before any lexing. The marker is not
-     * {@code pgsplit.}, because {@code "pgsplit"."consistency"} names the same parameter.
+     * <p>Texts that neither start with EXPLAIN nor mention "pgsplit" (any case) return at once, before any
+     * lexing. The marker is not {@code pgsplit.}, because {@code "pgsplit"."consistency"} names the same parameter.
      */
     public static Optional<ProxyCommand> parse(String sql) {
-        if (!mentionsPgsplit(sql)) {
-            return Optional.empty();
+        Optional<ProxyCommand> explain = ExplainRouteGrammar.read(sql);
+        if (explain.isPresent() || !mentionsPgsplit(sql)) {
+            return explain;
         }
         List<List<SqlToken>> statements = CommandTokens.statements(sql);
         if (statements == null || statements.isEmpty()) {

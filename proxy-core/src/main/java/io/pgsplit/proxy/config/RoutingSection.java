@@ -12,10 +12,11 @@ import java.util.TreeSet;
 import java.util.function.Function;
 import java.util.regex.Pattern;
 
-/** Reads {@code routing}: which function calls make a statement a write, and classifier tuning. */
+/** Reads {@code routing}: which function calls make a statement a write, the catalog, classifier tuning, replica choice. */
 final class RoutingSection {
     private static final Set<String> KEYS = Set.of(
-            "write_functions", "extra_write_functions", "classifier_cache_size", "parse_timeout");
+            "write_functions", "extra_write_functions", "classifier_cache_size", "parse_timeout", "catalog",
+            "catalog_refresh", "replica_policy");
     /** A function name without whitespace, optionally ending in {@code *} for a prefix match. */
     private static final Pattern FUNCTION_PATTERN = Pattern.compile("[^\\s*]+\\*?|\\*");
     private static final Function<String, String> FUNCTION_NAME = Scalars.requiring(
@@ -36,7 +37,10 @@ final class RoutingSection {
         return new RoutingConfig(
                 List.copyOf(writeFunctions),
                 routing.get("classifier_cache_size").asOr(Scalars.integerBetween(0, Integer.MAX_VALUE), 10_000),
-                routing.get("parse_timeout").asOr(Scalars.positiveDuration(), Duration.ofSeconds(1)));
+                routing.get("parse_timeout").asOr(Scalars.positiveDuration(), Duration.ofSeconds(1)),
+                routing.get("catalog").asOr(Scalars::onOff, true),
+                routing.get("catalog_refresh").asOr(Scalars.positiveDuration(), RoutingConfig.DEFAULT_CATALOG_REFRESH),
+                routing.get("replica_policy").asOr(ReplicaPolicy::fromConfigName, ReplicaPolicy.ROUND_ROBIN));
     }
 
     private static List<String> functionNames(ConfigNode list) throws ConfigException {

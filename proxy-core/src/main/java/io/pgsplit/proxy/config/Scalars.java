@@ -119,6 +119,15 @@ final class Scalars {
         };
     }
 
+    /** {@code on}/{@code off}, {@code true}/{@code false} or {@code yes}/{@code no} (YAML 1.1 reads some as booleans). */
+    static boolean onOff(String text) {
+        return switch (text.trim().toLowerCase(Locale.ROOT)) {
+            case "on", "true", "yes" -> true;
+            case "off", "false", "no" -> false;
+            default -> throw new IllegalArgumentException("must be on or off (got '" + text + "')");
+        };
+    }
+
     private static long parseAmount(String digits, String text) {
         try {
             return Long.parseLong(digits);

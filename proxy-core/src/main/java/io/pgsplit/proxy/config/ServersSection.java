@@ -12,7 +12,7 @@ import java.util.regex.Pattern;
 
 /** Reads {@code servers}: each backend once, by a name that is safe to use in logs and metric tags. */
 final class ServersSection {
-    private static final Set<String> KEYS = Set.of("name", "host", "port", "tls_name");
+    private static final Set<String> KEYS = Set.of("name", "host", "port", "tls_name", "weight");
     private static final int DEFAULT_PORT = 5432;
     private static final Function<String, String> SERVER_NAME = Scalars.requiring(Function.identity(),
             name -> Pattern.matches("[A-Za-z0-9_.-]+", name), "must contain only letters, digits, '_', '-' and '.'");
@@ -34,7 +34,8 @@ final class ServersSection {
                     entry.get("name").as(SERVER_NAME),
                     entry.get("host").as(Scalars::nonEmpty).trim(),
                     entry.get("port").asOr(Scalars.integerBetween(1, 65535), DEFAULT_PORT),
-                    entry.get("tls_name").asOptional(Scalars::nonEmpty).map(String::trim));
+                    entry.get("tls_name").asOptional(Scalars::nonEmpty).map(String::trim),
+                    entry.get("weight").asOr(Scalars.integerBetween(0, 1_000_000), ServerConfig.DEFAULT_WEIGHT));
             if (!names.add(server.name())) {
                 throw entry.get("name").error("duplicate server name '" + server.name() + "'");
             }

@@ -144,6 +144,10 @@ final class ServerPool {
         return waiting.get() > 0;
     }
 
+    int lent() {
+        return lent.get();
+    }
+
     PoolStats stats() {
         return new PoolStats(lent.get(), idle.get(), waiting.get());
     }

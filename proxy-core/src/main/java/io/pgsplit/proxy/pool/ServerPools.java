@@ -94,6 +94,12 @@ public final class ServerPools implements AutoCloseable {
         return server == null ? PoolStats.EMPTY : server.stats();
     }
 
+    /** Connections of {@code serverName} lent now (each serves one group or transaction); allocates nothing. */
+    public int lent(String serverName) {
+        ServerPool server = servers.get(serverName);
+        return server == null ? 0 : server.lent();
+    }
+
     /** Closes every idle connection and fails every queued client; connections lent now close when released. */
     @Override
     public void close() {

@@ -109,7 +109,7 @@ final class FenceTracker {
         }
         return classification.requiresPrimary() && (classification.kinds().contains(StatementKind.WRITE)
                 || switch (classification.reason()) {
-                    case WRITE, VOLATILE_FUNCTION, UNPARSED, HINT -> true;
+                    case WRITE, VOLATILE_FUNCTION, UNKNOWN_FUNCTION, UNPARSED, HINT -> true;
                     default -> false;
                 });
     }

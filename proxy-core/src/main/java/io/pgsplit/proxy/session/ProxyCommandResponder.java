@@ -2,6 +2,7 @@ package io.pgsplit.proxy.session;
 
 import io.netty.buffer.ByteBuf;
 import io.pgsplit.protocol.backend.TransactionStatus;
+import io.pgsplit.proxy.commands.CommandExecutor;
 import io.pgsplit.proxy.commands.ProxyCommand;
 import io.pgsplit.proxy.commands.ProxyCommandReplies;
 import io.pgsplit.proxy.commands.ProxyCommands;
@@ -10,8 +11,9 @@ import io.pgsplit.proxy.statements.PreparedStatementDef;
 import java.util.function.Supplier;
 
 /**
- * {@code SET/SHOW pgsplit.*}: recognised in a request and answered here, never sent to a server.
- * What they set and show is the session's read-your-writes state.
+ * {@code SET/SHOW pgsplit.*} and {@code EXPLAIN (ROUTE)}: recognised in a request and answered here,
+ * never sent to a server. What they set and show is the session's read-your-writes state, and where
+ * a statement would be routed ({@link RouteExplainer}).
  */
 final class ProxyCommandResponder {
     private final SessionIo io;
@@ -21,10 +23,13 @@ final class ProxyCommandResponder {
     private final ConnectionLeases leases;
     private final RequestSender sender;
     private final Supplier<Consistency> configured;
+    private final RouteExplainer explainer;
 
     /** @param configured the consistency a session goes back to on RESET (the user's, from the config in force) */
     ProxyCommandResponder(SessionIo io, ClientReplies replies, RequestBuffer requests, FenceTracker fence,
-                          ConnectionLeases leases, RequestSender sender, Supplier<Consistency> configured) {
+                          ConnectionLeases leases, RequestSender sender, Supplier<Consistency> configured,
+                          RouteExplainer explainer) {
+        this.explainer = explainer;
         this.io = io;
         this.replies = replies;
         this.requests = requests;
@@ -59,9 +64,11 @@ final class ProxyCommandResponder {
     void answer(Segment s, TransactionStatus status) {
         ByteBuf request = requests.take(s);
         try {
-            io.write(ProxyCommandReplies.answer(request, this::execute, status, io.alloc()));
+            io.write(ProxyCommandReplies.answer(request, CommandExecutor.of(this::execute, explainer::row), status,
+                    io.alloc()));
         } finally {
             request.release();
+            explainer.clear();
         }
         replies.written();
         if (fence.takeEarlierWrites()) {

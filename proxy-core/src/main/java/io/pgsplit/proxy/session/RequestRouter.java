@@ -18,7 +18,7 @@ import org.slf4j.LoggerFactory;
 /**
  * Routes one request, in this order: a group being discarded and a broken transaction are answered
  * here; a request whose replica pool stayed full goes to one with room or gets 53300; {@code SET/SHOW
- * pgsplit.*} is answered by the session; the statements are analysed (or parsed off the loop); a
+ * pgsplit.*} and {@code EXPLAIN (ROUTE)} are answered by the session; the statements are analysed (or parsed off the loop); a
  * request in a transaction follows its server (a write in a read-only one is refused); any other
  * passes the read-your-writes gate and the decider. Returns false when the session must wait.
  */
@@ -87,6 +87,11 @@ final class RequestRouter {
         }
         if (parts.fence().awaitingPosition()) {
             parts.waits().awaitPosition();
+            return false;
+        }
+        PendingParse explained = parts.explainer().prepare(s);
+        if (explained != null) {
+            parts.waits().awaitParse(explained, parts.explainer()::learn);
             return false;
         }
         parts.commands().answer(s, parts.transaction().status());

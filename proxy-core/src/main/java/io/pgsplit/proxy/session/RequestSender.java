@@ -13,7 +13,7 @@ import java.util.List;
  * Sends a routed request to its lease's connection, preceded by whatever that connection needs to
  * be in line with the client (settings, SQL-prepared and protocol-level statements, all answered
  * invisibly), and tells every part that keeps track what went out: statements, transaction,
- * session effects, the read retry, read-your-writes, the metrics. Writes are flushed once per
+ * session effects, the read retry, read-your-writes, the routing catalog, the metrics. Writes are flushed once per
  * client read ({@link #flush}).
  */
 final class RequestSender {
@@ -28,12 +28,14 @@ final class RequestSender {
     private final ReadRetry retry;
     private final ConnectionLeases leases;
     private final ProxyMetrics metrics;
+    private final CatalogChanges catalogChanges;
     private final List<BackendConnection> unflushed = new ArrayList<>(2);
     private long groupStartedNanos;
 
     RequestSender(SessionIo io, RequestBuffer requests, ClientStatements statements, SessionEffects effects,
                   TransactionTracker transaction, FenceTracker fence, ReadRetry retry, ConnectionLeases leases,
-                  ProxyMetrics metrics) {
+                  ProxyMetrics metrics, CatalogChanges catalogChanges) {
+        this.catalogChanges = catalogChanges;
         this.io = io;
         this.requests = requests;
         this.statements = statements;
@@ -75,6 +77,7 @@ final class RequestSender {
         String followReason = phase.lease() == lease ? phase.reason()
                 : TransactionTracker.reasonFor(lease.role(), reason, classification);
         effects.expect(s, analysis);
+        catalogChanges.sent(s, classification);
         if (lease.isPrimary() && s.end == Segment.End.READY_FOR_QUERY
                 && fence.afterPrimaryGroup(s, classification, transaction.endsWith(classification)) == FenceTracker.Ask.NOW) {
             askWalPosition(server); // flushed with the client's group

@@ -40,6 +40,11 @@ record Requirement(Need need, String reason) {
         if (classification == null) {
             return new Requirement(Need.ANY, REASON_PROTOCOL);
         }
+        return ofStatements(classification);
+    }
+
+    /** What statements of this classification need, whatever request carries them. */
+    static Requirement ofStatements(Classification classification) {
         if (classification.requiresPrimary()) {
             return new Requirement(Need.PRIMARY, classification.reason().label());
         }

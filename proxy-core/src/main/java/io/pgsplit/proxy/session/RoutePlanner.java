@@ -4,7 +4,7 @@ import io.pgsplit.health.Role;
 import io.pgsplit.health.ServerHealth;
 import io.pgsplit.health.Topology;
 import io.pgsplit.protocol.SqlState;
-import io.pgsplit.router.RoundRobin;
+import io.pgsplit.proxy.balance.ReplicaSelector;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
@@ -16,17 +16,18 @@ import java.util.function.Predicate;
  * holds no session state.
  *
  * <p>Anything that needs the primary goes there, or is refused when no single primary is known;
- * reads go round-robin to replicas within the lag limits, and to the primary when there is none.
+ * reads go to a replica within the lag limits and in rotation (weight above 0), chosen by the
+ * {@link ReplicaSelector}'s policy, and to the primary when there is none.
  */
 final class RoutePlanner {
     static final String REASON_NO_REPLICA = "no_replica";
     /** Every replica may serve: no fence to respect. */
     static final Predicate<ServerHealth> ALL = replica -> true;
 
-    private final RoundRobin rotation;
+    private final ReplicaSelector selector;
 
-    RoutePlanner(RoundRobin rotation) {
-        this.rotation = rotation;
+    RoutePlanner(ReplicaSelector selector) {
+        this.selector = selector;
     }
 
     Route plan(Requirement requirement, Topology topology, Set<String> failedServers) {
@@ -37,9 +38,16 @@ final class RoutePlanner {
     Route plan(Requirement requirement, Topology topology, Set<String> failedServers, Predicate<ServerHealth> caughtUp) {
         return switch (requirement.need()) {
             case PRIMARY -> toPrimary(topology, failedServers, requirement.reason());
-            case READ -> toReplica(topology, failedServers, requirement.reason(), caughtUp);
+            case READ -> toReplica(topology, failedServers, requirement.reason(), caughtUp, true);
             case ANY -> toAny(topology, failedServers, requirement.reason());
         };
+    }
+
+    /** The route {@link #plan} would give now, without taking a replica's turn (EXPLAIN (ROUTE)). */
+    Route preview(Requirement requirement, Topology topology, Predicate<ServerHealth> caughtUp) {
+        return requirement.need() == Requirement.Need.READ
+                ? toReplica(topology, Set.of(), requirement.reason(), caughtUp, false)
+                : plan(requirement, topology, Set.of(), caughtUp);
     }
 
     /** True when some readable replica (not failed for this segment) satisfies {@code caughtUp}. */
@@ -60,7 +68,7 @@ final class RoutePlanner {
             return Optional.empty();
         }
         for (ServerHealth replica : topology.readableReplicas()) {
-            if (replica.name().equals(server) && caughtUp.test(replica)) {
+            if (replica.name().equals(server) && selector.inRotation(server) && caughtUp.test(replica)) {
                 return Optional.of(new Route.ToServer(replica.address(), Role.REPLICA, requirement.reason()));
             }
         }
@@ -100,10 +108,12 @@ final class RoutePlanner {
         return new Route.ToServer(primary.get().address(), Role.PRIMARY, reason);
     }
 
-    private Route toReplica(Topology topology, Set<String> failedServers, String reason, Predicate<ServerHealth> caughtUp) {
+    private Route toReplica(Topology topology, Set<String> failedServers, String reason, Predicate<ServerHealth> caughtUp,
+                            boolean takeTurn) {
         List<ServerHealth> replicas = eligibleReplicas(topology, failedServers, caughtUp);
-        if (!replicas.isEmpty()) {
-            return new Route.ToServer(rotation.next(replicas).address(), Role.REPLICA, reason);
+        ServerHealth chosen = takeTurn ? selector.choose(replicas) : selector.peek(replicas);
+        if (chosen != null) {
+            return new Route.ToServer(chosen.address(), Role.REPLICA, reason);
         }
         Optional<ServerHealth> primary = topology.primary().filter(p -> !failedServers.contains(p.name()));
         if (primary.isPresent()) {
@@ -126,19 +136,29 @@ final class RoutePlanner {
         return new Route.Refuse(SqlState.CONNECTION_FAILURE, "pgsplit: no server is available" + failedSuffix(failedServers), reason);
     }
 
-    private static List<ServerHealth> eligibleReplicas(Topology topology, Set<String> failedServers,
-                                                       Predicate<ServerHealth> caughtUp) {
+    /** Readable replicas in rotation that may serve; the common case (nothing to filter) allocates nothing. */
+    private List<ServerHealth> eligibleReplicas(Topology topology, Set<String> failedServers,
+                                                Predicate<ServerHealth> caughtUp) {
         List<ServerHealth> readable = topology.readableReplicas();
-        if (failedServers.isEmpty() && caughtUp == ALL) {
+        if (failedServers.isEmpty() && caughtUp == ALL && allInRotation(readable)) {
             return readable;
         }
         List<ServerHealth> left = new ArrayList<>(readable.size());
         for (ServerHealth replica : readable) {
-            if (!failedServers.contains(replica.name()) && caughtUp.test(replica)) {
+            if (!failedServers.contains(replica.name()) && selector.inRotation(replica.name()) && caughtUp.test(replica)) {
                 left.add(replica);
             }
         }
         return left;
+    }
+
+    private boolean allInRotation(List<ServerHealth> replicas) {
+        for (int i = 0; i < replicas.size(); i++) {
+            if (!selector.inRotation(replicas.get(i).name())) {
+                return false;
+            }
+        }
+        return true;
     }
 
     private static String failedSuffix(Set<String> failedServers) {

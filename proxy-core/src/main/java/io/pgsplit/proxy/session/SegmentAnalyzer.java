@@ -1,5 +1,6 @@
 package io.pgsplit.proxy.session;
 
+import io.pgsplit.proxy.catalog.SessionCatalog;
 import io.pgsplit.proxy.statements.PreparedStatementDef;
 import io.pgsplit.proxy.state.SessionState;
 import io.pgsplit.router.Classification;
@@ -17,18 +18,23 @@ import java.util.function.Supplier;
  * and the SQL-prepared statements they EXECUTE (an EXECUTE of a prepared read may run on a replica,
  * so it is routed as what it executes). Reads the classifier's cache and lexer only; a statement that
  * needs the parser yields a {@link PendingParse}, whose answer {@link #learn} keeps with the request.
+ * What the text says is then judged against the database's catalog ({@link SessionCatalog}): a read
+ * that calls a function that may write goes to the primary. Only the text's classification is kept
+ * (cached, on a statement, with the request); the catalog's verdict is taken afresh every time.
  */
 final class SegmentAnalyzer {
     private final Supplier<StatementClassifier> classifier;
     private final Function<String, List<SessionCommand>> sessionCommands;
     private final SessionState state;
+    private final SessionCatalog catalog;
 
     /** @param classifier read per request: a reload may replace it */
     SegmentAnalyzer(Supplier<StatementClassifier> classifier, Function<String, List<SessionCommand>> sessionCommands,
-                    SessionState state) {
+                    SessionState state, SessionCatalog catalog) {
         this.classifier = classifier;
         this.sessionCommands = sessionCommands;
         this.state = state;
+        this.catalog = catalog;
     }
 
     /** The request's analysis (also kept on it), or the parse it waits for. */
@@ -105,15 +111,17 @@ final class SegmentAnalyzer {
             }
             List<SessionCommand> found = commandsIn(sql, classification);
             SessionCommand.Prepare prepared = executedStatement(classification, found);
+            String routed = sql;
             if (prepared != null) {
-                classification = known(prepared.statementSql(), null);
+                routed = prepared.statementSql();
+                classification = known(routed, null);
                 if (classification == null) {
                     return false;
                 }
                 executed.add(prepared.name());
-                commands.addAll(commandsIn(prepared.statementSql(), classification));
+                commands.addAll(commandsIn(routed, classification));
             }
-            classifications.add(classification);
+            classifications.add(catalog.judge(classification, routed));
             commands.addAll(found);
             return true;
         }
@@ -130,16 +138,18 @@ final class SegmentAnalyzer {
                     def.sessionCommands(commandsIn(def.sql(), classification));
                 }
                 SessionCommand.Prepare prepared = executedStatement(classification, def.sessionCommands());
+                String routed = def.sql();
                 if (prepared != null) {
                     // Not cached on the definition: DEALLOCATE and PREPARE may give the name another statement.
-                    classification = known(prepared.statementSql(), null);
+                    routed = prepared.statementSql();
+                    classification = known(routed, null);
                     if (classification == null) {
                         return false;
                     }
                     executed.add(prepared.name());
-                    commands.addAll(commandsIn(prepared.statementSql(), classification));
+                    commands.addAll(commandsIn(routed, classification));
                 }
-                classifications.add(classification);
+                classifications.add(catalog.judge(classification, routed));
                 commands.addAll(def.sessionCommands());
             }
             return true;

@@ -9,6 +9,7 @@ import io.pgsplit.protocol.backend.TransactionStatus;
 import io.pgsplit.proxy.ProxyContext;
 import io.pgsplit.proxy.backend.BackendConnection;
 import io.pgsplit.proxy.backend.BackendListener;
+import io.pgsplit.proxy.balance.ReplicaLatencies;
 import io.pgsplit.proxy.metrics.ProxyMetrics;
 import java.util.Map;
 import java.util.concurrent.CompletableFuture;
@@ -36,6 +37,7 @@ public final class SessionMachine implements BackendListener, SessionWaits.Host 
 
     private final ClusterView cluster;
     private final ProxyMetrics metrics;
+    private final ReplicaLatencies latencies;
     private final Runnable onClosed;
     private final RoutePlanner planner;
     private final SessionParts parts;
@@ -52,7 +54,8 @@ public final class SessionMachine implements BackendListener, SessionWaits.Host 
         this.cluster = cluster;
         this.metrics = context.metrics();
         this.onClosed = onClosed;
-        this.planner = new RoutePlanner(context.replicaRotation());
+        this.planner = new RoutePlanner(context.replicaSelector());
+        this.latencies = context.latencies();
         this.parts = SessionParts.create(this, context, cluster, io, source, user, startupParameters, planner);
         this.router = new RequestRouter(context, cluster, new RouteDecider(planner), parts);
         this.knownParameters = context.serverParameters().known(user, startupParameters.getOrDefault("database", user));
@@ -214,8 +217,11 @@ public final class SessionMachine implements BackendListener, SessionWaits.Host 
                 return;
             }
             parts.leases().activityEnded(lease);
-            metrics.recordQuery(lease.role(), System.nanoTime() - parts.sender().groupStartedNanos());
+            long took = System.nanoTime() - parts.sender().groupStartedNanos();
+            metrics.recordQuery(lease.role(), took);
+            latencies.record(lease.serverName(), took);
             transaction.settled();
+            parts.catalogChanges().settled(status);
             if (status == TransactionStatus.IDLE) {
                 becomeIdle(lease);
             } else {

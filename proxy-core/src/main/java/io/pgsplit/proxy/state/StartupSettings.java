@@ -41,8 +41,12 @@ public final class StartupSettings {
         return settings;
     }
 
+    /**
+     * set_config() reads the value as the startup packet does: {@code search_path=a,b} stays the list a, b,
+     * where {@code SET search_path TO 'a,b'} would set one schema named "a,b".
+     */
     static String setStatement(String name, String value) {
-        return "SET " + quoteIdentifier(name) + " TO " + quoteLiteral(value);
+        return "SELECT pg_catalog.set_config(" + quoteLiteral(name) + ", " + quoteLiteral(value) + ", false)";
     }
 
     /**
@@ -96,6 +100,7 @@ public final class StartupSettings {
         return "'" + value.replace("'", "''") + "'";
     }
 
+    /** A name for RESET, quoted unless it is a plain lower-case (possibly dotted) identifier. */
     static String quoteIdentifier(String name) {
         return name.matches("[a-z_][a-z0-9_$.]*") ? name : "\"" + name.replace("\"", "\"\"") + "\"";
     }

@@ -219,6 +219,40 @@ class ConfigLoaderTest {
     }
 
     @Test
+    void readsTheCatalogTheReplicaPolicyAndServerWeights() throws ConfigException {
+        PgSplitConfig defaults = parse(MINIMAL);
+        assertThat(defaults.routing().catalog()).isTrue();
+        assertThat(defaults.routing().catalogRefresh()).isEqualTo(Duration.ofSeconds(60));
+        assertThat(defaults.routing().replicaPolicy()).isEqualTo(ReplicaPolicy.ROUND_ROBIN);
+        assertThat(defaults.servers().get(0).weight()).isEqualTo(1);
+
+        PgSplitConfig config = parse("""
+                listen: 127.0.0.1:6432
+                servers:
+                  - {name: pg1, host: 127.0.0.1, port: 55432, weight: 3}
+                  - {name: pg2, host: 127.0.0.1, port: 55433, weight: 0}
+                users:
+                  - {name: app, password: secret}
+                routing: {catalog: off, catalog_refresh: 5s, replica_policy: least_busy}
+                """);
+
+        assertThat(config.routing().catalog()).isFalse();
+        assertThat(config.routing().catalogRefresh()).isEqualTo(Duration.ofSeconds(5));
+        assertThat(config.routing().replicaPolicy()).isEqualTo(ReplicaPolicy.LEAST_BUSY);
+        assertThat(config.servers()).extracting(ServerConfig::weight).containsExactly(3, 0);
+        assertThat(parse(MINIMAL + "routing: {replica_policy: lowest_latency, catalog: on}").routing().replicaPolicy())
+                .isEqualTo(ReplicaPolicy.LOWEST_LATENCY);
+    }
+
+    @Test
+    void rejectsAnUnknownReplicaPolicyAndANegativeWeight() {
+        assertThatThrownBy(() -> parse(MINIMAL + "routing: {replica_policy: random}"))
+                .hasMessageContaining("routing.replica_policy").hasMessageContaining("least_busy");
+        assertThatThrownBy(() -> parse(MINIMAL + "routing: {catalog: maybe}"))
+                .hasMessageContaining("routing.catalog").hasMessageContaining("on or off");
+    }
+
+    @Test
     void rejectsAWildcardInsideAFunctionName() {
         assertThatThrownBy(() -> parse(MINIMAL + "routing: { write_functions: [ok, 'a*b'] }"))
                 .hasMessage("routing.write_functions[1]: must be a function name, optionally ending in * to match by prefix");

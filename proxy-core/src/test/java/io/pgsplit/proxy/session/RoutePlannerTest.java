@@ -8,7 +8,7 @@ import io.pgsplit.health.ServerHealth;
 import io.pgsplit.health.Topology;
 import io.pgsplit.protocol.SqlState;
 import io.pgsplit.router.Classification;
-import io.pgsplit.router.RoundRobin;
+import io.pgsplit.proxy.balance.ReplicaSelector;
 import io.pgsplit.router.RouteReason;
 import io.pgsplit.router.StatementKind;
 import io.pgsplit.router.TransactionControl;
@@ -26,7 +26,7 @@ class RoutePlannerTest {
             new Classification(true, RouteReason.WRITE, TransactionControl.NONE, List.of(StatementKind.WRITE));
     private static final Set<String> NONE_FAILED = Set.of();
 
-    private final RoutePlanner planner = new RoutePlanner(new RoundRobin());
+    private final RoutePlanner planner = new RoutePlanner(ReplicaSelector.roundRobin());
 
     private static ServerHealth server(String name, int port, boolean up, Role role) {
         return new ServerHealth(new ServerAddress(name, "127.0.0.1", port), up, role, 0, 0, 0, 1, Instant.EPOCH, null);
