@@ -40,7 +40,9 @@ final class SegmentAnalyzer {
     /** The request's analysis (also kept on it), or the parse it waits for. */
     AnalysisResult analyze(Segment s) {
         if (s.analysis == null) {
-            AnalysisResult result = s.queries.isEmpty() && s.parsed.isEmpty() && s.referenced.isEmpty()
+            Analysis bound = boundStatement(s);
+            AnalysisResult result = bound != null ? bound
+                    : s.queries.isEmpty() && s.parsed.isEmpty() && s.referenced.isEmpty()
                     ? Analysis.NO_SQL : new Parts(s).analyze();
             if (result instanceof PendingParse) {
                 return result;
@@ -48,6 +50,22 @@ final class SegmentAnalyzer {
             s.analysis = (Analysis) result;
         }
         return s.analysis;
+    }
+
+    /**
+     * The commonest request of a prepared-statement client, analysed without collecting anything: it only binds
+     * one statement prepared earlier, whose classification is known already. Null for any other request.
+     */
+    private Analysis boundStatement(Segment s) {
+        if (!s.queries.isEmpty() || !s.parsed.isEmpty() || s.referenced.size() != 1) {
+            return null;
+        }
+        PreparedStatementDef def = s.referenced.get(0);
+        Classification classification = def.classification();
+        if (classification == null || executedStatement(classification, def.sessionCommands()) != null) {
+            return null;
+        }
+        return new Analysis(catalog.judge(classification, def.sql()), def.sessionCommands(), List.of());
     }
 
     /** The parser answered: the answer stays with the statement, or with the request for a simple Query's text. */

@@ -10,6 +10,7 @@ import io.pgsplit.proxy.statements.PreparedStatementDef;
 import io.pgsplit.proxy.statements.ServerStatements;
 import java.util.HashMap;
 import java.util.HashSet;
+import java.util.List;
 import java.util.Map;
 import java.util.Set;
 
@@ -34,7 +35,9 @@ record StatementPrelude(ByteBuf bytes, int parses, int closes) {
         CompositeByteBuf bytes = null;
         int parses = 0;
         int closes = 0;
-        for (PreparedStatementDef def : segment.referenced) {
+        List<PreparedStatementDef> referenced = segment.referenced;
+        for (int i = 0; i < referenced.size(); i++) {
+            PreparedStatementDef def = referenced.get(i);
             if (server.has(def)) {
                 continue;
             }
