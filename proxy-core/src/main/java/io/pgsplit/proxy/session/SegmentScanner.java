@@ -71,12 +71,7 @@ final class SegmentScanner {
                 segment.query(Query.sqlAt(buf, bodyStart, end));
                 segment.end = Segment.End.READY_FOR_QUERY;
             }
-            case MessageTypes.PARSE -> {
-                Parse parse = Parse.decode(body(buf, index, length));
-                byte[] original = new byte[length];
-                buf.getBytes(index, original);
-                segment.parse(new PreparedStatementDef(parse.statementName(), parse.sql(), original));
-            }
+            case MessageTypes.PARSE -> segment.parse(parsed(buf, index, length, statements));
             case MessageTypes.BIND -> segment.use(names.read(buf, BindTarget.statementNameIndex(buf, bodyStart, end), end),
                     statements);
             case MessageTypes.DESCRIBE -> {
@@ -106,6 +101,23 @@ final class SegmentScanner {
             default -> throw new ProtocolException(SqlState.PROTOCOL_VIOLATION,
                     "invalid frontend message type " + (type & 0xFF));
         }
+    }
+
+    /**
+     * The statement a Parse defines. An extended-protocol client sends the same Parse of the unnamed statement
+     * with every query: when the bytes are those of the session's unnamed statement, that very definition is
+     * used again, with its classification, instead of being decoded, copied and classified once more.
+     */
+    private static PreparedStatementDef parsed(ByteBuf buf, int index, int length,
+                                               Map<String, PreparedStatementDef> statements) {
+        PreparedStatementDef unnamed = statements.get("");
+        if (unnamed != null && unnamed.sameParseMessage(buf, index, length)) {
+            return unnamed;
+        }
+        Parse parse = Parse.decode(body(buf, index, length));
+        byte[] original = new byte[length];
+        buf.getBytes(index, original);
+        return new PreparedStatementDef(parse.statementName(), parse.sql(), original);
     }
 
     private static ByteBuf body(ByteBuf buf, int index, int length) {
