@@ -25,6 +25,18 @@ public final class CStrings {
         return value;
     }
 
+    /**
+     * The index of the terminator of the string that starts at {@code index}, searching no further than
+     * {@code end} (exclusive): for reading fields in place, without a slice or a reader index to move.
+     */
+    public static int terminatorOf(ByteBuf buf, int index, int end) {
+        int terminator = buf.indexOf(index, end, (byte) 0);
+        if (terminator < 0) {
+            throw new MalformedMessageException("string is missing its terminator");
+        }
+        return terminator;
+    }
+
     /** Writes the string and its terminator; an embedded NUL would silently cut the field short on the wire. */
     public static void write(ByteBuf buf, String s) {
         if (s.indexOf('\0') >= 0) {

@@ -13,7 +13,7 @@ final class ClassificationPlan {
 
     private ClassificationPlan(List<LexerDecision> decisions, boolean inlineLiterals) {
         this.decisions = decisions;
-        this.needsParser = decisions.stream().anyMatch(decision -> !(decision instanceof Decided));
+        this.needsParser = anyUndecided(decisions);
         this.inlineLiterals = inlineLiterals;
     }
 
@@ -25,7 +25,8 @@ final class ClassificationPlan {
         List<LexedStatement> statements = SqlLexer.split(sql);
         List<LexerDecision> decisions = new ArrayList<>(statements.size());
         boolean inlineLiterals = false;
-        for (LexedStatement statement : statements) {
+        for (int i = 0; i < statements.size(); i++) {
+            LexedStatement statement = statements.get(i);
             if (!statement.isEmpty() || statement.primaryHint() || statement.unterminated()) {
                 decisions.add(rules.decide(statement));
             }
@@ -35,6 +36,15 @@ final class ClassificationPlan {
             decisions.add(new Decided(StatementVerdict.EMPTY));
         }
         return new ClassificationPlan(decisions, inlineLiterals);
+    }
+
+    private static boolean anyUndecided(List<LexerDecision> decisions) {
+        for (int i = 0; i < decisions.size(); i++) {
+            if (!(decisions.get(i) instanceof Decided)) {
+                return true;
+            }
+        }
+        return false;
     }
 
     /** A number or string written into the text, as opposed to a {@code $n} parameter. */
@@ -73,6 +83,9 @@ final class ClassificationPlan {
      * still reach the proxy.
      */
     Classification withoutParser() {
+        if (decisions.size() == 1 && decisions.get(0) instanceof Decided decided) {
+            return decided.verdict().alone();
+        }
         List<StatementVerdict> verdicts = new ArrayList<>(decisions.size());
         for (LexerDecision decision : decisions) {
             verdicts.add(decision instanceof Decided decided ? decided.verdict() : StatementVerdict.UNPARSED);

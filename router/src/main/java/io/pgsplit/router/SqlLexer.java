@@ -18,6 +18,7 @@ import java.util.List;
 public final class SqlLexer {
 
     private static final String HINT = "pgsplit:primary";
+    private static final int[] NO_TOKENS = new int[0];
 
     /** How far the statement's leading words match {@code CREATE [OR REPLACE] FUNCTION|PROCEDURE}. */
     private enum Header { START, CREATE, CREATE_OR, CREATE_OR_REPLACE, ROUTINE, OTHER }
@@ -28,6 +29,7 @@ public final class SqlLexer {
     private int pos;
 
     private int statementStart;
+    /** Handed over to each finished statement as is (no copy); the next statement starts a new one on demand. */
     private int[] tokens = new int[16 * LexedStatement.SLOTS];
     private int tokenCount;
     private boolean primaryHint;
@@ -242,7 +244,9 @@ public final class SqlLexer {
 
     private void addToken(TokenType type, int start, int end) {
         int slot = tokenCount * LexedStatement.SLOTS;
-        if (slot + LexedStatement.SLOTS > tokens.length) {
+        if (tokens == null) {
+            tokens = new int[16 * LexedStatement.SLOTS];
+        } else if (slot + LexedStatement.SLOTS > tokens.length) {
             tokens = Arrays.copyOf(tokens, tokens.length * 2);
         }
         tokens[slot] = type.ordinal();
@@ -289,7 +293,7 @@ public final class SqlLexer {
 
     private boolean previousWordIs(String keyword) {
         int slot = (tokenCount - 2) * LexedStatement.SLOTS;
-        return slot >= 0 && tokens[slot] == TokenType.WORD.ordinal() && is(tokens[slot + 1], tokens[slot + 2], keyword);
+        return slot >= 0 && tokens != null && tokens[slot] == TokenType.WORD.ordinal() && is(tokens[slot + 1], tokens[slot + 2], keyword);
     }
 
     private boolean is(int start, int end, String keyword) {
@@ -297,8 +301,11 @@ public final class SqlLexer {
     }
 
     private void finishStatement(int end, boolean unterminated) {
-        statements.add(new LexedStatement(sql, statementStart, end,
-                Arrays.copyOf(tokens, tokenCount * LexedStatement.SLOTS), tokenCount, primaryHint, unterminated));
+        statements.add(new LexedStatement(sql, statementStart, end, tokenCount == 0 ? NO_TOKENS : tokens, tokenCount,
+                primaryHint, unterminated));
+        if (tokenCount > 0) {
+            tokens = null;
+        }
         tokenCount = 0;
         primaryHint = false;
         parenDepth = 0;

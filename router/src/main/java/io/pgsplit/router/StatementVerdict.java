@@ -22,6 +22,11 @@ record StatementVerdict(StatementKind kind, boolean requiresPrimary, RouteReason
     static final StatementVerdict EMPTY = of(StatementKind.EMPTY, false, RouteReason.READ);
     static final StatementVerdict UNPARSED = of(StatementKind.UTILITY, true, RouteReason.UNPARSED);
 
+    /** The classifications of a string that is one of the commonest statements alone, built once. */
+    private static final Classification READ_ALONE = READ.merged();
+    private static final Classification WRITE_ALONE = WRITE.merged();
+    private static final Classification SESSION_ALONE = LOCAL_SESSION.merged();
+
     StatementVerdict {
         functions = requiresPrimary ? List.of() : List.copyOf(functions);
     }
@@ -44,6 +49,21 @@ record StatementVerdict(StatementKind kind, boolean requiresPrimary, RouteReason
     /** This verdict with the calls the lexer found, when it still may run on a replica. */
     StatementVerdict calling(List<FunctionReference> calls) {
         return requiresPrimary || calls.isEmpty() ? this : new StatementVerdict(kind, false, reason, transaction, calls);
+    }
+
+    /** The classification of a string that holds only this statement (what the merger would make of it). */
+    Classification alone() {
+        if (this == READ) {
+            return READ_ALONE;
+        }
+        if (this == WRITE) {
+            return WRITE_ALONE;
+        }
+        return this == LOCAL_SESSION ? SESSION_ALONE : merged();
+    }
+
+    private Classification merged() {
+        return new Classification(requiresPrimary, reason, transaction, List.of(kind), functions);
     }
 
     private static StatementVerdict of(StatementKind kind, boolean requiresPrimary, RouteReason reason) {

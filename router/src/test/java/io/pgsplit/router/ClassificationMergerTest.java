@@ -18,6 +18,19 @@ class ClassificationMergerTest {
         return ClassificationMerger.merge(List.of(verdicts));
     }
 
+    /** The single-statement shortcut of the lexer path must classify exactly as the merger does. */
+    @Test
+    void aloneIsWhatTheMergerMakesOfOneStatement() {
+        List<StatementVerdict> verdicts = List.of(StatementVerdict.READ, StatementVerdict.WRITE,
+                StatementVerdict.LOCKING_READ, StatementVerdict.VOLATILE_FUNCTION, StatementVerdict.UTILITY,
+                StatementVerdict.LOCAL_SESSION, StatementVerdict.PRIMARY_SESSION, StatementVerdict.EMPTY,
+                StatementVerdict.UNPARSED, BEGIN, BEGIN_READ_ONLY, COMMIT,
+                StatementVerdict.readCalling(List.of(new FunctionReference(null, "f"))));
+        for (StatementVerdict verdict : verdicts) {
+            assertThat(verdict.alone()).as("%s", verdict).isEqualTo(merge(verdict));
+        }
+    }
+
     @Test
     void requiresPrimaryWhenAnyStatementDoes() {
         assertThat(merge(StatementVerdict.READ, StatementVerdict.WRITE).requiresPrimary()).isTrue();

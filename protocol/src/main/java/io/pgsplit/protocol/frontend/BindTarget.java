@@ -15,4 +15,12 @@ public record BindTarget(String portalName, String statementName) {
         String statementName = CStrings.read(body);
         return new BindTarget(portalName, statementName);
     }
+
+    /**
+     * Where the statement name of the Bind body in {@code [bodyStart, bodyEnd)} starts (past the portal name),
+     * for reading it in place; the name's own terminator is checked by whoever reads it.
+     */
+    public static int statementNameIndex(ByteBuf buf, int bodyStart, int bodyEnd) {
+        return CStrings.terminatorOf(buf, bodyStart, bodyEnd) + 1;
+    }
 }

@@ -9,6 +9,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import io.netty.buffer.ByteBuf;
+import io.netty.buffer.Unpooled;
 import io.pgsplit.protocol.MalformedMessageException;
 import io.pgsplit.protocol.MessageTypes;
 import java.nio.charset.StandardCharsets;
@@ -35,6 +36,24 @@ class FrontendMessagesTest {
     void queryWithoutTerminatorOrWithTrailingBytesIsMalformed() {
         assertMalformed(wire("SELECT 1"), Query::decode, "terminator");
         assertMalformed(wire("SELECT 1", NUL, 'x'), Query::decode, "trailing");
+    }
+
+    /** The in-place read of the per-request path: same text, same errors as decode. */
+    @Test
+    void querySqlReadInPlaceAgreesWithDecode() {
+        ByteBuf buf = Unpooled.wrappedBuffer(wire("xx", "SELECT '\u00e9'", NUL, "yy"));
+        assertThat(Query.sqlAt(buf, 2, buf.writerIndex() - 2)).isEqualTo("SELECT '\u00e9'");
+        assertThatThrownBy(() -> Query.sqlAt(buf, 2, 6)).isInstanceOf(MalformedMessageException.class)
+                .hasMessageContaining("terminator");
+        assertThatThrownBy(() -> Query.sqlAt(buf, 2, buf.writerIndex())).isInstanceOf(MalformedMessageException.class)
+                .hasMessageContaining("trailing");
+    }
+
+    @Test
+    void bindStatementNameStartsPastThePortalName() {
+        ByteBuf buf = Unpooled.wrappedBuffer(wire("portal", NUL, "stmt", NUL));
+        assertThat(BindTarget.statementNameIndex(buf, 0, buf.writerIndex())).isEqualTo(7);
+        assertThatThrownBy(() -> BindTarget.statementNameIndex(buf, 0, 6)).isInstanceOf(MalformedMessageException.class);
     }
 
     @Test

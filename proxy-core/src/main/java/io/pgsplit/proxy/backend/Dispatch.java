@@ -6,4 +6,15 @@ package io.pgsplit.proxy.backend;
  * (their replies pass), and whether the dispatch ends a group with Sync or a simple Query.
  */
 public record Dispatch(int injectedParses, int injectedCloses, int clientParses, int clientCloses, boolean endsWithSync) {
+    private static final Dispatch PLAIN_GROUP = new Dispatch(0, 0, 0, 0, true);
+    private static final Dispatch ONE_PARSE_GROUP = new Dispatch(0, 0, 1, 0, true);
+
+    /** The same, without a new object for the commonest groups (a Query or Bind/Execute/Sync; Parse/Bind/Execute/Sync). */
+    public static Dispatch of(int injectedParses, int injectedCloses, int clientParses, int clientCloses,
+                              boolean endsWithSync) {
+        if (injectedParses == 0 && injectedCloses == 0 && clientCloses == 0 && endsWithSync && clientParses <= 1) {
+            return clientParses == 0 ? PLAIN_GROUP : ONE_PARSE_GROUP;
+        }
+        return new Dispatch(injectedParses, injectedCloses, clientParses, clientCloses, endsWithSync);
+    }
 }

@@ -17,41 +17,61 @@ import java.util.ArrayDeque;
  */
 final class PendingResponses {
 
+    /** Reused once answered (see {@link #spare}): one is needed per request sent. */
     private static final class Entry {
-        final boolean injectedQuery;
+        boolean injectedQuery;
         /** An injected query whose one value the session wants (the WAL position after a commit). */
         boolean capturesValue;
-        final boolean endsWithReadyForQuery;
+        boolean endsWithReadyForQuery;
         int hiddenParse;
         int hiddenClose;
         int visibleParse;
         int visibleClose;
         boolean failed;
 
-        Entry(boolean injectedQuery, int hiddenParse, int hiddenClose, int visibleParse, int visibleClose,
-              boolean endsWithReadyForQuery) {
+        Entry set(boolean injectedQuery, int hiddenParse, int hiddenClose, int visibleParse, int visibleClose,
+                  boolean endsWithReadyForQuery) {
             this.injectedQuery = injectedQuery;
+            this.capturesValue = false;
             this.hiddenParse = hiddenParse;
             this.hiddenClose = hiddenClose;
             this.visibleParse = visibleParse;
             this.visibleClose = visibleClose;
             this.endsWithReadyForQuery = endsWithReadyForQuery;
+            this.failed = false;
+            return this;
         }
     }
 
+    /** Answered entries kept for the next requests; a connection rarely has more than a few in flight. */
+    private static final int SPARES = 4;
+
     private final ArrayDeque<Entry> entries = new ArrayDeque<>();
+    private final ArrayDeque<Entry> spare = new ArrayDeque<>(SPARES);
     private int readyForQueryOwed;
 
     /** A query injected by the proxy: everything it is answered with is hidden. */
     void addInjectedQuery() {
-        entries.add(new Entry(true, 0, 0, 0, 0, true));
+        entries.add(entry().set(true, 0, 0, 0, 0, true));
     }
 
     /** An injected query whose first value is handed to the session. */
     void addValueQuery() {
-        Entry entry = new Entry(true, 0, 0, 0, 0, true);
+        Entry entry = entry().set(true, 0, 0, 0, 0, true);
         entry.capturesValue = true;
         entries.add(entry);
+    }
+
+    private Entry entry() {
+        Entry reused = spare.poll();
+        return reused != null ? reused : new Entry();
+    }
+
+    private Entry answered(Entry entry) {
+        if (spare.size() < SPARES) {
+            spare.add(entry);
+        }
+        return entry;
     }
 
     /** True while the server is answering an injected query whose value the session wants. */
@@ -61,7 +81,7 @@ final class PendingResponses {
     }
 
     void add(int hiddenParse, int hiddenClose, int visibleParse, int visibleClose, boolean endsWithReadyForQuery) {
-        entries.add(new Entry(false, hiddenParse, hiddenClose, visibleParse, visibleClose, endsWithReadyForQuery));
+        entries.add(entry().set(false, hiddenParse, hiddenClose, visibleParse, visibleClose, endsWithReadyForQuery));
         if (endsWithReadyForQuery) {
             readyForQueryOwed++;
         }
@@ -116,7 +136,7 @@ final class PendingResponses {
             if (owed > 0 || head.endsWithReadyForQuery) {
                 return head;
             }
-            entries.poll();
+            answered(entries.poll());
         }
         return null;
     }
@@ -139,7 +159,7 @@ final class PendingResponses {
     boolean onReadyForQuery() {
         boolean failed = false;
         while (!entries.isEmpty()) {
-            Entry entry = entries.poll();
+            Entry entry = answered(entries.poll());
             failed |= entry.failed;
             if (entry.endsWithReadyForQuery) {
                 if (!entry.injectedQuery) {

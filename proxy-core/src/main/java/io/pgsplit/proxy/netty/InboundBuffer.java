@@ -61,8 +61,17 @@ public final class InboundBuffer {
         return buffer.readerIndex();
     }
 
-    /** Returns a retained slice of the next {@code length} bytes and consumes them. */
+    /**
+     * Returns the next {@code length} bytes, owned by the caller, and consumes them: a retained slice, or the
+     * buffer itself when they are all it holds (the common case: one read, whole messages), which saves the
+     * slice object and two reference-count updates. Either way the caller reads from its reader index.
+     */
     public ByteBuf takeSlice(int length) {
+        if (length == buffer.readableBytes()) {
+            ByteBuf whole = buffer;
+            buffer = null;
+            return whole;
+        }
         ByteBuf slice = buffer.retainedSlice(buffer.readerIndex(), length);
         buffer.skipBytes(length);
         compactIfDrained();

@@ -4,7 +4,7 @@ import io.netty.channel.EventLoop;
 import io.pgsplit.proxy.backend.BackendConnection;
 import java.time.Duration;
 import java.util.ArrayDeque;
-import java.util.HashMap;
+import java.util.IdentityHashMap;
 import java.util.Iterator;
 import java.util.Map;
 import java.util.concurrent.CancellationException;
@@ -26,7 +26,8 @@ final class LoopPool {
     private final ArrayDeque<IdleConnection> idle = new ArrayDeque<>();
     private final ArrayDeque<Waiter> waiters = new ArrayDeque<>();
     /** Connections lent to clients, with the server generation they were opened in. */
-    private final Map<BackendConnection, Integer> lent = new HashMap<>();
+    // By identity, open addressing: lending and returning allocate nothing.
+    private final Map<BackendConnection, Integer> lent = new IdentityHashMap<>();
     private final IdleConnectionListener idleListener = new IdleConnectionListener(this);
     private final AtomicBoolean awaitingSlot = new AtomicBoolean();
     /** Read by other loops choosing where to evict; written only here. */
@@ -69,6 +70,15 @@ final class LoopPool {
 
     /** The newest live idle connection of {@code key}; dead or retired ones met on the way are dropped. */
     private IdleConnection takeIdle(PoolKey key) {
+        IdleConnection newest = idle.peekLast();
+        if (newest == null) {
+            return null;
+        }
+        if (newest.key().equals(key) && newest.connection().isActive() && newest.generation() == server.generation()) {
+            idle.pollLast(); // the common case, without an iterator: one user and database per pool
+            idleRemoved();
+            return newest;
+        }
         for (Iterator<IdleConnection> newestFirst = idle.descendingIterator(); newestFirst.hasNext(); ) {
             IdleConnection candidate = newestFirst.next();
             if (!candidate.key().equals(key)) {
@@ -245,6 +255,9 @@ final class LoopPool {
 
     /** The oldest waiter for {@code key}, out of the queue, or null. */
     private Waiter takeWaiter(PoolKey key) {
+        if (waiters.isEmpty()) {
+            return null;
+        }
         failRetiredWaiters();
         for (Waiter waiter : waiters) {
             if (waiter.key.equals(key)) {

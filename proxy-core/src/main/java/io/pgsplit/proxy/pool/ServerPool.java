@@ -34,7 +34,8 @@ final class ServerPool {
     }
 
     LoopPool on(EventLoop loop) {
-        return loops.computeIfAbsent(loop, l -> new LoopPool(this, l));
+        LoopPool pool = loops.get(loop); // no capturing lambda on the hot path once the loop has its pool
+        return pool != null ? pool : loops.computeIfAbsent(loop, l -> new LoopPool(this, l));
     }
 
     PoolSettings settings() {

@@ -120,7 +120,8 @@ public final class ServerPools implements AutoCloseable {
     }
 
     private ServerPool server(PoolKey key) {
-        return servers.computeIfAbsent(key.server().name(), name -> new ServerPool(name, this));
+        ServerPool pool = servers.get(key.server().name()); // no capturing lambda once the server has its pool
+        return pool != null ? pool : servers.computeIfAbsent(key.server().name(), name -> new ServerPool(name, this));
     }
 
     private static void requireOn(EventLoop loop) {

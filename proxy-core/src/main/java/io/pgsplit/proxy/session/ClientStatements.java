@@ -32,7 +32,9 @@ final class ClientStatements {
             server.statements().unnamedDropped();
             byName.remove("");
         }
-        for (Segment.StatementEvent event : s.events) {
+        java.util.List<Segment.StatementEvent> events = s.events;
+        for (int i = 0; i < events.size(); i++) {
+            Segment.StatementEvent event = events.get(i);
             if (event instanceof Segment.StatementEvent.Parsed parsed) {
                 byName.put(parsed.def().name(), parsed.def());
                 server.statements().prepared(parsed.def());

@@ -10,6 +10,9 @@ import java.util.regex.Pattern;
  * ROLLBACK or ABORT, so what the transaction set is dropped.
  */
 record GroupEffects(List<SessionCommand> commands, boolean rollback) {
+    /** The commonest group: no session command, no rollback. */
+    static final GroupEffects NONE = new GroupEffects(List.of(), false);
+
     private static final Pattern ROLLBACK = Pattern.compile(
             "(?:^|;)(?:\\s|/\\*.*?\\*/|--[^\\n]*(?:\\n|$))*(?:ROLLBACK|ABORT)\\b(?!\\s+(?:TO|PREPARED)\\b)",
             Pattern.CASE_INSENSITIVE | Pattern.DOTALL);

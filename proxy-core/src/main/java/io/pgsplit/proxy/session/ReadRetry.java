@@ -7,14 +7,17 @@ import io.pgsplit.router.TransactionControl;
 
 /**
  * The transparent retry of a read whose server died before any byte of its answer reached the
- * client. The read's bytes are kept (a retained duplicate of what was sent) until the first byte of
+ * client. The read's bytes are kept (a reference to what was sent) until the first byte of
  * its answer arrives; if its server is lost first, the read goes, once, to another server, before
  * anything newer. A write is never kept: the proxy never sends a write twice.
  */
 final class ReadRetry {
     private Segment inFlight;
     private BackendConnection inFlightOn;
+    /** Retained: the buffer the read was sent from, and where in it the read's bytes are. */
     private ByteBuf inFlightBytes;
+    private int inFlightIndex;
+    private int inFlightLength;
     private Segment pending;
 
     /**
@@ -31,12 +34,17 @@ final class ReadRetry {
                 && !server.owesClient();
     }
 
-    /** Keeps a retained duplicate of {@code sent} until the read's answer starts. */
+    /**
+     * Keeps {@code sent} (retained, with the bounds of its readable bytes now) until the read's answer starts.
+     * Writing it moves its reader index, not its bytes; a duplicate object per read would cost more than that.
+     */
     void remember(Segment s, BackendConnection server, ByteBuf sent) {
         forget();
         inFlight = s;
         inFlightOn = server;
-        inFlightBytes = sent.retainedDuplicate();
+        inFlightIndex = sent.readerIndex();
+        inFlightLength = sent.readableBytes();
+        inFlightBytes = sent.retain();
     }
 
     /** Part of an answer from {@code server} reached the client: too late to retry elsewhere. */
@@ -54,7 +62,7 @@ final class ReadRetry {
     /** {@code lost} died before answering: its read is what the session sends next. */
     Segment retryAfterLoss(BackendConnection lost) {
         Segment read = inFlight;
-        read.replay = inFlightBytes;
+        read.replay = inFlightBytes.slice(inFlightIndex, inFlightLength); // shares, and so takes over, our reference
         read.retried = true;
         read.attempt().failedServers.add(lost.serverName());
         inFlight = null;

@@ -67,7 +67,7 @@ final class RequestSender {
         if (ReadRetry.allows(s, routedAlone, classification, server)) {
             retry.remember(s, server, bytes);
         }
-        server.send(injected, prelude.bytes(), bytes, new Dispatch(prelude.parses(), prelude.closes(), s.clientParses,
+        server.send(injected, prelude.bytes(), bytes, Dispatch.of(prelude.parses(), prelude.closes(), s.clientParses,
                 s.clientCloses, s.end == Segment.End.READY_FOR_QUERY));
         markUnflushed(server);
         statements.sent(s, server);

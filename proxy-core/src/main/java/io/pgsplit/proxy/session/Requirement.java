@@ -30,32 +30,48 @@ record Requirement(Need need, String reason) {
     static final Requirement FIRST_CONNECTION = new Requirement(Need.ANY, REASON_PROTOCOL);
     static final Requirement FIRST_READ = new Requirement(Need.READ, REASON_PROTOCOL);
 
+    private static final Requirement LARGE_REQUEST = new Requirement(Need.PRIMARY, REASON_LARGE_REQUEST);
+    private static final Requirement FUNCTION_CALL = new Requirement(Need.PRIMARY, REASON_FUNCTION_CALL);
+    private static final Requirement SESSION = new Requirement(Need.PRIMARY, REASON_SESSION);
+    /** One per reason and need, made once: a requirement is decided for every request. */
+    private static final Requirement[] PRIMARY_FOR = forEveryReason(Need.PRIMARY);
+    private static final Requirement[] READ_FOR = forEveryReason(Need.READ);
+
     static Requirement of(Segment segment, Classification classification) {
         if (segment.tooLarge) {
-            return new Requirement(Need.PRIMARY, REASON_LARGE_REQUEST);
+            return LARGE_REQUEST;
         }
         if (segment.functionCall) {
-            return new Requirement(Need.PRIMARY, REASON_FUNCTION_CALL);
+            return FUNCTION_CALL;
         }
         if (classification == null) {
-            return new Requirement(Need.ANY, REASON_PROTOCOL);
+            return FIRST_CONNECTION;
         }
         return ofStatements(classification);
+    }
+
+    private static Requirement[] forEveryReason(Need need) {
+        RouteReason[] reasons = RouteReason.values();
+        Requirement[] requirements = new Requirement[reasons.length];
+        for (RouteReason reason : reasons) {
+            requirements[reason.ordinal()] = new Requirement(need, reason.label());
+        }
+        return requirements;
     }
 
     /** What statements of this classification need, whatever request carries them. */
     static Requirement ofStatements(Classification classification) {
         if (classification.requiresPrimary()) {
-            return new Requirement(Need.PRIMARY, classification.reason().label());
+            return PRIMARY_FOR[classification.reason().ordinal()];
         }
         if (classification.kinds().contains(StatementKind.SESSION)) {
             // A SET runs where writes go, on the session's own connection; every other connection the session
             // uses gets it replayed before it serves the session (ServerAlignment).
-            return new Requirement(Need.PRIMARY, REASON_SESSION);
+            return SESSION;
         }
         if (classification.transaction() == TransactionControl.BEGIN_READ_ONLY) {
-            return new Requirement(Need.READ, RouteReason.READ_ONLY_TRANSACTION.label());
+            return READ_FOR[RouteReason.READ_ONLY_TRANSACTION.ordinal()];
         }
-        return new Requirement(Need.READ, classification.reason().label());
+        return READ_FOR[classification.reason().ordinal()];
     }
 }

@@ -3,7 +3,6 @@ package io.pgsplit.proxy.session;
 import io.netty.buffer.ByteBuf;
 import io.pgsplit.proxy.statements.PreparedStatementDef;
 import java.util.ArrayList;
-import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.regex.Pattern;
@@ -45,16 +44,15 @@ final class Segment {
     boolean simpleQuery;
     /** Cut short because the group outgrew the buffering limit; routed to the primary. */
     boolean tooLarge;
-    // Empty lists share one empty array until something is added: most segments hold one Query or one Parse.
-    final List<String> queries = new ArrayList<>();
-    final List<PreparedStatementDef> parsed = new ArrayList<>();
+    // Read-only views for everyone else; the shared empty list until something is added, then a list sized for
+    // the common case (one Query, one Parse, one statement bound): a request is cut per message group.
+    List<String> queries = List.of();
+    List<PreparedStatementDef> parsed = List.of();
     /** Statements bound or described here but parsed in an earlier segment, each once: the target must have them. */
-    final List<PreparedStatementDef> referenced = new ArrayList<>();
-    final List<StatementEvent> events = new ArrayList<>();
+    List<PreparedStatementDef> referenced = List.of();
+    List<StatementEvent> events = List.of();
     int clientParses;
     int clientCloses;
-    /** Names parsed earlier in this very segment, which need nothing from earlier segments; null until one is. */
-    private Map<String, PreparedStatementDef> parsedHere;
     /** The bytes of a read being retried on another server; null while the bytes sit in the request buffer. */
     ByteBuf replay;
     /** A read is retried at most once. */
@@ -104,35 +102,51 @@ final class Segment {
     }
 
     void query(String sql) {
-        queries.add(sql);
+        queries = added(queries, sql);
         simpleQuery = true;
     }
 
     void parse(PreparedStatementDef def) {
-        parsed.add(def);
-        if (parsedHere == null) {
-            parsedHere = new HashMap<>(4);
-        }
-        parsedHere.put(def.name(), def);
-        events.add(new StatementEvent.Parsed(def));
+        parsed = added(parsed, def);
+        events = added(events, new StatementEvent.Parsed(def));
         clientParses++;
     }
 
     void closeStatement(String name) {
-        if (parsedHere != null) {
-            parsedHere.remove(name);
+        events = added(events, new StatementEvent.Closed(name));
+    }
+
+    /**
+     * Whether {@code name} was parsed earlier in this very segment and not closed since: then it needs nothing
+     * from earlier segments. A backwards walk over the few events of a group, cheaper than a map per request.
+     */
+    private boolean parsedHere(String name) {
+        for (int i = events.size() - 1; i >= 0; i--) {
+            StatementEvent event = events.get(i);
+            if (event instanceof StatementEvent.Closed closed && closed.name().equals(name)) {
+                return false;
+            }
+            if (event instanceof StatementEvent.Parsed parse && parse.def().name().equals(name)) {
+                return true;
+            }
         }
-        events.add(new StatementEvent.Closed(name));
+        return false;
+    }
+
+    private static <T> List<T> added(List<T> list, T element) {
+        List<T> growable = list.isEmpty() ? new ArrayList<>(2) : list;
+        growable.add(element);
+        return growable;
     }
 
     /** A Bind or Describe of a statement: unless parsed here, the session's definition must travel along. */
     void use(String name, Map<String, PreparedStatementDef> sessionStatements) {
-        if (parsedHere != null && parsedHere.containsKey(name)) {
+        if (parsedHere(name)) {
             return;
         }
         PreparedStatementDef def = sessionStatements.get(name);
         if (def != null && !referenced.contains(def)) {
-            referenced.add(def);
+            referenced = added(referenced, def);
         }
     }
 }

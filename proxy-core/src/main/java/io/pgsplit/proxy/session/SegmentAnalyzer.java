@@ -40,7 +40,9 @@ final class SegmentAnalyzer {
     /** The request's analysis (also kept on it), or the parse it waits for. */
     AnalysisResult analyze(Segment s) {
         if (s.analysis == null) {
-            AnalysisResult result = s.queries.isEmpty() && s.parsed.isEmpty() && s.referenced.isEmpty()
+            Analysis bound = boundStatement(s);
+            AnalysisResult result = bound != null ? bound
+                    : s.queries.isEmpty() && s.parsed.isEmpty() && s.referenced.isEmpty()
                     ? Analysis.NO_SQL : new Parts(s).analyze();
             if (result instanceof PendingParse) {
                 return result;
@@ -48,6 +50,22 @@ final class SegmentAnalyzer {
             s.analysis = (Analysis) result;
         }
         return s.analysis;
+    }
+
+    /**
+     * The commonest request of a prepared-statement client, analysed without collecting anything: it only binds
+     * one statement prepared earlier, whose classification is known already. Null for any other request.
+     */
+    private Analysis boundStatement(Segment s) {
+        if (!s.queries.isEmpty() || !s.parsed.isEmpty() || s.referenced.size() != 1) {
+            return null;
+        }
+        PreparedStatementDef def = s.referenced.get(0);
+        Classification classification = def.classification();
+        if (classification == null || executedStatement(classification, def.sessionCommands()) != null) {
+            return null;
+        }
+        return new Analysis(catalog.judge(classification, def.sql()), def.sessionCommands(), List.of());
     }
 
     /** The parser answered: the answer stays with the statement, or with the request for a simple Query's text. */
@@ -83,9 +101,11 @@ final class SegmentAnalyzer {
     private final class Parts {
         private final Segment segment;
         private final StatementClassifier classifier = SegmentAnalyzer.this.classifier.get();
-        private final List<Classification> classifications = new ArrayList<>(2);
-        private final List<SessionCommand> commands = new ArrayList<>(0);
-        private final List<String> executed = new ArrayList<>(0);
+        // Most requests hold one statement and no session command: nothing is collected for them.
+        private Classification first;
+        private List<Classification> classifications;
+        private List<SessionCommand> commands = List.of();
+        private List<String> executed = List.of();
         private PendingParse pending;
 
         Parts(Segment segment) {
@@ -93,15 +113,45 @@ final class SegmentAnalyzer {
         }
 
         AnalysisResult analyze() {
-            for (String sql : segment.queries) {
-                if (!addText(sql)) {
+            List<String> queries = segment.queries;
+            for (int i = 0; i < queries.size(); i++) {
+                if (!addText(queries.get(i))) {
                     return pending;
                 }
             }
             if (!addStatements(segment.parsed) || !addStatements(segment.referenced)) {
                 return pending;
             }
-            return new Analysis(SegmentClassification.combine(classifications), commands, executed);
+            Classification combined = classifications == null ? first : SegmentClassification.combine(classifications);
+            return new Analysis(combined, commands, executed);
+        }
+
+        private void add(Classification classification) {
+            if (first == null) {
+                first = classification;
+                return;
+            }
+            if (classifications == null) {
+                classifications = new ArrayList<>(4);
+                classifications.add(first);
+            }
+            classifications.add(classification);
+        }
+
+        private void addCommands(List<SessionCommand> found) {
+            if (!found.isEmpty()) {
+                if (commands.isEmpty()) {
+                    commands = new ArrayList<>(found.size() + 1);
+                }
+                commands.addAll(found);
+            }
+        }
+
+        private void addExecuted(String name) {
+            if (executed.isEmpty()) {
+                executed = new ArrayList<>(1);
+            }
+            executed.add(name);
         }
 
         private boolean addText(String sql) {
@@ -118,16 +168,17 @@ final class SegmentAnalyzer {
                 if (classification == null) {
                     return false;
                 }
-                executed.add(prepared.name());
-                commands.addAll(commandsIn(routed, classification));
+                addExecuted(prepared.name());
+                addCommands(commandsIn(routed, classification));
             }
-            classifications.add(catalog.judge(classification, routed));
-            commands.addAll(found);
+            add(catalog.judge(classification, routed));
+            addCommands(found);
             return true;
         }
 
         private boolean addStatements(List<PreparedStatementDef> defs) {
-            for (PreparedStatementDef def : defs) {
+            for (int i = 0; i < defs.size(); i++) {
+                PreparedStatementDef def = defs.get(i);
                 Classification classification = def.classification();
                 if (classification == null) {
                     classification = known(def.sql(), def);
@@ -146,11 +197,11 @@ final class SegmentAnalyzer {
                     if (classification == null) {
                         return false;
                     }
-                    executed.add(prepared.name());
-                    commands.addAll(commandsIn(routed, classification));
+                    addExecuted(prepared.name());
+                    addCommands(commandsIn(routed, classification));
                 }
-                classifications.add(catalog.judge(classification, routed));
-                commands.addAll(def.sessionCommands());
+                add(catalog.judge(classification, routed));
+                addCommands(def.sessionCommands());
             }
             return true;
         }

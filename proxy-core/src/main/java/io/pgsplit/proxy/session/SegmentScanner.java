@@ -23,6 +23,7 @@ import java.util.Map;
 final class SegmentScanner {
     private final int maxMessageSize;
     private final int maxBufferedRequest;
+    private final StatementNameReader names = new StatementNameReader();
 
     SegmentScanner(int maxMessageSize, int maxBufferedRequest) {
         this.maxMessageSize = maxMessageSize;
@@ -57,30 +58,30 @@ final class SegmentScanner {
         return true;
     }
 
-    /** Records one whole message of {@code length} bytes at {@code index} in the segment. */
-    private static void read(byte type, ByteBuf buf, int index, int length, Segment segment,
-                             Map<String, PreparedStatementDef> statements) {
-        ByteBuf body = buf.slice(index + HEADER_LENGTH, length - HEADER_LENGTH);
+    /**
+     * Records one whole message of {@code length} bytes at {@code index} in the segment. The fields of the
+     * per-request messages (Query, Bind) are read in place; the rest are sliced only when they must be decoded.
+     */
+    private void read(byte type, ByteBuf buf, int index, int length, Segment segment,
+                      Map<String, PreparedStatementDef> statements) {
+        int bodyStart = index + HEADER_LENGTH;
+        int end = index + length;
         switch (type) {
             case MessageTypes.QUERY -> {
-                segment.query(Query.decode(body).sql());
+                segment.query(Query.sqlAt(buf, bodyStart, end));
                 segment.end = Segment.End.READY_FOR_QUERY;
             }
-            case MessageTypes.PARSE -> {
-                Parse parse = Parse.decode(body);
-                byte[] original = new byte[length];
-                buf.getBytes(index, original);
-                segment.parse(new PreparedStatementDef(parse.statementName(), parse.sql(), original));
-            }
-            case MessageTypes.BIND -> segment.use(BindTarget.decode(body).statementName(), statements);
+            case MessageTypes.PARSE -> segment.parse(parsed(buf, index, length, statements));
+            case MessageTypes.BIND -> segment.use(names.read(buf, BindTarget.statementNameIndex(buf, bodyStart, end), end),
+                    statements);
             case MessageTypes.DESCRIBE -> {
-                Describe describe = Describe.decode(body);
+                Describe describe = Describe.decode(body(buf, index, length));
                 if (describe.kind() == TargetKind.STATEMENT) {
                     segment.use(describe.name(), statements);
                 }
             }
             case MessageTypes.CLOSE -> {
-                Close close = Close.decode(body);
+                Close close = Close.decode(body(buf, index, length));
                 segment.clientCloses++; // portal or statement, each is answered by CloseComplete
                 if (close.kind() == TargetKind.STATEMENT) {
                     segment.closeStatement(close.name());
@@ -100,6 +101,27 @@ final class SegmentScanner {
             default -> throw new ProtocolException(SqlState.PROTOCOL_VIOLATION,
                     "invalid frontend message type " + (type & 0xFF));
         }
+    }
+
+    /**
+     * The statement a Parse defines. An extended-protocol client sends the same Parse of the unnamed statement
+     * with every query: when the bytes are those of the session's unnamed statement, that very definition is
+     * used again, with its classification, instead of being decoded, copied and classified once more.
+     */
+    private static PreparedStatementDef parsed(ByteBuf buf, int index, int length,
+                                               Map<String, PreparedStatementDef> statements) {
+        PreparedStatementDef unnamed = statements.get("");
+        if (unnamed != null && unnamed.sameParseMessage(buf, index, length)) {
+            return unnamed;
+        }
+        Parse parse = Parse.decode(body(buf, index, length));
+        byte[] original = new byte[length];
+        buf.getBytes(index, original);
+        return new PreparedStatementDef(parse.statementName(), parse.sql(), original);
+    }
+
+    private static ByteBuf body(ByteBuf buf, int index, int length) {
+        return buf.slice(index + HEADER_LENGTH, length - HEADER_LENGTH);
     }
 
     private static boolean startsOwnSegment(byte type) {

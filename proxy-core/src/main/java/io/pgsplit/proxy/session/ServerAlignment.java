@@ -24,27 +24,29 @@ final class ServerAlignment {
         if (backend.transactionStatus() != TransactionStatus.IDLE || backend.pendingGroupOpen()) {
             return null;
         }
-        StringJoiner statements = new StringJoiner("; ");
-        if (backend.settings().changesHandsTo(state.settings())) {
-            forgetOthersPrepared(backend, state, statements);
+        // Built only when something is to run: the connection is usually in line already.
+        StringJoiner statements = null;
+        if (backend.settings().changesHandsTo(state.settings()) && !backend.sqlPrepared().isEmpty()) {
+            statements = forgetOthersPrepared(backend, state, statements);
         }
         String settings = backend.settings().alignWith(state.settings());
         if (settings != null) {
-            statements.add(settings);
+            statements = joined(statements, settings);
         }
-        for (String name : executedStatements) {
+        for (int i = 0; i < executedStatements.size(); i++) {
+            String name = executedStatements.get(i);
             Prepare prepare = state.sqlPrepared(name);
             String existing = backend.sqlPrepared().get(name);
             if (prepare == null || prepare.replaySql().equals(existing)) {
                 continue;
             }
             if (existing != null) {
-                statements.add("DEALLOCATE " + quoteIdentifier(name));
+                statements = joined(statements, "DEALLOCATE " + quoteIdentifier(name));
             }
-            statements.add(prepare.replaySql());
+            statements = joined(statements, prepare.replaySql());
             backend.sqlPrepared().put(name, prepare.replaySql());
         }
-        return statements.length() == 0 ? null : statements.toString();
+        return statements == null ? null : statements.toString();
     }
 
     /**
@@ -52,15 +54,22 @@ final class ServerAlignment {
      * they are deallocated before this client can EXECUTE one by its name (PostgreSQL would say it does
      * not exist). Statements this very client prepared, with the same text, stay.
      */
-    private static void forgetOthersPrepared(BackendConnection backend, SessionState state, StringJoiner statements) {
+    private static StringJoiner forgetOthersPrepared(BackendConnection backend, SessionState state,
+                                                     StringJoiner statements) {
+        StringJoiner joined = statements;
         for (Iterator<Map.Entry<String, String>> held = backend.sqlPrepared().entrySet().iterator(); held.hasNext(); ) {
             Map.Entry<String, String> statement = held.next();
             Prepare own = state.sqlPrepared(statement.getKey());
             if (own == null || !own.replaySql().equals(statement.getValue())) {
-                statements.add("DEALLOCATE " + quoteIdentifier(statement.getKey()));
+                joined = joined(joined, "DEALLOCATE " + quoteIdentifier(statement.getKey()));
                 held.remove();
             }
         }
+        return joined;
+    }
+
+    private static StringJoiner joined(StringJoiner statements, String statement) {
+        return (statements == null ? new StringJoiner("; ") : statements).add(statement);
     }
 
     private static String quoteIdentifier(String name) {

@@ -29,7 +29,7 @@ final class SessionEffects {
     /** Session commands of the groups sent and not yet answered, in order. */
     private final ArrayDeque<GroupEffects> groups = new ArrayDeque<>();
     /** Session commands of a group sent up to a Flush, waiting for the rest of it. */
-    private List<SessionCommand> openGroup = new ArrayList<>(0);
+    private List<SessionCommand> openGroup = List.of();
 
     SessionEffects(SessionState state, ClientStatements statements, ProxyMetrics metrics, String peer) {
         this.state = state;
@@ -44,15 +44,20 @@ final class SessionEffects {
 
     /** Queues the group's session commands; they are recorded when its ReadyForQuery says how it went. */
     void expect(Segment s, Analysis analysis) {
-        openGroup.addAll(analysis.commands());
+        if (!analysis.commands().isEmpty()) {
+            if (openGroup.isEmpty()) {
+                openGroup = new ArrayList<>(analysis.commands().size() + 1);
+            }
+            openGroup.addAll(analysis.commands());
+        }
         if (s.end != Segment.End.READY_FOR_QUERY) {
             return;
         }
         Classification classification = analysis.classification();
         boolean rollback = classification != null && classification.transaction() == TransactionControl.END
                 && GroupEffects.endsWithRollback(s);
-        groups.add(new GroupEffects(openGroup, rollback));
-        openGroup = new ArrayList<>(0);
+        groups.add(openGroup.isEmpty() && !rollback ? GroupEffects.NONE : new GroupEffects(openGroup, rollback));
+        openGroup = List.of();
     }
 
     /**
@@ -104,7 +109,7 @@ final class SessionEffects {
     /** Nothing sent is waiting for an answer any more (the server is gone, or the read goes elsewhere). */
     void forgetPending() {
         groups.clear();
-        openGroup = new ArrayList<>(0);
+        openGroup = List.of();
     }
 
     /** The server the commands ran on now holds their effects, so it needs no replay of them. */

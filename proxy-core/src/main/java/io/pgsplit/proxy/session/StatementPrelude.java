@@ -10,6 +10,7 @@ import io.pgsplit.proxy.statements.PreparedStatementDef;
 import io.pgsplit.proxy.statements.ServerStatements;
 import java.util.HashMap;
 import java.util.HashSet;
+import java.util.List;
 import java.util.Map;
 import java.util.Set;
 
@@ -34,7 +35,9 @@ record StatementPrelude(ByteBuf bytes, int parses, int closes) {
         CompositeByteBuf bytes = null;
         int parses = 0;
         int closes = 0;
-        for (PreparedStatementDef def : segment.referenced) {
+        List<PreparedStatementDef> referenced = segment.referenced;
+        for (int i = 0; i < referenced.size(); i++) {
+            PreparedStatementDef def = referenced.get(i);
             if (server.has(def)) {
                 continue;
             }
@@ -47,7 +50,14 @@ record StatementPrelude(ByteBuf bytes, int parses, int closes) {
             parses++;
             server.prepared(def);
         }
-        if (!segment.parsed.isEmpty()) {
+        if (segment.events.size() == 1 && segment.events.get(0) instanceof Segment.StatementEvent.Parsed parsed) {
+            // The commonest group: one Parse, nothing closed; no bookkeeping of names needed.
+            String name = parsed.def().name();
+            if (!sessionStatements.containsKey(name) && server.holds(name)) {
+                bytes = closeFirst(bytes, name, server, alloc);
+                closes++;
+            }
+        } else if (!segment.parsed.isEmpty()) {
             Map<String, Boolean> liveInSegment = new HashMap<>();
             Set<String> closedBySegment = new HashSet<>();
             for (Segment.StatementEvent event : segment.events) {
@@ -59,14 +69,21 @@ record StatementPrelude(ByteBuf bytes, int parses, int closes) {
                 String name = ((Segment.StatementEvent.Parsed) event).def().name();
                 boolean live = liveInSegment.getOrDefault(name, sessionStatements.containsKey(name));
                 if (!live && server.holds(name) && !closedBySegment.contains(name)) {
-                    bytes = bytes != null ? bytes : alloc.compositeBuffer();
-                    bytes.addComponent(true, new Close(TargetKind.STATEMENT, name).encode(alloc));
+                    bytes = closeFirst(bytes, name, server, alloc);
                     closes++;
-                    server.closed(name);
                 }
                 liveInSegment.put(name, true);
             }
         }
         return bytes == null ? NONE : new StatementPrelude(bytes, parses, closes);
+    }
+
+    /** A Close of {@code name} ahead of the client's Parse: the server holds another client's statement by it. */
+    private static CompositeByteBuf closeFirst(CompositeByteBuf bytes, String name, ServerStatements server,
+                                               ByteBufAllocator alloc) {
+        CompositeByteBuf prelude = bytes != null ? bytes : alloc.compositeBuffer();
+        prelude.addComponent(true, new Close(TargetKind.STATEMENT, name).encode(alloc));
+        server.closed(name);
+        return prelude;
     }
 }

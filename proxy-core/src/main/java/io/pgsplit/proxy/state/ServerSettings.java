@@ -37,22 +37,33 @@ public final class ServerSettings {
         if (owner == client && ownerVersion == client.version()) {
             return null;
         }
-        StringJoiner statements = new StringJoiner("; ");
-        for (Map.Entry<String, String> wanted : client.current().entrySet()) {
-            if (!wanted.getValue().equals(applied.get(wanted.getKey()))) {
-                statements.add(wanted.getValue());
+        Map<String, String> wanted = client.current();
+        StringJoiner statements = null;
+        for (Map.Entry<String, String> setting : wanted.entrySet()) {
+            if (!setting.getValue().equals(applied.get(setting.getKey()))) {
+                statements = joined(statements, setting.getValue());
             }
         }
-        for (String name : applied.keySet()) {
-            if (!client.current().containsKey(name)) {
-                statements.add("RESET " + StartupSettings.quoteIdentifier(name));
+        if (applied.size() != wanted.size() || statements != null) {
+            for (String name : applied.keySet()) {
+                if (!wanted.containsKey(name)) {
+                    statements = joined(statements, "RESET " + StartupSettings.quoteIdentifier(name));
+                }
             }
         }
-        applied.clear();
-        applied.putAll(client.current());
+        // Usually the clients of a pool share their settings: then the connection changes hands as it is.
+        if (statements != null) {
+            applied.clear();
+            applied.putAll(wanted);
+        }
         owner = client;
         ownerVersion = client.version();
-        return statements.length() == 0 ? null : statements.toString();
+        return statements == null ? null : statements.toString();
+    }
+
+    private static StringJoiner joined(StringJoiner statements, String statement) {
+        StringJoiner joined = statements == null ? new StringJoiner("; ") : statements;
+        return joined.add(statement);
     }
 
     /** True when the connection last carried another client's settings (or none yet): it changes hands now. */

@@ -13,11 +13,14 @@ import java.util.Map;
 public final class SessionSettings {
     private final Map<String, String> startup;
     private final Map<String, String> current;
+    /** One read-only view, handed out on every alignment instead of a new wrapper each time. */
+    private final Map<String, String> view;
     private long version;
 
     public SessionSettings(Map<String, String> startup) {
         this.startup = Map.copyOf(startup);
         this.current = new LinkedHashMap<>(startup);
+        this.view = Collections.unmodifiableMap(current);
     }
 
     public void set(String name, String statement) {
@@ -44,7 +47,7 @@ public final class SessionSettings {
     }
 
     public Map<String, String> current() {
-        return Collections.unmodifiableMap(current);
+        return view;
     }
 
     public long version() {

@@ -1,5 +1,6 @@
 package io.pgsplit.proxy.statements;
 
+import io.netty.buffer.ByteBuf;
 import io.pgsplit.router.Classification;
 import io.pgsplit.router.SessionCommand;
 import java.util.List;
@@ -36,6 +37,19 @@ public final class PreparedStatementDef {
     }
 
     /** Cached so a statement executed a thousand times is classified once. */
+    /** Whether the {@code length} bytes at {@code index} of {@code buf} are this statement's very Parse message. */
+    public boolean sameParseMessage(ByteBuf buf, int index, int length) {
+        if (length != parseMessage.length) {
+            return false;
+        }
+        for (int i = 0; i < length; i++) {
+            if (buf.getByte(index + i) != parseMessage[i]) {
+                return false;
+            }
+        }
+        return true;
+    }
+
     public Classification classification() {
         return classification;
     }

@@ -50,6 +50,25 @@ class InboundBufferTest {
     }
 
     @Test
+    void takingEverythingHandsTheBufferOverAndStartsAfresh() {
+        ByteBuf read = chunk("helloworld");
+        inbound.append(ALLOC, read);
+        inbound.skip(5);
+
+        ByteBuf taken = inbound.takeSlice(5);
+        try {
+            assertThat(taken).isSameAs(read);
+            assertThat(text(taken)).isEqualTo("world");
+            assertThat(taken.refCnt()).isEqualTo(1);
+            assertThat(inbound.readableBytes()).isZero();
+            inbound.append(ALLOC, chunk("next"));
+            assertThat(text(inbound.buffer())).isEqualTo("next");
+        } finally {
+            taken.release();
+        }
+    }
+
+    @Test
     void takeSliceReturnsTheNextBytesAndConsumesThem() {
         inbound.append(ALLOC, chunk("helloworld"));
 

@@ -161,6 +161,26 @@ class SegmentScannerTest {
         }
     }
 
+    /** Every extended-protocol query re-sends its Parse: the identical one is the session's definition again. */
+    @ParameterizedTest
+    @EnumSource(Delivery.class)
+    void theSameUnnamedParseAgainIsTheSessionsDefinitionWithItsClassification(Delivery delivery) {
+        PreparedStatementDef earlier = preparedStatement("", "SELECT * FROM t WHERE id = $1");
+        ClientMessages group = new ClientMessages().parse("", "SELECT * FROM t WHERE id = $1").bind("", "").execute().sync()
+                .parse("", "SELECT * FROM t WHERE id = $2").bind("", "").execute().sync();
+        try (Arrivals arrivals = arrivals(group, delivery)) {
+            Segment same = arrivals.next(Map.of("", earlier));
+            Segment other = arrivals.next(Map.of("", earlier));
+
+            assertThat(same.parsed).singleElement().isSameAs(earlier);
+            assertThat(same.referenced).isEmpty();
+            assertThat(other.parsed).singleElement().satisfies(def -> {
+                assertThat(def).isNotSameAs(earlier);
+                assertThat(def.sql()).isEqualTo("SELECT * FROM t WHERE id = $2");
+            });
+        }
+    }
+
     @ParameterizedTest
     @EnumSource(Delivery.class)
     void describeOfAStatementParsedInAnEarlierSegmentReferencesItToo(Delivery delivery) {
