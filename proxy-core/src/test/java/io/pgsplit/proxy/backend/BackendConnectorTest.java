@@ -6,7 +6,8 @@ import io.netty.channel.EventLoop;
 import io.netty.channel.EventLoopGroup;
 import io.pgsplit.proxy.auth.ServerLogin;
 import io.pgsplit.proxy.config.ServerTlsConfig;
-import io.pgsplit.proxy.netty.Transports;
+import io.pgsplit.proxy.config.TransportChoice;
+import io.pgsplit.proxy.netty.TransportSelection;
 import io.pgsplit.proxy.tls.ServerTls;
 import java.io.DataInputStream;
 import java.io.DataOutputStream;
@@ -26,7 +27,7 @@ import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 
 class BackendConnectorTest {
-    private final EventLoopGroup group = Transports.newGroup(1, "connector-test");
+    private final EventLoopGroup group = TransportSelection.select(TransportChoice.AUTO).transport().newGroup(1, "connector-test");
 
     @AfterEach
     void stop() throws InterruptedException {
