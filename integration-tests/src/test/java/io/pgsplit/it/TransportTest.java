@@ -3,6 +3,9 @@ package io.pgsplit.it;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.catchThrowable;
 
+import ch.qos.logback.classic.Logger;
+import ch.qos.logback.classic.spi.ILoggingEvent;
+import ch.qos.logback.core.read.ListAppender;
 import io.pgsplit.it.admin.AdminHttp;
 import io.pgsplit.proxy.PgSplitServer;
 import java.sql.Connection;
@@ -18,10 +21,12 @@ import java.util.concurrent.Executors;
 import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
 import org.junit.jupiter.api.extension.ExtendWith;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.ValueSource;
+import org.slf4j.LoggerFactory;
 
 /**
  * The same routing through a proxy on each Netty transport: the client listener, the server connections, the
@@ -70,6 +75,29 @@ class TransportTest {
         cancelWhileRunning(statement, "SELECT pg_sleep(30), 'cancel over " + transport + "'");
         assertThat(cluster.where(connection)).as("the connection after a cancel").isIn(cluster.replicaNames());
       }
+    }
+  }
+
+  @Test
+  void aReloadThatChangesTheTransportKeepsItAndSaysItNeedsARestart() throws Exception {
+    ProxyYaml yaml = ProxyYaml.forCluster(cluster.cluster()).admin().transport("nio");
+    Logger serverLog = (Logger) LoggerFactory.getLogger(PgSplitServer.class);
+    ListAppender<ILoggingEvent> log = new ListAppender<>();
+    log.start();
+    serverLog.addAppender(log);
+    try (PgSplitServer proxy = ProxiedCluster.startProxy(yaml)) {
+      proxy.reload(yaml.transport("epoll").config());
+
+      assertThat(log.list).extracting(ILoggingEvent::getFormattedMessage)
+          .contains("reload: transport changed from nio to epoll; it takes effect only after a restart");
+      assertThat(new AdminHttp(proxy.adminAddress().orElseThrow()).get("/metrics").body())
+          .contains("pgsplit_transport_info{transport=\"nio\"} 1")
+          .doesNotContain("pgsplit_transport_info{transport=\"epoll\"}");
+      try (Connection connection = connect(proxy, JdbcMode.EXTENDED_DEFAULT)) {
+        assertThat(cluster.where(connection)).isIn(cluster.replicaNames());
+      }
+    } finally {
+      serverLog.detachAppender(log);
     }
   }
 

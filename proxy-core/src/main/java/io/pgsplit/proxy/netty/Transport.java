@@ -31,7 +31,7 @@ public enum Transport {
     IO_URING("io_uring", IoUringIoHandler.class, IoUringServerSocketChannel.class, IoUringSocketChannel.class) {
         @Override
         public Optional<Throwable> unavailabilityCause() {
-            return IoUring.isAvailable() ? Optional.empty() : Optional.of(IoUring.unavailabilityCause());
+            return unavailable(IoUring.isAvailable(), IoUring.unavailabilityCause());
         }
 
         @Override
@@ -42,7 +42,7 @@ public enum Transport {
     EPOLL("epoll", EpollIoHandler.class, EpollServerSocketChannel.class, EpollSocketChannel.class) {
         @Override
         public Optional<Throwable> unavailabilityCause() {
-            return Epoll.isAvailable() ? Optional.empty() : Optional.of(Epoll.unavailabilityCause());
+            return unavailable(Epoll.isAvailable(), Epoll.unavailabilityCause());
         }
 
         @Override
@@ -79,6 +79,13 @@ public enum Transport {
     public abstract Optional<Throwable> unavailabilityCause();
 
     abstract IoHandlerFactory ioHandlerFactory();
+
+    private static Optional<Throwable> unavailable(boolean available, Throwable cause) {
+        if (available) {
+            return Optional.empty();
+        }
+        return Optional.of(cause != null ? cause : new UnsupportedOperationException("no reason given"));
+    }
 
     /** As in YAML and in the {@code transport} label. */
     public String configName() {
