@@ -40,8 +40,8 @@ public record TransportSelection(Transport transport, String reason, boolean fel
     private static TransportSelection auto(Function<Transport, Optional<Throwable>> unavailability) {
         Optional<Throwable> epoll = unavailability.apply(Transport.EPOLL);
         if (epoll.isEmpty()) {
-            return new TransportSelection(Transport.EPOLL, "auto: epoll, the fastest measured here"
-                    + " (io_uring only by name: slower with auto-read off, netty#15510)", false);
+            return new TransportSelection(Transport.EPOLL, "auto: epoll (io_uring only by name: it did not beat epoll"
+                    + " in bench/pgbench.sh here, and loses throughput with auto-read off, netty#15510)", false);
         }
         return new TransportSelection(firstAvailable(AUTO_ORDER, unavailability),
                 "auto: epoll is unavailable here (" + message(epoll.get()) + "); falling back to nio", true);
