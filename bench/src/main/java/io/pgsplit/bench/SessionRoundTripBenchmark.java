@@ -15,13 +15,14 @@ import io.pgsplit.proxy.BenchContexts;
 import io.pgsplit.proxy.ProxyContext;
 import io.pgsplit.proxy.backend.EmbeddedBackends;
 import io.pgsplit.proxy.server.EmbeddedClients;
-import io.pgsplit.proxy.session.EmbeddedConnectionSource;
+import io.pgsplit.proxy.session.EmbeddedSessions;
 import io.pgsplit.proxy.session.SessionMachine;
 import java.time.Instant;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.atomic.AtomicReference;
 import java.util.concurrent.TimeUnit;
 import org.openjdk.jmh.annotations.Benchmark;
 import org.openjdk.jmh.annotations.BenchmarkMode;
@@ -38,10 +39,10 @@ import org.openjdk.jmh.annotations.Warmup;
 
 /**
  * The proxy's hot path in-process: a cached read ({@code SELECT 1}) in on the client's channel, through the real
- * ClientSessionHandler, session machine and pooled-connection lending, out to an idle replica connection behind
- * its real BackendHandler, and the server's reply back out of the client's channel. Both channels are
- * EmbeddedChannels on the benchmark thread, so what is measured is the proxy's own work per query, without
- * sockets or loop wake-ups. Run with {@code -prof gc} for bytes allocated per round trip (bench/jmh.sh).
+ * ClientSessionHandler, session machine and the real pools (PooledConnectionSource, ServerPools), out to an idle
+ * replica connection behind its real BackendHandler, and the server's reply back out of the client's channel. All
+ * channels are EmbeddedChannels on one EmbeddedEventLoop, the benchmark thread, so what is measured is the proxy's
+ * own work per query, without sockets or loop wake-ups. Run with {@code -prof gc} for bytes allocated per round trip (bench/jmh.sh).
  */
 @State(Scope.Thread)
 @BenchmarkMode(Mode.AverageTime)
@@ -75,13 +76,17 @@ public class SessionRoundTripBenchmark {
 
     @Setup
     public void setUp() throws Exception {
-        context = BenchContexts.fromYaml(YAML);
-        EmbeddedConnectionSource source = new EmbeddedConnectionSource(name -> {
+        AtomicReference<EmbeddedChannel> clientChannel = new AtomicReference<>();
+        context = BenchContexts.fromYaml(YAML, (loop, key) -> {
             EmbeddedChannel channel = new EmbeddedChannel(false, true);
-            servers.put(name, channel);
-            return EmbeddedBackends.started(name, channel, STARTUP);
+            if (servers.put(key.server().name(), channel) != null) {
+                throw new IllegalStateException("a second connection to " + key.server().name() + ": the pool lent none idle");
+            }
+            return CompletableFuture.completedFuture(EmbeddedBackends.started(key.server().name(), channel,
+                    Map.of("user", key.user(), "database", key.database()), loop));
         });
-        client = EmbeddedClients.open(io -> machine = source.session(context, new FixedCluster(), io, "app", STARTUP));
+        client = EmbeddedClients.open(io -> machine = EmbeddedSessions.pooled(context, new FixedCluster(), io,
+                clientChannel.get().eventLoop(), "app", STARTUP), clientChannel::set);
         machine.openFirstServer(STARTUP).join();
         client.runPendingTasks();
         request = mode.request(alloc);
@@ -102,6 +107,7 @@ public class SessionRoundTripBenchmark {
         client.writeInbound(request.retainedDuplicate());
         int toServer = drain(replica, null);
         replica.writeInbound(reply.retainedDuplicate());
+        client.runPendingTasks(); // the servers' channels share the client's loop: their tasks queue there
         return toServer + drain(client, null);
     }
 
@@ -124,6 +130,7 @@ public class SessionRoundTripBenchmark {
             drain(server, received);
             if (received.isReadable()) {
                 server.writeInbound(ScriptedServer.answer(received, alloc));
+                client.runPendingTasks();
             }
             received.release();
         }
@@ -143,6 +150,7 @@ public class SessionRoundTripBenchmark {
                 }
             }
             replica.writeInbound(reply.retainedDuplicate());
+            client.runPendingTasks();
             drain(client, toClient);
             expect("the replica", toServer, request);
             expect("the client", toClient, reply);

@@ -2,6 +2,8 @@ package io.pgsplit.proxy.backend;
 
 import io.netty.buffer.ByteBuf;
 import io.netty.buffer.ByteBufAllocator;
+import io.netty.channel.ChannelFuture;
+import io.netty.channel.EventLoop;
 import io.netty.channel.embedded.EmbeddedChannel;
 import io.netty.util.ReferenceCountUtil;
 import io.pgsplit.protocol.auth.SaltedPasswordCache;
@@ -28,8 +30,13 @@ public final class EmbeddedBackends {
     private EmbeddedBackends() {
     }
 
-    /** @param channel a new, unregistered channel ({@code new EmbeddedChannel(false, true)}) */
-    public static BackendConnection started(String serverName, EmbeddedChannel channel, Map<String, String> startupParameters) {
+    /**
+     * @param channel a new, unregistered channel ({@code new EmbeddedChannel(false, true)})
+     * @param loop    the client's loop (an EmbeddedEventLoop): in pgsplit a client and its servers share one loop,
+     *                and the pools file a connection under its channel's loop
+     */
+    public static BackendConnection started(String serverName, EmbeddedChannel channel, Map<String, String> startupParameters,
+                                            EventLoop loop) {
         CompletableFuture<BackendConnection> ready = new CompletableFuture<>();
         BackendHandler handler = new BackendHandler(new BackendAuthenticator(startupParameters.get("user"),
                 new ServerLogin.None("trusted by the benchmark"), new SaltedPasswordCache(1)), Runnable::run,
@@ -37,10 +44,9 @@ public final class EmbeddedBackends {
         BackendConnection connection = new BackendConnection(serverName, channel, StartupSettings.of(startupParameters));
         handler.connection(connection);
         channel.pipeline().addLast(handler);
-        try {
-            channel.register();
-        } catch (Exception e) {
-            throw new IllegalStateException(e);
+        ChannelFuture registered = loop.register(channel);
+        if (!registered.isSuccess()) {
+            throw new IllegalStateException("could not register " + serverName + "'s channel", registered.cause());
         }
         Object startup;
         while ((startup = channel.readOutbound()) != null) {
