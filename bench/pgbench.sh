@@ -5,8 +5,10 @@
 #   bench/pgbench.sh [seconds-per-run (20)] [clients (8)] [scale (10)]
 #
 # PGSPLIT_JAVA_OPTS is passed to the proxy's JVM (for example a JFR recording to profile it);
-# BENCH_MODES limits the query modes run (default "simple extended prepared"); PGSPLIT_TRANSPORT sets
-# pgsplit's `transport` (auto, io_uring, epoll, nio).
+# BENCH_MODES limits the query modes run (default "simple extended prepared"); BENCH_TRANSPORTS the pgsplit
+# transports compared (default "epoll io_uring nio"; PGSPLIT_TRANSPORT, if set, is the only one). One pgsplit runs
+# per transport, each on its own port; one whose transport does not work here (it fell back to another, as its
+# pgsplit_transport_info says) is left out of the table with a note.
 #
 # PgBouncer (session mode) and HAProxy (TCP mode), when installed, run in front of the same replica as
 # the direct runs, as references for what one extra hop costs here (neither splits reads from writes).
@@ -50,9 +52,12 @@ until psql -X -qAt -h 127.0.0.1 -p "$REPLICA2" -U app app -c "select count(*) fr
   sleep 0.5
 done
 
-PROXY_PORT=16432
-cat > "$WORK/pgsplit.yaml" <<YAML
-listen: 127.0.0.1:$PROXY_PORT
+# start_pgsplit transport port admin_port -> starts it in the background; its pid in PROXY_PID
+start_pgsplit() {
+  cat > "$WORK/pgsplit-$1.yaml" <<YAML
+listen: 127.0.0.1:$2
+admin: 127.0.0.1:$3
+transport: $1
 servers:
   - { name: pg1, host: 127.0.0.1, port: $PRIMARY_PORT }
   - { name: pg2, host: 127.0.0.1, port: $REPLICA1 }
@@ -61,12 +66,27 @@ users:
   - { name: app, password: app }
 health:
   interval: 500ms
-${PGSPLIT_TRANSPORT:+transport: $PGSPLIT_TRANSPORT}
 YAML
-java ${PGSPLIT_JAVA_OPTS:-} -Dlogback.configurationFile=/dev/null -jar "$JAR" --config "$WORK/pgsplit.yaml" > "$WORK/proxy.log" 2>&1 &
-PROXY_PID=$!
-PIDS+=($PROXY_PID)
-until pg_isready -q -h 127.0.0.1 -p "$PROXY_PORT"; do sleep 0.3; done
+  # shellcheck disable=SC2086
+  java ${PGSPLIT_JAVA_OPTS:-} -Dlogback.configurationFile=/dev/null -jar "$JAR" --config "$WORK/pgsplit-$1.yaml" > "$WORK/proxy-$1.log" 2>&1 &
+  PROXY_PID=$!
+  PIDS+=($PROXY_PID)
+  until pg_isready -q -h 127.0.0.1 -p "$2"; do sleep 0.3; done
+}
+
+TRANSPORTS=() PROXY_PORTS=() PROXY_PIDS=()
+port=16432
+for transport in ${PGSPLIT_TRANSPORT:-${BENCH_TRANSPORTS:-epoll io_uring nio}}; do
+  start_pgsplit "$transport" "$port" $((port + 20))
+  if curl -fsS "http://127.0.0.1:$((port + 20))/metrics" | grep -q "^pgsplit_transport_info{transport=\"$transport\"}"; then
+    TRANSPORTS+=("$transport") PROXY_PORTS+=("$port") PROXY_PIDS+=("$PROXY_PID")
+  else
+    echo "pgsplit transport $transport does not work here (it fell back); left out"
+    kill "$PROXY_PID"
+  fi
+  port=$((port + 1))
+done
+[ ${#TRANSPORTS[@]} -gt 0 ] || { echo "no pgsplit transport works here" >&2; exit 1; }
 sleep 1
 
 # PgBouncer, when installed, as a reference for what any extra network hop costs on this machine:
@@ -122,20 +142,29 @@ run_measured() {
     printf "%s %s %.1f %.1f\n", tps, lat, (y[1] - x[1]) * t / q, (y[2] - x[2]) * t / q }'
 }
 
-printf '\npgbench -S, %s clients, %s threads, %ss per run, scale %s, %s cores, pgsplit transport %s\n' "$CLIENTS" "$THREADS" \
-  "$SECONDS_PER_RUN" "$SCALE" "$(nproc)" "${PGSPLIT_TRANSPORT:-default}"
-printf '%-9s %11s %11s %7s %11s %7s %11s %7s %14s %14s\n' mode direct_tps pgsplit_tps ratio pgbouncer ratio haproxy ratio \
-  pgsplit_cpu_us pgbouncer_cpu_us
+printf '\npgbench -S, %s clients, %s threads, %ss per run, scale %s, %s cores, pgsplit transports %s\n' "$CLIENTS" "$THREADS" \
+  "$SECONDS_PER_RUN" "$SCALE" "$(nproc)" "${TRANSPORTS[*]}"
+header=$(printf '%-9s %11s' mode direct_tps)
+for transport in "${TRANSPORTS[@]}"; do header+=$(printf ' %16s %7s' "pgsplit/$transport" ratio); done
+header+=$(printf ' %11s %7s %11s %7s' pgbouncer ratio haproxy ratio)
+for transport in "${TRANSPORTS[@]}"; do header+=$(printf ' %16s' "${transport}_cpu_us"); done
+echo "$header$(printf ' %16s' pgbouncer_cpu_us)"
 for mode in ${BENCH_MODES:-simple extended prepared}; do
-  run "$PROXY_PORT" "$mode" > /dev/null   # warm-up: JIT and connection set-up
+  for i in "${!TRANSPORTS[@]}"; do
+    run "${PROXY_PORTS[$i]}" "$mode" > /dev/null   # warm-up: JIT and connection set-up
+  done
   read -r dtps dlat < <(run "$REPLICA1" "$mode")
-  read -r ptps plat pusr psys < <(run_measured "$PROXY_PORT" "$mode" "$PROXY_PID")
+  row=$(printf '%-9s %11.0f' "$mode" "$dtps") cpu=""
+  for i in "${!TRANSPORTS[@]}"; do
+    read -r ptps plat pusr psys < <(run_measured "${PROXY_PORTS[$i]}" "$mode" "${PROXY_PIDS[$i]}")
+    row+=$(awk -v pt="$ptps" -v dt="$dtps" 'BEGIN { printf " %16.0f %7.2f", pt, pt/dt }')
+    cpu+=$(printf ' %16s' "${pusr}u+${psys}s")
+  done
   btps=0 busr=0 bsys=0 htps=0
   [ -n "$BOUNCER_PORT" ] && read -r btps _ busr bsys < <(run_measured "$BOUNCER_PORT" "$mode" "$BOUNCER_PID")
   [ -n "$HAPROXY_PORT" ] && read -r htps _ < <(run "$HAPROXY_PORT" "$mode")
-  awk -v m="$mode" -v dt="$dtps" -v pt="$ptps" -v bt="$btps" -v ht="$htps" -v pu="$pusr" -v ps="$psys" -v bu="$busr" -v bs="$bsys" 'BEGIN {
-    printf "%-9s %11.0f %11.0f %7.2f %11.0f %7.2f %11.0f %7.2f %14s %14s\n", m, dt, pt, pt/dt, bt, bt/dt, ht, ht/dt,
-      pu "u+" ps "s", bu "u+" bs "s" }'
+  row+=$(awk -v dt="$dtps" -v bt="$btps" -v ht="$htps" 'BEGIN { printf " %11.0f %7.2f %11.0f %7.2f", bt, bt/dt, ht, ht/dt }')
+  echo "$row$cpu$(printf ' %16s' "${busr}u+${bsys}s")"
 done
 echo "(cpu_us: user+system microseconds of CPU per query in the proxy process, from /proc)"
 echo
@@ -143,9 +172,12 @@ echo "single-client latency (1 client, 1 thread):"
 CLIENTS=1 THREADS=1
 for mode in simple prepared; do
   read -r dtps dlat < <(run "$REPLICA1" "$mode")
-  read -r ptps plat < <(run "$PROXY_PORT" "$mode")
+  line=$(printf '%-9s direct %.3f ms' "$mode" "$dlat")
+  for i in "${!TRANSPORTS[@]}"; do
+    read -r ptps plat < <(run "${PROXY_PORTS[$i]}" "$mode")
+    line+=$(awk -v t="${TRANSPORTS[$i]}" -v dl="$dlat" -v pl="$plat" 'BEGIN { printf ", pgsplit/%s %.3f ms (added %.0f us)", t, pl, (pl-dl)*1000 }')
+  done
   blat=0
   [ -n "$BOUNCER_PORT" ] && read -r _ blat < <(run "$BOUNCER_PORT" "$mode")
-  awk -v m="$mode" -v dl="$dlat" -v pl="$plat" -v bl="$blat" 'BEGIN {
-    printf "%-9s direct %.3f ms, pgsplit %.3f ms (added %.0f us), pgbouncer %.3f ms (added %.0f us)\n", m, dl, pl, (pl-dl)*1000, bl, (bl-dl)*1000 }'
+  echo "$line$(awk -v dl="$dlat" -v bl="$blat" 'BEGIN { printf ", pgbouncer %.3f ms (added %.0f us)", bl, (bl-dl)*1000 }')"
 done

@@ -23,6 +23,7 @@ final class ProxyYaml {
   private final List<String> extraUsers = new ArrayList<>();
   private Optional<String> routing = Optional.empty();
   private Optional<String> admin = Optional.empty();
+  private Optional<String> transport = Optional.empty();
   private final Map<String, String> serverKeys = new HashMap<>();
   private final Map<String, Integer> serverPorts = new HashMap<>();
 
@@ -77,6 +78,12 @@ final class ProxyYaml {
     return this;
   }
 
+  /** {@code transport}: auto, io_uring, epoll or nio. */
+  ProxyYaml transport(String name) {
+    this.transport = Optional.of(name);
+    return this;
+  }
+
   /** More keys of one server's entry, as YAML flow entries: {@code weight: 3}. */
   ProxyYaml server(String name, String keys) {
     serverKeys.put(name, keys);
@@ -93,6 +100,7 @@ final class ProxyYaml {
     StringBuilder yaml = new StringBuilder("listen: 127.0.0.1:0\n");
     authType.ifPresent(type -> yaml.append("auth_type: ").append(type).append('\n'));
     admin.ifPresent(address -> yaml.append("admin: ").append(address).append('\n'));
+    transport.ifPresent(name -> yaml.append("transport: ").append(name).append('\n'));
     yaml.append("servers:\n").append(cluster.nodes().stream().map(this::serverEntry)
         .collect(Collectors.joining()));
     yaml.append("users:\n  - {name: ").append(cluster.appUser()).append(", password: ")

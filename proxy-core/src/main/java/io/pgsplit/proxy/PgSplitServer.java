@@ -17,7 +17,8 @@ import io.pgsplit.proxy.server.OpenFileLimit;
 import io.pgsplit.proxy.config.RoutingConfig;
 import io.pgsplit.proxy.config.ServerConfig;
 import io.pgsplit.proxy.metrics.ProxyMetrics;
-import io.pgsplit.proxy.netty.Transports;
+import io.pgsplit.proxy.netty.Transport;
+import io.pgsplit.proxy.netty.TransportSelection;
 import io.pgsplit.proxy.server.ClientChannelInitializer;
 import io.pgsplit.proxy.tls.ServerTls;
 import io.pgsplit.proxy.session.ClientSession;
@@ -83,12 +84,16 @@ public final class PgSplitServer implements AutoCloseable {
                 config.pool().mode() == PoolMode.SESSION || config.users().stream().anyMatch(
                         user -> user.poolMode().orElse(null) == PoolMode.SESSION),
                 config.servers().size() * Math.max(config.pool().replicaMaxPerServer(), config.pool().primaryMaxPerServer())));
-        EventLoopGroup acceptor = Transports.newGroup(1, "pgsplit-accept");
-        EventLoopGroup workers = Transports.newGroup(Transports.ioThreads(), "pgsplit-io");
+        TransportSelection selection = TransportSelection.select(config.transport());
+        selection.log(log);
+        Transport transport = selection.transport();
+        metrics.transport(transport.configName());
+        EventLoopGroup acceptor = transport.newGroup(1, "pgsplit-accept");
+        EventLoopGroup workers = transport.newGroup(Transport.ioThreads(), "pgsplit-io");
         try {
             Channel listener = new ServerBootstrap()
                     .group(acceptor, workers)
-                    .channel(Transports.serverChannel())
+                    .channel(transport.serverChannel())
                     .option(ChannelOption.SO_BACKLOG, 1024)
                     .option(ChannelOption.SO_REUSEADDR, true)
                     .childOption(ChannelOption.TCP_NODELAY, true)
@@ -97,10 +102,10 @@ public final class PgSplitServer implements AutoCloseable {
                     .bind(config.listen().host(), config.listen().port())
                     .sync()
                     .channel();
-            log.info("pgsplit listening on {} ({}), servers: {}", listener.localAddress(), Transports.name(), config.servers().size());
+            log.info("pgsplit listening on {} ({}), servers: {}", listener.localAddress(), transport.configName(), config.servers().size());
             AdminServer admin = config.admin().isEmpty() ? null : AdminServer.start(config.admin().get(), health::topology, metrics,
                     () -> RoutingState.capture(context.replicaSelector(),
-                            context.config().servers().stream().map(ServerConfig::name).toList(), context.catalogs()));
+                            context.config().servers().stream().map(ServerConfig::name).toList(), context.catalogs()), transport);
             return new PgSplitServer(context, acceptor, workers, workExecutor, listener, admin);
         } catch (RuntimeException | InterruptedException e) {
             acceptor.shutdownGracefully(0, 0, TimeUnit.MILLISECONDS);
@@ -181,12 +186,16 @@ public final class PgSplitServer implements AutoCloseable {
      * Applies a new configuration without dropping anyone: added servers are probed and get work
      * once healthy; removed servers drain (no new work, open work finishes, then their
      * connections close); users, limits, routing and health settings take effect for new
-     * requests. The listen and admin addresses need a restart.
+     * requests. The listen and admin addresses and the transport need a restart.
      */
     public synchronized void reload(PgSplitConfig next) {
         PgSplitConfig previous = context.config();
         if (!next.listen().equals(previous.listen()) || !next.admin().equals(previous.admin())) {
             log.warn("reload: listen/admin addresses changed; they take effect only after a restart");
+        }
+        if (next.transport() != previous.transport()) {
+            log.warn("reload: transport changed from {} to {}; it takes effect only after a restart",
+                    previous.transport().configName(), next.transport().configName());
         }
         StatementClassifier classifier = next.routing().sameClassifier(previous.routing())
                 ? context.classifier()

@@ -38,6 +38,7 @@ import io.pgsplit.router.StatementClassifier;
 import io.netty.channel.EventLoop;
 import io.pgsplit.proxy.backend.BackendConnection;
 import io.pgsplit.proxy.config.PoolConfig;
+import io.pgsplit.proxy.pool.ConnectionOpener;
 import io.pgsplit.proxy.pool.PoolKey;
 import io.pgsplit.proxy.pool.PoolSettings;
 import io.pgsplit.proxy.pool.ServerPools;
@@ -92,12 +93,22 @@ public final class ProxyContext {
     /** @param serverTls the server TLS the health monitor already uses, kept unless the configuration changes it */
     ProxyContext(PgSplitConfig config, StatementClassifier classifier, HealthMonitor health, ProxyMetrics metrics,
                  Executor slowWork, ServerTls serverTls) {
+        this(config, classifier, health, metrics, slowWork, serverTls, null);
+    }
+
+    /**
+     * @param pooledOpener opens the pools' connections instead of the BackendConnector; null in production. The
+     *                     hook for the in-process benchmark (bench module), whose servers are EmbeddedChannels.
+     */
+    ProxyContext(PgSplitConfig config, StatementClassifier classifier, HealthMonitor health, ProxyMetrics metrics,
+                 Executor slowWork, ServerTls serverTls, ConnectionOpener pooledOpener) {
+        ConnectionOpener opener = pooledOpener != null ? pooledOpener : this::openPooled;
         this.health = health;
         this.metrics = metrics;
         this.slowWork = slowWork;
         this.serverTls = serverTls;
-        this.pools = new ServerPools(replicaPoolSettings(config.pool()), this::openPooled);
-        this.primaryPools = new ServerPools(primaryPoolSettings(config.pool()), this::openPooled);
+        this.pools = new ServerPools(replicaPoolSettings(config.pool()), opener);
+        this.primaryPools = new ServerPools(primaryPoolSettings(config.pool()), opener);
         this.replicaSelector = new ReplicaSelector(config.routing().replicaPolicy(), weights(config), replicaLoad());
         this.catalogs = new CatalogRegistry(catalogSettings(config, serverTls), health::topology);
         apply(config, classifier);

@@ -10,7 +10,9 @@ import io.netty.channel.group.DefaultChannelGroup;
 import io.pgsplit.health.Topology;
 import io.pgsplit.proxy.config.HostPort;
 import io.pgsplit.proxy.metrics.ProxyMetrics;
-import io.pgsplit.proxy.netty.Transports;
+import io.pgsplit.proxy.config.TransportChoice;
+import io.pgsplit.proxy.netty.Transport;
+import io.pgsplit.proxy.netty.TransportSelection;
 import java.net.InetSocketAddress;
 import java.util.concurrent.TimeUnit;
 import java.util.function.Supplier;
@@ -40,18 +42,22 @@ public final class AdminServer implements AutoCloseable {
     /** Binds {@code address}; a bind failure is an {@link IllegalStateException} naming the address. */
     public static AdminServer start(HostPort address, Supplier<Topology> topology, ProxyMetrics metrics)
             throws InterruptedException {
-        return start(address, topology, metrics, () -> RoutingState.NONE);
+        return start(address, topology, metrics, () -> RoutingState.NONE,
+                TransportSelection.select(TransportChoice.AUTO).transport());
     }
 
-    /** @param routing replica choice and routing catalogs for {@code /status}, read per request on the admin loop */
+    /**
+     * @param routing   replica choice and routing catalogs for {@code /status}, read per request on the admin loop
+     * @param transport the one the proxy's own listener uses
+     */
     public static AdminServer start(HostPort address, Supplier<Topology> topology, ProxyMetrics metrics,
-                                    Supplier<RoutingState> routing) throws InterruptedException {
-        EventLoopGroup group = Transports.newGroup(1, "pgsplit-admin");
+                                    Supplier<RoutingState> routing, Transport transport) throws InterruptedException {
+        EventLoopGroup group = transport.newGroup(1, "pgsplit-admin");
         ChannelGroup connections = new DefaultChannelGroup("pgsplit-admin-connections", group.next());
         AdminRequestHandler handler = new AdminRequestHandler(topology, metrics, routing);
         ChannelFuture bind = new ServerBootstrap()
                 .group(group)
-                .channel(Transports.serverChannel())
+                .channel(transport.serverChannel())
                 .option(ChannelOption.SO_REUSEADDR, true)
                 .childHandler(new AdminChannelInitializer(handler, connections))
                 .bind(address.host(), address.port());

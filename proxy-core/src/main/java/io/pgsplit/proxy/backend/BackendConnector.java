@@ -15,7 +15,7 @@ import io.pgsplit.proxy.auth.ServerLogin;
 import io.pgsplit.proxy.config.ServerTlsConfig;
 import io.pgsplit.proxy.tls.ServerTls;
 import io.pgsplit.proxy.state.StartupSettings;
-import io.pgsplit.proxy.netty.Transports;
+import io.pgsplit.proxy.netty.Transport;
 import java.net.InetSocketAddress;
 import java.time.Duration;
 import java.util.Map;
@@ -88,7 +88,7 @@ public final class BackendConnector {
                 StartupMessage.v3(startupParameters).encode(ByteBufAllocator.DEFAULT), maxMessageSize, ready, serverName);
         ChannelFuture connect = new Bootstrap()
                 .group(loop)
-                .channel(Transports.clientChannel())
+                .channel(Transport.of(loop).socketChannel())
                 .option(ChannelOption.TCP_NODELAY, true)
                 .option(ChannelOption.SO_KEEPALIVE, true)
                 .option(ChannelOption.CONNECT_TIMEOUT_MILLIS, (int) connectTimeout.toMillis())

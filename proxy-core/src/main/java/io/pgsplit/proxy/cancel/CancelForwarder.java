@@ -11,7 +11,7 @@ import io.pgsplit.health.ServerAddress;
 import io.pgsplit.protocol.startup.CancelRequest;
 import io.pgsplit.proxy.backend.BackendKey;
 import io.pgsplit.proxy.backend.ServerAddressResolver;
-import io.pgsplit.proxy.netty.Transports;
+import io.pgsplit.proxy.netty.Transport;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -40,7 +40,7 @@ public final class CancelForwarder {
     private static void send(EventLoop loop, ServerAddress server, InetSocketAddress address, BackendKey key) {
         new Bootstrap()
                 .group(loop)
-                .channel(Transports.clientChannel())
+                .channel(Transport.of(loop).socketChannel())
                 .option(ChannelOption.CONNECT_TIMEOUT_MILLIS, CONNECT_TIMEOUT_MILLIS)
                 .disableResolver()
                 .handler(new ChannelInboundHandlerAdapter() {

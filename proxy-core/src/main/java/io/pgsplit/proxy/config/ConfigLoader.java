@@ -20,7 +20,8 @@ import java.util.Set;
 public final class ConfigLoader {
     private static final Set<String> TOP_LEVEL_KEYS = Set.of(
             "listen", "admin", "auth_type", "servers", "users", "health", "routing", "limits", "pool", "consistency",
-            "shutdown_timeout", "pool_mode", "client_tls", "server_tls", "auth_query", "hba");
+            "shutdown_timeout", "pool_mode", "client_tls", "server_tls", "auth_query", "hba",
+            "transport");
     private static final Duration DEFAULT_SHUTDOWN_TIMEOUT = Duration.ofSeconds(30);
 
     private ConfigLoader() {
@@ -72,6 +73,7 @@ public final class ConfigLoader {
                 root.get("shutdown_timeout").asOr(Scalars.positiveDuration(), DEFAULT_SHUTDOWN_TIMEOUT),
                 new SecuritySettings(TlsSections.readClient(root.get("client_tls")), serverTls,
                         AuthQuerySection.read(root.get("auth_query")), HbaSection.read(root.get("hba")),
-                        TlsSections.files(root.get("client_tls"), root.get("server_tls"))));
+                        TlsSections.files(root.get("client_tls"), root.get("server_tls"))),
+                root.get("transport").asOr(TransportChoice::fromConfigName, TransportChoice.AUTO));
     }
 }

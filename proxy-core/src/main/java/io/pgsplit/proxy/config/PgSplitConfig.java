@@ -8,12 +8,12 @@ import java.util.Optional;
 /**
  * The whole proxy configuration, validated by {@link ConfigLoader}. {@code shutdownTimeout}: how long
  * SIGTERM lets open transactions finish before the remaining sessions are closed; {@code security}: TLS on both
- * sides, auth_query and hba.
+ * sides, auth_query and hba; {@code transport}: the I/O transport asked for, read at start only.
  */
 public record PgSplitConfig(HostPort listen, Optional<HostPort> admin, AuthType authType, List<ServerConfig> servers,
                             List<UserConfig> users, HealthConfig health, RoutingConfig routing, LimitsConfig limits,
                             PoolConfig pool, ConsistencyConfig consistency, Duration shutdownTimeout,
-                            SecuritySettings security) {
+                            SecuritySettings security, TransportChoice transport) {
 
     public PgSplitConfig {
         Objects.requireNonNull(listen, "listen");
@@ -28,6 +28,7 @@ public record PgSplitConfig(HostPort listen, Optional<HostPort> admin, AuthType 
         Objects.requireNonNull(consistency, "consistency");
         Objects.requireNonNull(shutdownTimeout, "shutdownTimeout");
         Objects.requireNonNull(security, "security");
+        Objects.requireNonNull(transport, "transport");
     }
 
     /** The consistency a new session of this user starts with: the user's own, else the default. */

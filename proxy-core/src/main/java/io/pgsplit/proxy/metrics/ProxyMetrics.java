@@ -100,6 +100,12 @@ public final class ProxyMetrics implements AutoCloseable {
         topologyGauges = new TopologyGauges(registry, Objects.requireNonNull(topology, "topology"));
     }
 
+    /** {@code pgsplit_transport_info{transport}} = 1: the I/O transport this process runs (restart-only). */
+    public void transport(String name) {
+        Gauge.builder("pgsplit.transport.info", () -> 1).tag("transport", name)
+                .description("The I/O transport in use: io_uring, epoll or nio").strongReference(true).register(registry);
+    }
+
     /** JVM memory, GC, threads, class loading, CPU, uptime and open files; {@link #close} unbinds the GC listener. */
     public void bindJvmAndProcess() {
         jvmProcessMetrics = new JvmProcessMetrics(registry);

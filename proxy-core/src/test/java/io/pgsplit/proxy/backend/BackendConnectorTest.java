@@ -6,7 +6,7 @@ import io.netty.channel.EventLoop;
 import io.netty.channel.EventLoopGroup;
 import io.pgsplit.proxy.auth.ServerLogin;
 import io.pgsplit.proxy.config.ServerTlsConfig;
-import io.pgsplit.proxy.netty.Transports;
+import io.pgsplit.proxy.netty.Transport;
 import io.pgsplit.proxy.tls.ServerTls;
 import java.io.DataInputStream;
 import java.io.DataOutputStream;
@@ -23,18 +23,22 @@ import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.Executors;
 import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.Test;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.EnumSource;
 
 class BackendConnectorTest {
-    private final EventLoopGroup group = Transports.newGroup(1, "connector-test");
+    private EventLoopGroup group;
 
     @AfterEach
     void stop() throws InterruptedException {
         group.shutdownGracefully(0, 1, TimeUnit.SECONDS).await();
     }
 
-    @Test
-    void aServerNamedByHostIsResolvedOffTheEventLoop() throws Exception {
+    /** On every transport: the connection's channel must be of the loop's own transport, or it cannot register. */
+    @ParameterizedTest
+    @EnumSource(Transport.class)
+    void aServerNamedByHostIsResolvedOffTheEventLoop(Transport transport) throws Exception {
+        group = transport.newGroup(1, "connector-test-" + transport.configName());
         CopyOnWriteArrayList<Thread> lookupThreads = new CopyOnWriteArrayList<>();
         ServerAddressResolver resolver = new ServerAddressResolver(host -> {
             lookupThreads.add(Thread.currentThread());

@@ -253,6 +253,16 @@ class ConfigLoaderTest {
     }
 
     @Test
+    void readsTheTransportAutoByDefault() throws ConfigException {
+        assertThat(parse(MINIMAL).transport()).isEqualTo(TransportChoice.AUTO);
+        assertThat(parse(MINIMAL + "transport: io_uring").transport()).isEqualTo(TransportChoice.IO_URING);
+        assertThat(parse(MINIMAL + "transport: epoll").transport()).isEqualTo(TransportChoice.EPOLL);
+        assertThat(parse(MINIMAL + "transport: nio").transport()).isEqualTo(TransportChoice.NIO);
+        assertThatThrownBy(() -> parse(MINIMAL + "transport: kqueue"))
+                .hasMessageContaining("transport").hasMessageContaining("auto, io_uring, epoll, nio");
+    }
+
+    @Test
     void rejectsAWildcardInsideAFunctionName() {
         assertThatThrownBy(() -> parse(MINIMAL + "routing: { write_functions: [ok, 'a*b'] }"))
                 .hasMessage("routing.write_functions[1]: must be a function name, optionally ending in * to match by prefix");

@@ -25,6 +25,12 @@ class ProxyMetricsTest {
     }
 
     @Test
+    void publishesTheTransportAsAnInfoGauge() {
+        metrics.transport("io_uring");
+        assertThat(metrics.scrape()).contains("pgsplit_transport_info{transport=\"io_uring\"} 1");
+    }
+
+    @Test
     void serverConnectionsStartIdleAndMoveBetweenActiveAndIdle() {
         metrics.serverConnectionOpened("pg1");
         metrics.serverConnectionOpened("pg1");
