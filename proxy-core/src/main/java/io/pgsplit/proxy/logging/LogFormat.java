@@ -4,7 +4,7 @@ import ch.qos.logback.core.PropertyDefinerBase;
 import java.util.Locale;
 
 /**
- * Which console appender logback.xml writes to: {@code text} (the default) or {@code json}, one JSON object per
+ * Which console layout logback.xml includes: {@code text} (the default) or {@code json}, one JSON object per
  * line for log shippers. Chosen by {@code -Dpgsplit.log.format} or else {@code PGSPLIT_LOG_FORMAT}: logging starts
  * before the configuration file is read (its errors are logged too), so the choice cannot live in that file.
  * An unknown value falls back to text, with a logback warning, rather than losing every line.
@@ -12,23 +12,23 @@ import java.util.Locale;
 public final class LogFormat extends PropertyDefinerBase {
     public static final String PROPERTY = "pgsplit.log.format";
     public static final String ENVIRONMENT = "PGSPLIT_LOG_FORMAT";
-    static final String TEXT_APPENDER = "CONSOLE";
-    static final String JSON_APPENDER = "JSON";
+    static final String TEXT = "text";
+    static final String JSON = "json";
 
-    /** The name of the appender logback.xml sends events to. */
+    /** {@code text} or {@code json}, naming the console-*.xml that logback.xml includes. */
     @Override
     public String getPropertyValue() {
         String chosen = System.getProperty(PROPERTY, System.getenv(ENVIRONMENT));
-        String format = chosen == null ? "text" : chosen.trim().toLowerCase(Locale.ROOT);
+        String format = chosen == null ? TEXT : chosen.trim().toLowerCase(Locale.ROOT);
         switch (format) {
-            case "", "text":
-                return TEXT_APPENDER;
-            case "json":
-                return JSON_APPENDER;
+            case "", TEXT:
+                return TEXT;
+            case JSON:
+                return JSON;
             default:
                 addWarn("unknown log format " + LogSafe.quote(chosen) + " (" + PROPERTY + " or " + ENVIRONMENT
                         + "); expected text or json; logging as text");
-                return TEXT_APPENDER;
+                return TEXT;
         }
     }
 }
