@@ -183,7 +183,7 @@ final class LocalPgNode implements PgNode {
   void createDirectory() {
     try {
       Files.createDirectory(nodeDirectory, PosixFilePermissions.asFileAttribute(PRIVATE_DIRECTORY));
-      Files.setPosixFilePermissions(nodeDirectory, PRIVATE_DIRECTORY); // whatever the umask took away or not
+      Files.setPosixFilePermissions(nodeDirectory, PRIVATE_DIRECTORY); // exactly 0700, whatever the umask
       Files.createFile(logFile());
     } catch (IOException e) {
       throw new UncheckedIOException("Could not create " + nodeDirectory, e);
