@@ -68,9 +68,9 @@ final class ClusterLauncher {
       return;
     }
     replicas.forEach(LocalPgNode::createDirectory);
-    ReplicaSeeder.forBinaries(cluster.binaries(), runner).seed(primary, replicas);
+    ReplicaSeeder.forBinaries(cluster.binaries(), runner, spec.superuser().password()).seed(primary, replicas);
     for (LocalPgNode replica : replicas) {
-      configuration.writeStandby(replica, primary);
+      configuration.writeStandby(replica, primary, spec.superuser().password());
       runner.account().handOver(replica.dataDirectory());
       replica.start();
     }

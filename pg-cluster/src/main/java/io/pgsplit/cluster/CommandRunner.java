@@ -30,7 +30,15 @@ final class CommandRunner {
 
   /** Runs {@code command} and throws, with the log tail, unless it exits with status 0 within {@code timeout}. */
   void run(String purpose, List<String> command, Path logFile, Duration timeout) {
-    int status = exitStatus(purpose, command, logFile, timeout);
+    run(purpose, command, Map.of(), logFile, timeout);
+  }
+
+  /**
+   * As {@link #run(String, List, Path, Duration)}, with {@code environment} added: a password goes there (PGPASSWORD),
+   * which only the account itself can read, never on the command line, which {@code ps} shows every user.
+   */
+  void run(String purpose, List<String> command, Map<String, String> environment, Path logFile, Duration timeout) {
+    int status = exitStatus(purpose, command, environment, logFile, timeout);
     if (status != 0) {
       throw new PgClusterException(purpose + " failed with exit status " + status + ": " + String.join(" ", command)
           + "\n" + LogTail.of(logFile));
@@ -39,6 +47,11 @@ final class CommandRunner {
 
   /** Runs {@code command} and returns its exit status; throws only when it cannot run or outlives {@code timeout}. */
   int exitStatus(String purpose, List<String> command, Path logFile, Duration timeout) {
+    return exitStatus(purpose, command, Map.of(), logFile, timeout);
+  }
+
+  private int exitStatus(String purpose, List<String> command, Map<String, String> environment, Path logFile,
+      Duration timeout) {
     List<String> commandLine = account.wrap(command);
     log.debug("{}: {}", purpose, commandLine);
     ProcessBuilder builder = new ProcessBuilder(commandLine)
@@ -47,6 +60,7 @@ final class CommandRunner {
         .redirectOutput(ProcessBuilder.Redirect.appendTo(logFile.toFile()))
         .redirectErrorStream(true);
     removeLibpqEnvironment(builder.environment());
+    builder.environment().putAll(environment);
     try {
       Process process = builder.start();
       if (!process.waitFor(timeout.toMillis(), TimeUnit.MILLISECONDS)) {

@@ -5,11 +5,13 @@ import java.io.UncheckedIOException;
 import java.nio.file.Files;
 import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
+import java.nio.file.attribute.PosixFilePermission;
 import java.nio.file.attribute.PosixFilePermissions;
 import java.sql.Connection;
 import java.sql.SQLException;
 import java.time.Duration;
 import java.util.List;
+import java.util.Set;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -20,6 +22,7 @@ final class LocalPgNode implements PgNode {
   private static final Duration START_TIMEOUT = Duration.ofSeconds(60);
   private static final Duration STOP_TIMEOUT = Duration.ofSeconds(30);
   private static final Duration INITDB_TIMEOUT = Duration.ofSeconds(120);
+  private static final Set<PosixFilePermission> PRIVATE_DIRECTORY = PosixFilePermissions.fromString("rwx------");
   /** pg_ctl enforces its own -t timeout; the JVM waits a little longer so pg_ctl can report it. */
   private static final Duration PG_CTL_GRACE = Duration.ofSeconds(10);
 
@@ -173,10 +176,14 @@ final class LocalPgNode implements PgNode {
     return name + "@" + HOST + ":" + port;
   }
 
-  /** Creates the node directory and an empty log, both owned by the server account. */
+  /**
+   * Creates the node directory and an empty log, both owned by the server account. The directory holds the Unix
+   * socket, which trusts whoever reaches it, and the server log: it is private to the server account (0700).
+   */
   void createDirectory() {
     try {
-      Files.createDirectory(nodeDirectory);
+      Files.createDirectory(nodeDirectory, PosixFilePermissions.asFileAttribute(PRIVATE_DIRECTORY));
+      Files.setPosixFilePermissions(nodeDirectory, PRIVATE_DIRECTORY); // exactly 0700, whatever the umask
       Files.createFile(logFile());
     } catch (IOException e) {
       throw new UncheckedIOException("Could not create " + nodeDirectory, e);

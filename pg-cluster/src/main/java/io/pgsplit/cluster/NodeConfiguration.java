@@ -19,13 +19,16 @@ final class NodeConfiguration {
   /** Unix socket paths are limited to 108 bytes including the ".s.PGSQL.<port>" file name. */
   private static final int MAX_SOCKET_DIRECTORY_LENGTH = 90;
 
+  /**
+   * The Unix socket trusts, but only the server's OS account can reach it (a 0700 directory, a 0700 socket); every
+   * TCP login needs a password, standbys and pg_basebackup included: any local user can reach 127.0.0.1.
+   */
   private static final String HBA = String.join("\n",
       "# Written by pgsplit LocalPgCluster.",
       "local all all trust",
       "local replication all trust",
       "host all all 127.0.0.1/32 scram-sha-256",
-      // Standbys and pg_basebackup connect without a password.
-      "host replication all 127.0.0.1/32 trust",
+      "host replication all 127.0.0.1/32 scram-sha-256",
       "");
 
   /** As {@link #HBA}, but TCP connections only over TLS. */
@@ -34,7 +37,7 @@ final class NodeConfiguration {
       "local all all trust",
       "local replication all trust",
       "hostssl all all 127.0.0.1/32 scram-sha-256",
-      "hostssl replication all 127.0.0.1/32 trust",
+      "hostssl replication all 127.0.0.1/32 scram-sha-256",
       "");
   private static final String CERTIFICATE_FILE = "server.crt";
   private static final String KEY_FILE = "server.key";
@@ -77,11 +80,15 @@ final class NodeConfiguration {
     }
   }
 
-  /** Turns a copy of the primary's data directory into a standby that streams from {@code primary}. */
-  void writeStandby(LocalPgNode node, PgNode primary) {
+  /**
+   * Turns a copy of the primary's data directory into a standby that streams from {@code primary}, logging in as
+   * the superuser with {@code password} (kept in postgresql.auto.conf, inside the 0700 data directory, as
+   * {@code pg_basebackup -R} would keep it).
+   */
+  void writeStandby(LocalPgNode node, PgNode primary, String password) {
     Map<String, String> settings = identity(node);
     settings.put("primary_conninfo", "host=" + primary.host() + " port=" + primary.port() + " user="
-        + PgNode.SUPERUSER + " application_name=" + node.name());
+        + PgNode.SUPERUSER + " password=" + conninfoValue(password) + " application_name=" + node.name());
     write(node.dataDirectory().resolve("postgresql.auto.conf"), ServerSettings.render("This node's identity.", settings));
     write(node.dataDirectory().resolve("standby.signal"), "");
   }
@@ -93,8 +100,14 @@ final class NodeConfiguration {
     // Without a short enough directory the node gets no Unix socket; the harness itself only uses TCP.
     settings.put("unix_socket_directories",
         socketDirectory.length() <= MAX_SOCKET_DIRECTORY_LENGTH ? socketDirectory : "");
+    settings.put("unix_socket_permissions", "0700");
     settings.put("cluster_name", node.name());
     return settings;
+  }
+
+  /** A libpq connection string value: single-quoted, backslash and quote escaped. */
+  static String conninfoValue(String value) {
+    return "'" + value.replace("\\", "\\\\").replace("'", "\\'") + "'";
   }
 
   private static void append(Path file, String text) {

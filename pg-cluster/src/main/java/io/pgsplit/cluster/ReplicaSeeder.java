@@ -7,7 +7,8 @@ interface ReplicaSeeder {
   void seed(LocalPgNode primary, List<LocalPgNode> replicas);
 
   /** pg_basebackup where the installation has it, otherwise a copy of the stopped primary. */
-  static ReplicaSeeder forBinaries(PgBinaries binaries, CommandRunner runner) {
-    return binaries.hasBaseBackup() ? new BaseBackupSeeder(binaries, runner) : new StoppedPrimaryCopySeeder(runner);
+  static ReplicaSeeder forBinaries(PgBinaries binaries, CommandRunner runner, String superuserPassword) {
+    return binaries.hasBaseBackup() ? new BaseBackupSeeder(binaries, runner, superuserPassword)
+        : new StoppedPrimaryCopySeeder(runner);
   }
 }

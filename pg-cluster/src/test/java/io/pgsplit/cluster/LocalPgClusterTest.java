@@ -3,6 +3,8 @@ package io.pgsplit.cluster;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import java.nio.file.Files;
+import java.nio.file.attribute.PosixFilePermissions;
 import java.sql.Connection;
 import java.sql.DriverManager;
 import java.sql.ResultSet;
@@ -99,6 +101,33 @@ class LocalPgClusterTest {
   }
 
   @Test
+  @Order(6)
+  void replicationOverTcpNeedsThePassword() throws SQLException {
+    PgNode primary = cluster.primary();
+    assertThatThrownBy(() -> replicationConnection(primary, null).close())
+        .isInstanceOf(SQLException.class).hasMessageContaining("no password was provided");
+    assertThatThrownBy(() -> replicationConnection(primary, "wrong").close())
+        .isInstanceOfSatisfying(SQLException.class, e -> assertThat(e.getSQLState()).isEqualTo("28P01"));
+    try (Connection replication = replicationConnection(primary, cluster.superuserPassword());
+        Statement statement = replication.createStatement();
+        ResultSet system = statement.executeQuery("IDENTIFY_SYSTEM")) {
+      assertThat(system.next()).isTrue();
+    }
+  }
+
+  @Test
+  @Order(6)
+  void theTrustedUnixSocketIsReachableOnlyByTheServerAccount() throws Exception {
+    for (LocalPgNode node : cluster.localNodes()) {
+      assertThat(query(node, "SHOW unix_socket_directories")).isEqualTo(node.nodeDirectory().toString());
+      assertThat(query(node, "SHOW unix_socket_permissions")).isEqualTo("0700");
+      assertThat(PosixFilePermissions.toString(Files.getPosixFilePermissions(node.nodeDirectory())))
+          .isEqualTo("rwx------");
+      assertThat(Files.getOwner(node.nodeDirectory()).getName()).isEqualTo(ServerAccount.forThisProcess().userName());
+    }
+  }
+
+  @Test
   @Order(7)
   void stoppedReplicaRefusesConnectionsAndStreamsAgainAfterStart() throws SQLException {
     PgNode replica = cluster.replicas().get(0);
@@ -154,6 +183,20 @@ class LocalPgClusterTest {
     properties.setProperty("password", cluster.superuserPassword());
     properties.setProperty("connectTimeout", Integer.toString(seconds));
     properties.setProperty("loginTimeout", Integer.toString(seconds));
+    return DriverManager.getConnection(node.jdbcUrl("postgres"), properties);
+  }
+
+  /** A physical replication connection as the superuser; {@code password} null: none given. */
+  private static Connection replicationConnection(PgNode node, String password) throws SQLException {
+    Properties properties = new Properties();
+    properties.setProperty("user", cluster.superuser());
+    if (password != null) {
+      properties.setProperty("password", password);
+    }
+    properties.setProperty("replication", "true");
+    properties.setProperty("assumeMinServerVersion", "9.4");
+    properties.setProperty("preferQueryMode", "simple");
+    properties.setProperty("connectTimeout", "5");
     return DriverManager.getConnection(node.jdbcUrl("postgres"), properties);
   }
 

@@ -8,6 +8,7 @@ import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
 import java.util.OptionalInt;
 import java.util.concurrent.TimeUnit;
 
@@ -27,6 +28,12 @@ final class JvmPgSplitProcess implements PgSplitProcess {
 
   /** Starts {@code pgsplit --config config [options]} and returns once it is ready for clients and signals. */
   static JvmPgSplitProcess start(Path config, Path log, String... options) throws IOException {
+    return start(config, log, Map.of(), options);
+  }
+
+  /** As {@link #start(Path, Path, String...)}, with {@code environment} added to the process's own. */
+  static JvmPgSplitProcess start(Path config, Path log, Map<String, String> environment, String... options)
+      throws IOException {
     if (!Files.isRegularFile(JAR)) {
       throw new AssertionError(JAR.toAbsolutePath() + " is missing; build it first with"
           + " mvn -B -q -o package -DskipTests -pl proxy-core -am");
@@ -36,10 +43,11 @@ final class JvmPgSplitProcess implements PgSplitProcess {
         "-Xmx256m", "-Dio.netty.leakDetection.level=PARANOID", "-jar", JAR.toString(),
         "--config", config.toString()));
     command.addAll(List.of(options));
-    Process process = new ProcessBuilder(command).redirectErrorStream(true)
+    ProcessBuilder builder = new ProcessBuilder(command).redirectErrorStream(true)
         .redirectInput(ProcessBuilder.Redirect.from(new File("/dev/null")))
-        .redirectOutput(log.toFile())
-        .start();
+        .redirectOutput(log.toFile());
+    builder.environment().putAll(environment);
+    Process process = builder.start();
     JvmPgSplitProcess pgsplit = new JvmPgSplitProcess(process, log);
     try {
       pgsplit.awaitLog(READY, START_TIMEOUT);

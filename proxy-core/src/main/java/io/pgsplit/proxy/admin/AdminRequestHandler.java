@@ -17,6 +17,7 @@ import io.netty.handler.codec.http.HttpVersion;
 import io.netty.handler.codec.http.QueryStringDecoder;
 import io.netty.handler.timeout.IdleStateEvent;
 import io.pgsplit.health.Topology;
+import io.pgsplit.proxy.logging.LogSafe;
 import io.pgsplit.proxy.metrics.ProxyMetrics;
 import java.util.function.Supplier;
 import org.slf4j.Logger;
@@ -54,7 +55,7 @@ final class AdminRequestHandler extends SimpleChannelInboundHandler<FullHttpRequ
         try {
             response = respond(ctx.alloc(), request);
         } catch (RuntimeException e) {
-            log.warn("admin request {} {} failed", request.method(), request.uri(), e);
+            log.warn("admin request {} {} failed", request.method(), LogSafe.quote(request.uri()), e);
             response = text(ctx.alloc(), HttpResponseStatus.INTERNAL_SERVER_ERROR, "internal error\n");
         }
         ctx.writeAndFlush(response);

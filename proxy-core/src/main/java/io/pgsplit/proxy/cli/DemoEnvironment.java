@@ -12,6 +12,8 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 import java.net.InetSocketAddress;
+import java.security.SecureRandom;
+import java.util.Base64;
 import java.util.Map;
 import java.util.OptionalInt;
 import java.util.stream.Collectors;
@@ -26,6 +28,8 @@ public final class DemoEnvironment implements AutoCloseable {
     public static final String DEMO_TABLE = DemoSchema.TABLE;
     private static final Logger log = LoggerFactory.getLogger(DemoEnvironment.class);
     private static final ObjectMapper JSON = new ObjectMapper();
+    private static final SecureRandom RANDOM = new SecureRandom();
+    private static final String APP_USER = "app";
 
     private final LocalPgCluster cluster;
     private final PgSplitConfig config;
@@ -43,7 +47,11 @@ public final class DemoEnvironment implements AutoCloseable {
      */
     public static DemoEnvironment start(int replicas, int proxyPort, OptionalInt adminPort) throws Exception {
         log.info("Starting a PostgreSQL primary and {} streaming replicas", replicas);
-        LocalPgCluster cluster = LocalPgCluster.builder().replicas(replicas).start();
+        // Passwords nobody can guess: any local user can reach the servers' and the proxy's loopback ports.
+        LocalPgCluster cluster = LocalPgCluster.builder().replicas(replicas)
+                .superuserPassword(randomPassword())
+                .appUser(APP_USER, randomPassword())
+                .start();
         try {
             log.info("Cluster running in {}: {}", cluster.baseDirectory(), cluster.nodes());
             DemoSchema.create(cluster);
@@ -56,6 +64,13 @@ public final class DemoEnvironment implements AutoCloseable {
             cluster.close();
             throw e;
         }
+    }
+
+    /** 128 random bits in base64url: nothing a URI or a JDBC URL would need to escape. */
+    private static String randomPassword() {
+        byte[] bits = new byte[16];
+        RANDOM.nextBytes(bits);
+        return Base64.getUrlEncoder().withoutPadding().encodeToString(bits);
     }
 
     /** Goes through {@link ConfigLoader} so the demo gets exactly the defaults a config file would. */

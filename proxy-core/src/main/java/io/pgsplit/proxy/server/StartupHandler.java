@@ -35,6 +35,7 @@ import io.pgsplit.proxy.config.UserConfig;
 import io.pgsplit.proxy.frontdoor.ClientIdleTimeout;
 import io.pgsplit.proxy.frontdoor.LoginAttempt;
 import io.pgsplit.proxy.frontdoor.Refusal;
+import io.pgsplit.proxy.logging.LogSafe;
 import io.pgsplit.proxy.netty.InboundBuffer;
 import io.pgsplit.proxy.session.ClientSession;
 import java.io.IOException;
@@ -222,7 +223,7 @@ final class StartupHandler extends ChannelInboundHandlerAdapter {
         if (outcome.error() != null) {
             fatal(ctx, SqlState.CONNECTION_FAILURE, "pgsplit: authentication failed: " + outcome.error().getMessage());
         } else if (decision instanceof AuthDecision.Refuse refuse) {
-            log.info("client {}: refused for user \"{}\": {}", ctx.channel().remoteAddress(), startup.user(), refuse.message());
+            log.info("client {}: refused for user {}: {}", ctx.channel().remoteAddress(), LogSafe.quote(startup.user()), refuse.message());
             fatal(ctx, refuse.sqlState(), refuse.message());
         } else if (decision instanceof AuthDecision.Accept) {
             authenticated(ctx, null);
@@ -272,7 +273,7 @@ final class StartupHandler extends ChannelInboundHandlerAdapter {
         } else if (step instanceof AuthStep.Success success) {
             authenticated(ctx, success.finalMessage());
         } else if (step instanceof AuthStep.Failure failure) {
-            log.info("client {}: authentication failed for user \"{}\": {}", ctx.channel().remoteAddress(), startup.user(), failure.reason());
+            log.info("client {}: authentication failed for user {}: {}", ctx.channel().remoteAddress(), LogSafe.quote(startup.user()), failure.reason());
             Duration delay = login.failed(context.config().user(startup.user()).isPresent());
             fatalAfter(ctx, delay, SqlState.INVALID_PASSWORD, "password authentication failed for user \"" + startup.user() + "\"");
         }
@@ -331,7 +332,7 @@ final class StartupHandler extends ChannelInboundHandlerAdapter {
         ctx.writeAndFlush(new ReadyForQuery(TransactionStatus.IDLE).encode(ctx.alloc()));
         context.sessionOpened(session);
         phase = Phase.DONE;
-        log.debug("client {}: session for user \"{}\" ready", ctx.channel().remoteAddress(), session.user());
+        log.debug("client {}: session for user {} ready", ctx.channel().remoteAddress(), LogSafe.quote(session.user()));
         ctx.channel().config().setAutoRead(true); // paused while CONNECTING; from here on the session decides
         context.limits().clientIdleTimeout().ifPresent(idle -> ctx.pipeline().addBefore(ctx.name(), "client-idle-timeout",
                 new ClientIdleTimeout(session::isIdle, session::closeIdle, idle, context.frontDoor().refusals())));
