@@ -51,6 +51,8 @@ final class Segment {
     /** Statements bound or described here but parsed in an earlier segment, each once: the target must have them. */
     final List<PreparedStatementDef> referenced = new ArrayList<>();
     final List<StatementEvent> events = new ArrayList<>();
+    /** Some Parse, Bind, Describe or Close names a statement: the request is renamed for its server. */
+    boolean namesStatements;
     int clientParses;
     int clientCloses;
     /** Names parsed earlier in this very segment, which need nothing from earlier segments; null until one is. */

@@ -71,12 +71,18 @@ final class SegmentScanner {
                 byte[] original = new byte[length];
                 buf.getBytes(index, original);
                 segment.parse(new PreparedStatementDef(parse.statementName(), parse.sql(), original));
+                segment.namesStatements |= !parse.statementName().isEmpty();
             }
-            case MessageTypes.BIND -> segment.use(BindTarget.decode(body).statementName(), statements);
+            case MessageTypes.BIND -> {
+                String name = BindTarget.decode(body).statementName();
+                segment.use(name, statements);
+                segment.namesStatements |= !name.isEmpty();
+            }
             case MessageTypes.DESCRIBE -> {
                 Describe describe = Describe.decode(body);
                 if (describe.kind() == TargetKind.STATEMENT) {
                     segment.use(describe.name(), statements);
+                    segment.namesStatements |= !describe.name().isEmpty();
                 }
             }
             case MessageTypes.CLOSE -> {
@@ -84,6 +90,7 @@ final class SegmentScanner {
                 segment.clientCloses++; // portal or statement, each is answered by CloseComplete
                 if (close.kind() == TargetKind.STATEMENT) {
                     segment.closeStatement(close.name());
+                    segment.namesStatements |= !close.name().isEmpty();
                 }
             }
             case MessageTypes.EXECUTE -> {
