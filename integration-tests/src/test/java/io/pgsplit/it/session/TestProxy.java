@@ -118,6 +118,7 @@ final class TestProxy implements AutoCloseable {
     private Optional<String> authType = Optional.empty();
     private Optional<String> consistency = Optional.empty();
     private Optional<Integer> maxClientConnections = Optional.empty();
+    private Optional<Integer> maxPreparedStatements = Optional.empty();
 
     Config(SessionCluster cluster, List<PgNode> servers) {
       this.cluster = cluster;
@@ -162,6 +163,12 @@ final class TestProxy implements AutoCloseable {
       return this;
     }
 
+    /** {@code pool.max_prepared_statements_per_connection}. */
+    Config maxPreparedStatementsPerConnection(int max) {
+      this.maxPreparedStatements = Optional.of(max);
+      return this;
+    }
+
     /** A duration such as {@code 1s}. */
     Config acquireTimeout(String timeout) {
       this.acquireTimeout = Optional.of(timeout);
@@ -187,6 +194,7 @@ final class TestProxy implements AutoCloseable {
       replicaMaxPerServer.ifPresent(max -> pool.add("replica_max_per_server: " + max));
       primaryMaxPerServer.ifPresent(max -> pool.add("primary_max_per_server: " + max));
       acquireTimeout.ifPresent(timeout -> pool.add("acquire_timeout: " + timeout));
+      maxPreparedStatements.ifPresent(max -> pool.add("max_prepared_statements_per_connection: " + max));
       if (!pool.isEmpty()) {
         yaml.append("pool: {").append(String.join(", ", pool)).append("}\n");
       }
