@@ -5,6 +5,7 @@ import static io.pgsplit.protocol.MessageFraming.HEADER_LENGTH;
 import io.netty.buffer.ByteBuf;
 import io.netty.buffer.ByteBufAllocator;
 import io.netty.buffer.CompositeByteBuf;
+import io.netty.buffer.Unpooled;
 import io.pgsplit.protocol.MessageTypes;
 import io.pgsplit.protocol.frontend.Close;
 import io.pgsplit.protocol.frontend.TargetKind;
@@ -12,6 +13,7 @@ import io.pgsplit.proxy.backend.StatementReplies;
 import io.pgsplit.proxy.backend.StatementReplies.Registration;
 import io.pgsplit.proxy.statements.PreparedStatementDef;
 import io.pgsplit.proxy.statements.ServerStatements;
+import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.BitSet;
 import java.util.HashMap;
@@ -162,9 +164,12 @@ final class StatementRenaming {
         if (held == null) {
             held = server.register(def.contentKey());
             preludeParses.add(new Registration(def.contentKey(), held));
-            byte[] message = def.parseMessage();
-            ByteBuf original = io.netty.buffer.Unpooled.wrappedBuffer(message);
-            prelude().addComponent(true, renamed(original, 0, message.length, HEADER_LENGTH, held.name()));
+            ByteBuf original = Unpooled.wrappedBuffer(def.parseMessage());
+            try {
+                prelude().addComponent(true, renamed(original, 0, original.readableBytes(), HEADER_LENGTH, held.name()));
+            } finally {
+                original.release();
+            }
         }
         return held;
     }
@@ -204,7 +209,9 @@ final class StatementRenaming {
     }
 
     private void release() {
-        out.release();
+        if (out != null) {
+            out.release();
+        }
         if (preludeBytes != null) {
             preludeBytes.release();
         }
@@ -213,7 +220,7 @@ final class StatementRenaming {
     /** The message at {@code index} with the name that starts at {@code nameStart} replaced. */
     private ByteBuf renamed(ByteBuf bytes, int index, int length, int nameStart, String name) {
         int nameEnd = nameStart + bytes.bytesBefore(nameStart, index + length - nameStart, (byte) 0);
-        byte[] newName = name.getBytes(java.nio.charset.StandardCharsets.UTF_8);
+        byte[] newName = name.getBytes(StandardCharsets.UTF_8);
         int newLength = length - (nameEnd - nameStart) + newName.length;
         ByteBuf message = alloc.buffer(newLength);
         message.writeByte(bytes.getByte(index)).writeInt(newLength - 1);
@@ -225,6 +232,6 @@ final class StatementRenaming {
 
     private static String cString(ByteBuf bytes, int start) {
         int end = bytes.bytesBefore(start, bytes.writerIndex() - start, (byte) 0);
-        return bytes.toString(start, end, java.nio.charset.StandardCharsets.UTF_8);
+        return bytes.toString(start, end, StandardCharsets.UTF_8);
     }
 }
