@@ -113,6 +113,62 @@ class PreparedStatementRenamingTest {
     }
   }
 
+  /**
+   * A client that binds a name it never parsed gets PostgreSQL's 26000, even when another client's statement of
+   * that name is on the very connection; a Parse of content the connection holds is answered by pgsplit, and its
+   * ParseComplete comes before the error of the next message, as PostgreSQL orders them.
+   */
+  @Test
+  void aClientNeverReachesAnotherClientsStatementAndRepliesKeepTheirOrder() throws Exception {
+    try (TestProxy plain = cluster.proxyConfig().poolMode("transaction").primaryMaxPerServer(1).authType("plain")
+        .start(); RawClient owner = RawClient.login(plain.address(), cluster.appUser(), cluster.appPassword())) {
+      RawClient other = sameLoopAs(plain, owner);
+      try (other) {
+        String secret = ON_PRIMARY + "SELECT 'secret'";
+        owner.send(RawClient.parse("q", secret), RawClient.bind("q"), RawClient.execute(), RawClient.sync());
+        assertThat(types(owner.untilReadyForQuery())).isEqualTo("12DCZ");
+
+        other.send(RawClient.bind("q"), RawClient.execute(), RawClient.sync());
+        List<RawClient.Message> stranger = other.untilReadyForQuery();
+        assertThat(types(stranger)).isEqualTo("EZ");
+        assertThat(stranger.get(0).field('C')).isEqualTo("26000");
+
+        other.send(RawClient.parse("mine", secret), RawClient.parse("bad", ON_PRIMARY + "SELEC 1"), RawClient.sync());
+        List<RawClient.Message> ordered = other.untilReadyForQuery();
+        assertThat(types(ordered)).as("ParseComplete (answered by pgsplit), then the error").isEqualTo("1EZ");
+        assertThat(ordered.get(1).field('C')).isEqualTo("42601");
+
+        other.send(RawClient.bind("mine"), RawClient.execute(), RawClient.sync());
+        List<RawClient.Message> own = other.untilReadyForQuery();
+        assertThat(types(own)).isEqualTo("2DCZ");
+        assertThat(own.get(1).firstColumn()).isEqualTo("secret");
+        other.send(RawClient.query(ON_PRIMARY + "SELECT count(*) FROM pg_prepared_statements WHERE statement = '"
+            + secret.replace("'", "''") + "'"));
+        assertThat(other.untilReadyForQuery()).filteredOn(message -> message.type() == 'D').singleElement()
+            .extracting(RawClient.Message::firstColumn).as("one server statement for both clients' names").isEqualTo("1");
+      }
+    }
+  }
+
+  /** A second raw client on the first one's event loop, so both are lent the one primary connection. */
+  private static RawClient sameLoopAs(TestProxy plain, RawClient first) throws Exception {
+    for (int attempt = 0; attempt < 64; attempt++) {
+      RawClient candidate = RawClient.login(plain.address(), cluster.appUser(), cluster.appPassword());
+      if (plain.sessionOf(candidate.processId()).eventLoop() == plain.sessionOf(first.processId()).eventLoop()) {
+        return candidate;
+      }
+      candidate.close();
+    }
+    throw new AssertionError("no client landed on the first one's event loop");
+  }
+
+  private static String types(List<RawClient.Message> messages) {
+    StringBuilder types = new StringBuilder();
+    messages.stream().filter(message -> message.type() != 'N' && message.type() != 'S')
+        .forEach(message -> types.append(message.type()));
+    return types.toString();
+  }
+
   private static String run(PreparedStatement statement, int value) throws SQLException {
     statement.setInt(1, value);
     try (ResultSet row = statement.executeQuery()) {

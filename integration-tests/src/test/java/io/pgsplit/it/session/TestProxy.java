@@ -79,7 +79,11 @@ final class TestProxy implements AutoCloseable {
 
   /** The proxy's session of a client, found by the process id of the BackendKeyData the proxy gave it. */
   private ClientSession sessionOf(Connection connection) throws SQLException {
-    int processId = connection.unwrap(PGConnection.class).getBackendPID();
+    return sessionOf(connection.unwrap(PGConnection.class).getBackendPID());
+  }
+
+  /** The proxy's session whose BackendKeyData carries {@code processId}. */
+  ClientSession sessionOf(int processId) {
     // A session is registered just after its ReadyForQuery is sent, so the client may be a little ahead.
     return await("the session of client " + processId).atMost(Duration.ofSeconds(5))
         .pollDelay(Duration.ZERO).pollInterval(Duration.ofMillis(5))
