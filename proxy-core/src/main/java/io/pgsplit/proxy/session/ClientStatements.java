@@ -4,6 +4,7 @@ import io.netty.buffer.ByteBuf;
 import io.netty.buffer.ByteBufAllocator;
 import io.pgsplit.proxy.backend.BackendConnection;
 import io.pgsplit.proxy.statements.PreparedStatementDef;
+import io.pgsplit.proxy.statements.ServerStatements;
 import java.util.HashMap;
 import java.util.Map;
 import java.util.function.IntSupplier;
@@ -31,23 +32,30 @@ final class ClientStatements {
      * unchanged: nothing in them names a statement.
      */
     StatementRenaming.Renamed renameFor(Segment s, ByteBuf bytes, BackendConnection server, ByteBufAllocator alloc) {
-        if (!s.namesStatements) {
-            return null;
+        if (!s.namesStatements && s.referenced.isEmpty()) {
+            return null; // the common unnamed Parse/Bind/Execute group: sent as it came
         }
         return StatementRenaming.rename(s, bytes, server.statements(), byName, maxPerConnection.getAsInt(), alloc);
     }
 
-    /** Once sent, the session knows what the client prepared and closed. */
-    void sent(Segment s) {
-        if (s.simpleQuery) {
-            byName.remove("");
-        }
+    /** Once sent, the session knows what the client prepared and closed, and the server which unnamed statement it holds. */
+    void sent(Segment s, ServerStatements server) {
         for (Segment.StatementEvent event : s.events) {
             if (event instanceof Segment.StatementEvent.Parsed parsed) {
                 byName.put(parsed.def().name(), parsed.def());
+                if (parsed.def().name().isEmpty()) {
+                    server.unnamed(parsed.def());
+                }
             } else if (event instanceof Segment.StatementEvent.Closed closed) {
                 byName.remove(closed.name());
+                if (closed.name().isEmpty()) {
+                    server.unnamed(null);
+                }
             }
+        }
+        if (s.simpleQuery) {
+            byName.remove("");
+            server.unnamed(null);
         }
     }
 

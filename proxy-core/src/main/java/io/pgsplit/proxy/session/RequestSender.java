@@ -75,7 +75,7 @@ final class RequestSender {
                     renamed.preludeCloses(), renamed.clientParses(), renamed.clientCloses(), endsWithSync, renamed.replies()));
         }
         markUnflushed(server);
-        statements.sent(s);
+        statements.sent(s, server.statements());
         if (classification != null) {
             transaction.sent(classification);
         }

@@ -105,11 +105,11 @@ final class StatementRenaming {
     }
 
     private void parse(ByteBuf bytes, int index, int length, PreparedStatementDef def) {
+        changed.put(def.name(), def);
         if (def.name().isEmpty()) {
             clientParses.add(null); // the unnamed statement goes through as it is
             return;
         }
-        changed.put(def.name(), def);
         ServerStatements.Held held = server.find(def.contentKey());
         flushRun(bytes, index);
         if (held != null) {
@@ -126,10 +126,13 @@ final class StatementRenaming {
     /** A Bind or Describe of the statement whose name starts at {@code nameStart}. */
     private void use(ByteBuf bytes, int index, int length, int nameStart) {
         String name = cString(bytes, nameStart);
+        PreparedStatementDef def = changed.containsKey(name) ? changed.get(name) : session.get(name);
         if (name.isEmpty()) {
+            if (def != null && !changed.containsKey(name) && !server.holdsUnnamed(def)) {
+                unnamedInFront(def);
+            }
             return;
         }
-        PreparedStatementDef def = changed.containsKey(name) ? changed.get(name) : session.get(name);
         String serverName;
         if (def != null) {
             serverName = heldOrPrepared(def).name();
@@ -172,6 +175,17 @@ final class StatementRenaming {
             }
         }
         return held;
+    }
+
+    /**
+     * The client binds the unnamed statement it parsed in an earlier request, and this connection holds
+     * another (it served someone else since, or never saw the Parse): the original Parse goes in front.
+     */
+    private void unnamedInFront(PreparedStatementDef def) {
+        preludeParses.add(null);
+        prelude().addComponent(true, alloc.buffer(def.parseMessage().length).writeBytes(def.parseMessage()));
+        server.unnamed(def);
+        changed.put("", def);
     }
 
     private CompositeByteBuf prelude() {

@@ -20,6 +20,8 @@ public final class ServerStatements {
 
     private final LinkedHashMap<String, Held> byContent = new LinkedHashMap<>(16, 0.75f, true);
     private final List<String> closesOwed = new ArrayList<>();
+    /** The unnamed statement a client last parsed here, kept by its own name (""); null when none or unknown. */
+    private PreparedStatementDef unnamed;
     private long nextNumber = 1;
     private long dispatch;
 
@@ -109,8 +111,19 @@ public final class ServerStatements {
         return names;
     }
 
+    /** Whether the server's unnamed statement is one of {@code def}'s content. */
+    public boolean holdsUnnamed(PreparedStatementDef def) {
+        return unnamed == def || unnamed != null && unnamed.contentKey().equals(def.contentKey());
+    }
+
+    /** A Parse of the unnamed statement was sent here; null: a simple Query replaced it. */
+    public void unnamed(PreparedStatementDef def) {
+        unnamed = def;
+    }
+
     /** DISCARD ALL or DEALLOCATE ALL ran here: nothing is held, nothing needs closing. */
     public void clear() {
+        unnamed = null;
         byContent.clear();
         closesOwed.clear();
     }

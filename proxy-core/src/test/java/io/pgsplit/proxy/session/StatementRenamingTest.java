@@ -17,7 +17,8 @@ import org.junit.jupiter.api.Test;
 
 class StatementRenamingTest {
     private final ServerStatements server = new ServerStatements();
-    private final Map<String, PreparedStatementDef> session = new HashMap<>();
+    private final ClientStatements client = new ClientStatements(() -> 200);
+    private final Map<String, PreparedStatementDef> session = client.byName();
     private final SegmentScanner scanner = new SegmentScanner(1 << 20, 1 << 20);
 
     /** Scans and renames one request; returns its prelude and client messages as "type name" lines. */
@@ -27,13 +28,7 @@ class StatementRenamingTest {
         scanner.scan(bytes, segment, session);
         StatementRenaming.Renamed renamed = StatementRenaming.rename(segment, bytes, server, session, limit,
                 ByteBufAllocator.DEFAULT);
-        for (Segment.StatementEvent event : segment.events) {
-            if (event instanceof Segment.StatementEvent.Parsed parsed) {
-                session.put(parsed.def().name(), parsed.def());
-            } else if (event instanceof Segment.StatementEvent.Closed closed) {
-                session.remove(closed.name());
-            }
-        }
+        client.sent(segment, server);
         return new Sent(describe(renamed.prelude()), describe(renamed.client()), renamed);
     }
 
@@ -137,6 +132,28 @@ class StatementRenamingTest {
         Sent sent = send(new ClientMessages().parse("", "SELECT 1").bind("", "").bind("", "mine").execute().sync(), 200);
 
         assertThat(sent.client()).containsExactly("P ", "B ", "B mine", "E", "S");
+    }
+
+    @Test
+    void anUnnamedStatementParsedEarlierIsParsedAgainWhereTheConnectionHoldsAnother() {
+        send(new ClientMessages().parse("", "SELECT 'mine'").sync(), 200);
+        server.unnamed(preparedStatement("", "SELECT 'theirs'")); // the connection served someone else meanwhile
+
+        Sent sent = send(new ClientMessages().bind("", "").execute().sync(), 200);
+
+        assertThat(sent.prelude()).containsExactly("P ");
+        assertThat(sent.renamed().preludeParses()).isEqualTo(1);
+        assertThat(sent.client()).containsExactly("B ", "E", "S");
+        Sent again = send(new ClientMessages().bind("", "").execute().sync(), 200);
+        assertThat(again.prelude()).as("the connection holds it now").isEmpty();
+    }
+
+    @Test
+    void aSimpleQueryReplacesTheUnnamedStatement() {
+        send(new ClientMessages().parse("", "SELECT 1").sync(), 200);
+        send(new ClientMessages().query("SELECT 2"), 200);
+
+        assertThat(server.holdsUnnamed(preparedStatement("", "SELECT 1"))).isFalse();
     }
 
     @Test
