@@ -150,6 +150,26 @@ class PreparedStatementRenamingTest {
     }
   }
 
+  /** The unnamed statement is not renamed, but it still follows its client to whichever connection serves it. */
+  @Test
+  void anUnnamedStatementParsedInAnEarlierGroupIsTheClientsOwnOnASharedConnection() throws Exception {
+    try (TestProxy plain = cluster.proxyConfig().poolMode("transaction").primaryMaxPerServer(1).authType("plain")
+        .start(); RawClient first = RawClient.login(plain.address(), cluster.appUser(), cluster.appPassword())) {
+      RawClient second = sameLoopAs(plain, first);
+      try (second) {
+        first.send(RawClient.parse("", ON_PRIMARY + "SELECT 'first'"), RawClient.sync());
+        assertThat(types(first.untilReadyForQuery())).isEqualTo("1Z");
+        second.send(RawClient.parse("", ON_PRIMARY + "SELECT 'second'"), RawClient.sync());
+        assertThat(types(second.untilReadyForQuery())).isEqualTo("1Z");
+
+        first.send(RawClient.bind(""), RawClient.execute(), RawClient.sync());
+        List<RawClient.Message> answer = first.untilReadyForQuery();
+        assertThat(types(answer)).as("the prelude's ParseComplete is hidden").isEqualTo("2DCZ");
+        assertThat(answer.get(1).firstColumn()).isEqualTo("first");
+      }
+    }
+  }
+
   /** A second raw client on the first one's event loop, so both are lent the one primary connection. */
   private static RawClient sameLoopAs(TestProxy plain, RawClient first) throws Exception {
     for (int attempt = 0; attempt < 64; attempt++) {
