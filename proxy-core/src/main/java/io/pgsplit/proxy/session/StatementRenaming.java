@@ -152,10 +152,10 @@ final class StatementRenaming {
             return;
         }
         String name = cString(bytes, nameStart);
-        if (name.isEmpty()) {
-            return;
-        }
         changed.put(name, null);
+        if (name.isEmpty()) {
+            return; // closes the server's unnamed statement, as the client meant
+        }
         flushRun(bytes, index);
         out.addComponent(true, new Close(TargetKind.STATEMENT, NOWHERE).encode(alloc));
         runStart = index + length;

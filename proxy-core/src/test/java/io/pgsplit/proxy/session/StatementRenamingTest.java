@@ -149,6 +149,17 @@ class StatementRenamingTest {
     }
 
     @Test
+    void aBindAfterTheClientClosedTheUnnamedStatementGetsNothingPreparedForIt() {
+        send(new ClientMessages().parse("", "SELECT 'mine'").sync(), 200);
+        server.unnamed(null);
+
+        Sent sent = send(new ClientMessages().closeStatement("").bind("", "").execute().sync(), 200);
+
+        assertThat(sent.prelude()).as("the server answers the Bind as PostgreSQL does").isEmpty();
+        assertThat(sent.client()).containsExactly("C S ", "B ", "E", "S");
+    }
+
+    @Test
     void aSimpleQueryReplacesTheUnnamedStatement() {
         send(new ClientMessages().parse("", "SELECT 1").sync(), 200);
         send(new ClientMessages().query("SELECT 2"), 200);
