@@ -15,6 +15,8 @@ import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
 import org.junit.jupiter.api.extension.ExtendWith;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.ValueSource;
 
 /**
  * {@code pgbench -M prepared} parses each statement once per client connection and then only binds it. Behind a
@@ -82,6 +84,29 @@ class PgbenchPreparedModeTest {
     assertThat(run.processedTransactions()).as(run.output()).isPositive();
     assertThat(StatementStats.calls(cluster.primary(), TPCB_UPDATE)).isGreaterThanOrEqualTo(run.processedTransactions());
     assertThat(statements.callsOnReplicas(TPCB_UPDATE)).isZero();
+  }
+
+  /**
+   * In transaction mode eight pgbench clients share four primary connections, so every Bind may land on a connection
+   * another client's Parse prepared the statement on, or none did; with a limit of 3 statements per connection (the
+   * TPC-B-like script has 7) the LRU closes and re-prepares statements all the time under way. One thread per client:
+   * pgbench prepares synchronously, so a thread blocked preparing for one client (waiting for a pooled connection)
+   * would keep its other clients from finishing the transactions that hold all the connections.
+   */
+  @ParameterizedTest(name = "max_prepared_statements_per_connection={0}")
+  @ValueSource(ints = {200, 3})
+  void tpcbLikeInPreparedModeThroughTransactionPoolingHasNoFailedTransaction(int limit)
+      throws SQLException, InterruptedException {
+    try (TestProxy pooling = cluster.proxyConfig().poolMode("transaction").primaryMaxPerServer(4)
+        .maxPreparedStatementsPerConnection(limit).acquireTimeout("20s").start()) {
+      Pgbench through = new Pgbench(pooling.address(), SessionCluster.DATABASE, cluster.appUser(), cluster.appPassword());
+
+      Pgbench.Summary run = through.benchmark(10, "-M", "prepared", "-c", "8", "-j", "8");
+
+      assertThat(run.failedTransactions()).as(run.output()).isZero();
+      assertThat(run.processedTransactions()).as(run.output()).isPositive();
+      assertThat(StatementStats.calls(cluster.primary(), TPCB_UPDATE)).isGreaterThanOrEqualTo(run.processedTransactions());
+    }
   }
 
   /** {@code pgbench -i} loads pgbench_accounts with one COPY FROM STDIN of about 100,000 rows. */

@@ -79,7 +79,11 @@ final class TestProxy implements AutoCloseable {
 
   /** The proxy's session of a client, found by the process id of the BackendKeyData the proxy gave it. */
   private ClientSession sessionOf(Connection connection) throws SQLException {
-    int processId = connection.unwrap(PGConnection.class).getBackendPID();
+    return sessionOf(connection.unwrap(PGConnection.class).getBackendPID());
+  }
+
+  /** The proxy's session whose BackendKeyData carries {@code processId}. */
+  ClientSession sessionOf(int processId) {
     // A session is registered just after its ReadyForQuery is sent, so the client may be a little ahead.
     return await("the session of client " + processId).atMost(Duration.ofSeconds(5))
         .pollDelay(Duration.ZERO).pollInterval(Duration.ofMillis(5))
@@ -118,6 +122,7 @@ final class TestProxy implements AutoCloseable {
     private Optional<String> authType = Optional.empty();
     private Optional<String> consistency = Optional.empty();
     private Optional<Integer> maxClientConnections = Optional.empty();
+    private Optional<Integer> maxPreparedStatements = Optional.empty();
 
     Config(SessionCluster cluster, List<PgNode> servers) {
       this.cluster = cluster;
@@ -162,6 +167,12 @@ final class TestProxy implements AutoCloseable {
       return this;
     }
 
+    /** {@code pool.max_prepared_statements_per_connection}. */
+    Config maxPreparedStatementsPerConnection(int max) {
+      this.maxPreparedStatements = Optional.of(max);
+      return this;
+    }
+
     /** A duration such as {@code 1s}. */
     Config acquireTimeout(String timeout) {
       this.acquireTimeout = Optional.of(timeout);
@@ -187,6 +198,7 @@ final class TestProxy implements AutoCloseable {
       replicaMaxPerServer.ifPresent(max -> pool.add("replica_max_per_server: " + max));
       primaryMaxPerServer.ifPresent(max -> pool.add("primary_max_per_server: " + max));
       acquireTimeout.ifPresent(timeout -> pool.add("acquire_timeout: " + timeout));
+      maxPreparedStatements.ifPresent(max -> pool.add("max_prepared_statements_per_connection: " + max));
       if (!pool.isEmpty()) {
         yaml.append("pool: {").append(String.join(", ", pool)).append("}\n");
       }

@@ -26,7 +26,7 @@ public final class BackendConnection {
     private final ServerStatements statements = new ServerStatements();
     private final ServerSettings settings;
     private final Map<String, String> sqlPrepared = new HashMap<>();
-    final PendingResponses pending = new PendingResponses();
+    final PendingResponses pending = new PendingResponses(statements);
     private BackendKey key;
     private BackendListener listener;
     private TransactionStatus transactionStatus = TransactionStatus.IDLE;
@@ -102,7 +102,7 @@ public final class BackendConnection {
             channel.write(injectedQuery, channel.voidPromise());
         }
         pending.add(dispatch.injectedParses(), dispatch.injectedCloses(), dispatch.clientParses(), dispatch.clientCloses(),
-                dispatch.endsWithSync());
+                dispatch.endsWithSync(), dispatch.statements());
         groupOpen = !dispatch.endsWithSync();
         if (prelude != null) {
             channel.write(prelude, channel.voidPromise());

@@ -12,6 +12,7 @@ import io.pgsplit.protocol.backend.AuthenticationMessage;
 import io.pgsplit.protocol.backend.BackendKeyData;
 import io.pgsplit.protocol.backend.ErrorResponse;
 import io.pgsplit.protocol.backend.ParameterStatus;
+import io.pgsplit.protocol.backend.ParseComplete;
 import io.pgsplit.protocol.backend.ReadyForQuery;
 import io.pgsplit.protocol.backend.TransactionStatus;
 import io.pgsplit.proxy.netty.InboundBuffer;
@@ -178,10 +179,15 @@ final class BackendHandler extends ChannelInboundHandlerAdapter {
                 absorbInjectedReply(buf, index, length, type);
                 continue;
             }
+            PendingResponses.CloseReply closeReply = type == MessageTypes.CLOSE_COMPLETE
+                    ? connection.pending.closeComplete() : PendingResponses.CloseReply.PASS;
             if (type == MessageTypes.PARSE_COMPLETE && connection.pending.hideParseComplete()
-                    || type == MessageTypes.CLOSE_COMPLETE && connection.pending.hideCloseComplete()) {
+                    || closeReply != PendingResponses.CloseReply.PASS) {
                 run = passOn(run);
                 inbound.skip(length);
+                if (closeReply == PendingResponses.CloseReply.AS_PARSE_COMPLETE) {
+                    connection.listener().onServerMessages(connection, ParseComplete.encode(connection.channel().alloc()), true);
+                }
                 continue;
             }
             run += length;

@@ -1,5 +1,6 @@
 package io.pgsplit.proxy.backend;
 
+import io.pgsplit.proxy.statements.ServerStatements;
 import java.util.ArrayDeque;
 
 /**
@@ -13,9 +14,13 @@ import java.util.ArrayDeque;
  *       client's, so within one entry the first such replies are the hidden ones.</li>
  * </ul>
  * It also remembers whether a group saw an ErrorResponse, so session state is only recorded for
- * work that succeeded.
+ * work that succeeded, and which statements a dispatch prepared were confirmed by ParseComplete
+ * ({@link StatementReplies}): the rest are forgotten on the server's bookkeeping after an error.
  */
 final class PendingResponses {
+
+    /** What a CloseComplete is to the client. */
+    enum CloseReply { HIDE, PASS, AS_PARSE_COMPLETE }
 
     /** Reused once answered (see {@link #spare}): one is needed per request sent. */
     private static final class Entry {
@@ -28,6 +33,9 @@ final class PendingResponses {
         int visibleParse;
         int visibleClose;
         boolean failed;
+        StatementReplies statements;
+        int parsesAnswered;
+        int clientClosesAnswered;
 
         Entry set(boolean injectedQuery, int hiddenParse, int hiddenClose, int visibleParse, int visibleClose,
                   boolean endsWithReadyForQuery) {
@@ -39,6 +47,9 @@ final class PendingResponses {
             this.visibleClose = visibleClose;
             this.endsWithReadyForQuery = endsWithReadyForQuery;
             this.failed = false;
+            this.statements = null;
+            this.parsesAnswered = 0;
+            this.clientClosesAnswered = 0;
             return this;
         }
     }
@@ -48,7 +59,12 @@ final class PendingResponses {
 
     private final ArrayDeque<Entry> entries = new ArrayDeque<>();
     private final ArrayDeque<Entry> spare = new ArrayDeque<>(SPARES);
+    private final ServerStatements serverStatements;
     private int readyForQueryOwed;
+
+    PendingResponses(ServerStatements serverStatements) {
+        this.serverStatements = serverStatements;
+    }
 
     /** A query injected by the proxy: everything it is answered with is hidden. */
     void addInjectedQuery() {
@@ -81,7 +97,14 @@ final class PendingResponses {
     }
 
     void add(int hiddenParse, int hiddenClose, int visibleParse, int visibleClose, boolean endsWithReadyForQuery) {
-        entries.add(entry().set(false, hiddenParse, hiddenClose, visibleParse, visibleClose, endsWithReadyForQuery));
+        add(hiddenParse, hiddenClose, visibleParse, visibleClose, endsWithReadyForQuery, null);
+    }
+
+    void add(int hiddenParse, int hiddenClose, int visibleParse, int visibleClose, boolean endsWithReadyForQuery,
+             StatementReplies statements) {
+        Entry entry = entry().set(false, hiddenParse, hiddenClose, visibleParse, visibleClose, endsWithReadyForQuery);
+        entry.statements = statements;
+        entries.add(entry);
         if (endsWithReadyForQuery) {
             readyForQueryOwed++;
         }
@@ -105,6 +128,9 @@ final class PendingResponses {
     /** True when this ParseComplete answers an injected Parse and must not reach the client. */
     boolean hideParseComplete() {
         Entry head = head();
+        if (head != null) {
+            head.parsesAnswered++;
+        }
         if (head != null && head.hiddenParse > 0) {
             head.hiddenParse--;
             return true;
@@ -115,17 +141,24 @@ final class PendingResponses {
         return false;
     }
 
-    /** True when this CloseComplete answers an injected Close and must not reach the client. */
-    boolean hideCloseComplete() {
+    /**
+     * Whether this CloseComplete answers an injected Close (hidden), the client's Close (passed), or
+     * stands for a Parse pgsplit answered itself because the server held the statement.
+     */
+    CloseReply closeComplete() {
         Entry head = head();
         if (head != null && head.hiddenClose > 0) {
             head.hiddenClose--;
-            return true;
+            return CloseReply.HIDE;
         }
         if (head != null && head.visibleClose > 0) {
             head.visibleClose--;
+            int index = head.clientClosesAnswered++;
+            if (head.statements != null && head.statements.closesAsParse().get(index)) {
+                return CloseReply.AS_PARSE_COMPLETE;
+            }
         }
-        return false;
+        return CloseReply.PASS;
     }
 
     /** Entries of a Flush-ended dispatch whose expected replies were all seen can be dropped. */
@@ -145,11 +178,27 @@ final class PendingResponses {
     void onError() {
         for (Entry entry : entries) {
             entry.failed = true;
+            forgetUnanswered(entry);
             entry.hiddenParse = entry.hiddenClose = entry.visibleParse = entry.visibleClose = 0;
             if (entry.endsWithReadyForQuery) {
                 return;
             }
         }
+    }
+
+    /** The statements of Parses the server skipped or refused may not exist there. */
+    private void forgetUnanswered(Entry entry) {
+        if (entry.statements == null) {
+            return;
+        }
+        var parses = entry.statements.parses();
+        for (int i = entry.parsesAnswered; i < parses.size(); i++) {
+            StatementReplies.Registration registration = parses.get(i);
+            if (registration != null) {
+                serverStatements.unconfirmed(registration.contentKey(), registration.held());
+            }
+        }
+        entry.parsesAnswered = parses.size();
     }
 
     /**

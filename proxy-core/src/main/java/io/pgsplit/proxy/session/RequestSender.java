@@ -58,7 +58,6 @@ final class RequestSender {
         Classification classification = analysis.classification();
         String alignment = ServerAlignment.statementsFor(server, effects.state(), analysis.executedStatements());
         ByteBuf injected = alignment == null ? null : new Query(alignment).encode(io.alloc());
-        StatementPrelude prelude = statements.preludeFor(s, server, io.alloc());
         ByteBuf bytes = requests.take(s);
         if (!server.owesClient()) {
             groupStartedNanos = System.nanoTime();
@@ -67,10 +66,16 @@ final class RequestSender {
         if (ReadRetry.allows(s, routedAlone, classification, server)) {
             retry.remember(s, server, bytes);
         }
-        server.send(injected, prelude.bytes(), bytes, Dispatch.of(prelude.parses(), prelude.closes(), s.clientParses,
-                s.clientCloses, s.end == Segment.End.READY_FOR_QUERY));
+        boolean endsWithSync = s.end == Segment.End.READY_FOR_QUERY;
+        StatementRenaming.Renamed renamed = statements.renameFor(s, bytes, server, io.alloc());
+        if (renamed == null) {
+            server.send(injected, null, bytes, Dispatch.of(0, 0, s.clientParses, s.clientCloses, endsWithSync));
+        } else {
+            server.send(injected, renamed.prelude(), renamed.client(), new Dispatch(renamed.preludeParses(),
+                    renamed.preludeCloses(), renamed.clientParses(), renamed.clientCloses(), endsWithSync, renamed.replies()));
+        }
         markUnflushed(server);
-        statements.sent(s, server);
+        statements.sent(s, server.statements());
         if (classification != null) {
             transaction.sent(classification);
         }

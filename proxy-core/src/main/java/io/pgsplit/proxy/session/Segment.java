@@ -51,6 +51,8 @@ final class Segment {
     /** Statements bound or described here but parsed in an earlier segment, each once: the target must have them. */
     List<PreparedStatementDef> referenced = List.of();
     List<StatementEvent> events = List.of();
+    /** Some Parse, Bind, Describe or Close names a statement: the request is renamed for its server. */
+    boolean namesStatements;
     int clientParses;
     int clientCloses;
     /** The bytes of a read being retried on another server; null while the bytes sit in the request buffer. */

@@ -173,7 +173,21 @@ final class SegmentAnalyzer {
             }
             add(catalog.judge(classification, routed));
             addCommands(found);
+            deallocated(found);
             return true;
+        }
+
+        /**
+         * A DEALLOCATE of a statement the session holds must find it on the connection, which may have
+         * served another client since the PREPARE: it is replayed there first, as for an EXECUTE.
+         */
+        private void deallocated(List<SessionCommand> found) {
+            for (SessionCommand command : found) {
+                if (command instanceof SessionCommand.Deallocate deallocate && deallocate.name() != null
+                        && state.sqlPrepared(deallocate.name()) != null) {
+                    addExecuted(deallocate.name());
+                }
+            }
         }
 
         private boolean addStatements(List<PreparedStatementDef> defs) {
@@ -202,6 +216,7 @@ final class SegmentAnalyzer {
                 }
                 add(catalog.judge(classification, routed));
                 addCommands(def.sessionCommands());
+                deallocated(def.sessionCommands());
             }
             return true;
         }

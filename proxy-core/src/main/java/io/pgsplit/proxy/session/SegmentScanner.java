@@ -71,13 +71,21 @@ final class SegmentScanner {
                 segment.query(Query.sqlAt(buf, bodyStart, end));
                 segment.end = Segment.End.READY_FOR_QUERY;
             }
-            case MessageTypes.PARSE -> segment.parse(parsed(buf, index, length, statements));
-            case MessageTypes.BIND -> segment.use(names.read(buf, BindTarget.statementNameIndex(buf, bodyStart, end), end),
-                    statements);
+            case MessageTypes.PARSE -> {
+                PreparedStatementDef def = parsed(buf, index, length, statements);
+                segment.parse(def);
+                segment.namesStatements |= !def.name().isEmpty();
+            }
+            case MessageTypes.BIND -> {
+                String name = names.read(buf, BindTarget.statementNameIndex(buf, bodyStart, end), end);
+                segment.use(name, statements);
+                segment.namesStatements |= !name.isEmpty();
+            }
             case MessageTypes.DESCRIBE -> {
                 Describe describe = Describe.decode(body(buf, index, length));
                 if (describe.kind() == TargetKind.STATEMENT) {
                     segment.use(describe.name(), statements);
+                    segment.namesStatements |= !describe.name().isEmpty();
                 }
             }
             case MessageTypes.CLOSE -> {
@@ -85,6 +93,7 @@ final class SegmentScanner {
                 segment.clientCloses++; // portal or statement, each is answered by CloseComplete
                 if (close.kind() == TargetKind.STATEMENT) {
                     segment.closeStatement(close.name());
+                    segment.namesStatements |= !close.name().isEmpty();
                 }
             }
             case MessageTypes.EXECUTE -> {

@@ -39,7 +39,8 @@ record SessionParts(SessionMachine machine, SessionIo io, ClientReplies replies,
         FenceGate gate = new FenceGate(fence, cluster, context.metrics(), () -> context.config().consistency().maxWait(),
                 System::nanoTime, planner, poolHasRoom);
         TransactionTracker transaction = new TransactionTracker();
-        ClientStatements statements = new ClientStatements();
+        ClientStatements statements = new ClientStatements(
+                () -> context.config().pool().maxPreparedStatementsPerConnection());
         SessionEffects effects = new SessionEffects(state, statements, context.metrics(), io.peer());
         ReadRetry retry = new ReadRetry();
         CatalogChanges catalogChanges = new CatalogChanges(context.catalogs(), database);

@@ -3,6 +3,7 @@ package io.pgsplit.proxy.statements;
 import io.netty.buffer.ByteBuf;
 import io.pgsplit.router.Classification;
 import io.pgsplit.router.SessionCommand;
+import java.nio.charset.StandardCharsets;
 import java.util.List;
 
 /**
@@ -16,6 +17,7 @@ public final class PreparedStatementDef {
     private final byte[] parseMessage;
     private Classification classification;
     private List<SessionCommand> sessionCommands;
+    private String contentKey;
 
     public PreparedStatementDef(String name, String sql, byte[] parseMessage) {
         this.name = name;
@@ -34,6 +36,27 @@ public final class PreparedStatementDef {
     /** The whole Parse message (type byte, length and body) as the client sent it. */
     public byte[] parseMessage() {
         return parseMessage;
+    }
+
+    /**
+     * What makes two Parses the same statement on a server whatever their names: the bytes after the
+     * name (SQL and parameter types), as a string so it hashes once.
+     */
+    public String contentKey() {
+        if (contentKey == null) {
+            int afterName = nameEnd() + 1;
+            contentKey = new String(parseMessage, afterName, parseMessage.length - afterName, StandardCharsets.ISO_8859_1);
+        }
+        return contentKey;
+    }
+
+    /** Index of the NUL that ends the name in the Parse message (after type byte and length). */
+    private int nameEnd() {
+        int i = 5;
+        while (parseMessage[i] != 0) {
+            i++;
+        }
+        return i;
     }
 
     /** Cached so a statement executed a thousand times is classified once. */

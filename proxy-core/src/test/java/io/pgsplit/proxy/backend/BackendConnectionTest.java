@@ -117,7 +117,7 @@ class BackendConnectionTest {
     void dispatchCountsDecideWhichRepliesAreHidden() {
         backend.send(null, null, bytes("x"), new Dispatch(1, 1, 1, 0, true));
 
-        assertThat(backend.pending.hideCloseComplete()).isTrue();
+        assertThat(backend.pending.closeComplete()).isEqualTo(PendingResponses.CloseReply.HIDE);
         assertThat(backend.pending.hideParseComplete()).isTrue();
         assertThat(backend.pending.hideParseComplete()).isFalse();
     }

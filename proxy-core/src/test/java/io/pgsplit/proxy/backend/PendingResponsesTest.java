@@ -2,13 +2,47 @@ package io.pgsplit.proxy.backend;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import io.pgsplit.proxy.backend.PendingResponses.CloseReply;
+import io.pgsplit.proxy.statements.ServerStatements;
+import java.util.Arrays;
+import java.util.BitSet;
 import org.junit.jupiter.api.Test;
 
 class PendingResponsesTest {
     private static final boolean SYNC = true;
     private static final boolean FLUSH = false;
 
-    private final PendingResponses pending = new PendingResponses();
+    private final ServerStatements statements = new ServerStatements();
+    private final PendingResponses pending = new PendingResponses(statements);
+
+    @Test
+    void theCloseStandingForAnAnsweredParseBecomesItsParseCompleteInPlace() {
+        BitSet asParse = new BitSet();
+        asParse.set(1);
+        pending.add(0, 1, 0, 3, SYNC, new StatementReplies(java.util.List.of(), asParse));
+
+        assertThat(pending.closeComplete()).as("an eviction").isEqualTo(CloseReply.HIDE);
+        assertThat(pending.closeComplete()).as("the client's Close").isEqualTo(CloseReply.PASS);
+        assertThat(pending.closeComplete()).isEqualTo(CloseReply.AS_PARSE_COMPLETE);
+        assertThat(pending.closeComplete()).isEqualTo(CloseReply.PASS);
+    }
+
+    @Test
+    void statementsWhoseParseTheServerSkippedAfterAnErrorAreForgottenAndClosed() {
+        statements.beginDispatch();
+        StatementReplies.Registration answered = new StatementReplies.Registration("SELECT 1", statements.register("SELECT 1"));
+        StatementReplies.Registration skipped = new StatementReplies.Registration("SELECT 2", statements.register("SELECT 2"));
+        pending.add(1, 0, 2, 0, SYNC, new StatementReplies(Arrays.asList(answered, null, skipped), new BitSet()));
+
+        assertThat(pending.hideParseComplete()).isTrue();
+        assertThat(pending.hideParseComplete()).as("the unnamed statement").isFalse();
+        pending.onError();
+        pending.onReadyForQuery();
+
+        assertThat(statements.find("SELECT 1")).isSameAs(answered.held());
+        assertThat(statements.find("SELECT 2")).isNull();
+        assertThat(statements.takeClosesOwed()).containsExactly("pgsplit_s2");
+    }
 
     @Test
     void hidesExactlyTheInjectedParseCompletesAtTheHeadOfADispatch() {
@@ -23,9 +57,9 @@ class PendingResponsesTest {
     void hidesExactlyTheInjectedCloseCompletesAndPassesTheClients() {
         pending.add(1, 1, 0, 1, SYNC);
 
-        assertThat(pending.hideCloseComplete()).isTrue();
+        assertThat((pending.closeComplete() == CloseReply.HIDE)).isTrue();
         assertThat(pending.hideParseComplete()).isTrue();
-        assertThat(pending.hideCloseComplete()).as("the client's own Close").isFalse();
+        assertThat((pending.closeComplete() == CloseReply.HIDE)).as("the client's own Close").isFalse();
     }
 
     @Test
@@ -33,14 +67,14 @@ class PendingResponsesTest {
         pending.add(0, 0, 2, 1, SYNC);
 
         assertThat(pending.hideParseComplete()).isFalse();
-        assertThat(pending.hideCloseComplete()).isFalse();
+        assertThat((pending.closeComplete() == CloseReply.HIDE)).isFalse();
         assertThat(pending.hideParseComplete()).isFalse();
     }
 
     @Test
     void passesRepliesThatNoDispatchAccountsFor() {
         assertThat(pending.hideParseComplete()).isFalse();
-        assertThat(pending.hideCloseComplete()).isFalse();
+        assertThat((pending.closeComplete() == CloseReply.HIDE)).isFalse();
     }
 
     @Test
@@ -73,9 +107,9 @@ class PendingResponsesTest {
         pending.onError();
 
         assertThat(pending.hideParseComplete()).as("the failed group owes nothing more").isFalse();
-        assertThat(pending.hideCloseComplete()).isFalse();
+        assertThat((pending.closeComplete() == CloseReply.HIDE)).isFalse();
         pending.onReadyForQuery();
-        assertThat(pending.hideCloseComplete()).as("the next group is untouched").isTrue();
+        assertThat((pending.closeComplete() == CloseReply.HIDE)).as("the next group is untouched").isTrue();
         assertThat(pending.hideParseComplete()).isTrue();
     }
 

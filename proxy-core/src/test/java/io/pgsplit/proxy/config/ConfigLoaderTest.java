@@ -135,6 +135,16 @@ class ConfigLoaderTest {
     }
 
     @Test
+    void readsTheLimitOfPreparedStatementsPerServerConnection() throws Exception {
+        assertThat(parse(MINIMAL).pool().maxPreparedStatementsPerConnection()).isEqualTo(200);
+        assertThat(parse(MINIMAL + "pool: { max_prepared_statements_per_connection: 50 }").pool()
+                .maxPreparedStatementsPerConnection()).isEqualTo(50);
+        assertThatThrownBy(() -> parse(MINIMAL + "pool: { max_prepared_statements_per_connection: 0 }"))
+                .isInstanceOf(ConfigException.class)
+                .hasFieldOrPropertyWithValue("key", "pool.max_prepared_statements_per_connection");
+    }
+
+    @Test
     void rejectsTwoReplicaLagLimitsOfTheSameKind() {
         assertThatThrownBy(() -> parse(MINIMAL + "health: { max_replica_lag: [1MB, 2MB] }"))
                 .isInstanceOf(ConfigException.class)

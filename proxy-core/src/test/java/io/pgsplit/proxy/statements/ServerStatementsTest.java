@@ -1,6 +1,5 @@
 package io.pgsplit.proxy.statements;
 
-import java.nio.charset.StandardCharsets;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import org.junit.jupiter.api.Test;
@@ -8,70 +7,79 @@ import org.junit.jupiter.api.Test;
 class ServerStatementsTest {
     private final ServerStatements server = new ServerStatements();
 
-    /** A definition whose Parse message is its name and SQL: equal content, equal bytes. */
-    private static PreparedStatementDef statement(String name, String sql) {
-        return new PreparedStatementDef(name, sql, (name + "\0" + sql).getBytes(StandardCharsets.UTF_8));
+    @Test
+    void eachContentGetsANameOfItsOwnOnThisConnection() {
+        server.beginDispatch();
+        ServerStatements.Held first = server.register("SELECT 1");
+        ServerStatements.Held second = server.register("SELECT 2");
+
+        assertThat(first.name()).isEqualTo("pgsplit_s1");
+        assertThat(second.name()).isEqualTo("pgsplit_s2");
+        assertThat(server.find("SELECT 1")).isSameAs(first);
+        assertThat(server.find("SELECT 3")).isNull();
     }
 
     @Test
-    void holdsADefinitionOfTheSameContentWhicheverClientPreparedIt() {
-        PreparedStatementDef def = statement("s1", "SELECT 1");
-        server.prepared(def);
+    void leastRecentlyUsedBeyondTheLimitAreForgottenAndOweAClose() {
+        for (int i = 1; i <= 3; i++) {
+            server.beginDispatch();
+            server.register("SELECT " + i);
+        }
+        server.beginDispatch();
+        server.find("SELECT 1"); // used again: now the most recent
+        server.register("SELECT 4");
 
-        assertThat(server.has(def)).isTrue();
-        assertThat(server.has(statement("s1", "SELECT 1"))).as("same name and SQL, another client's Parse").isTrue();
-        assertThat(server.has(statement("s1", "SELECT 2"))).as("same name, other SQL").isFalse();
-        assertThat(server.has(statement("s2", "SELECT 1"))).isFalse();
+        server.evictBeyond(2);
+
+        assertThat(server.size()).isEqualTo(2);
+        assertThat(server.takeClosesOwed()).containsExactly("pgsplit_s2", "pgsplit_s3");
+        assertThat(server.takeClosesOwed()).as("owed once").isEmpty();
+        assertThat(server.find("SELECT 1")).isNotNull();
+        assertThat(server.find("SELECT 2")).isNull();
     }
 
     @Test
-    void holdsANameWhateverItsContent() {
-        server.prepared(statement("s1", "SELECT 1"));
+    void whatTheCurrentRequestUsesIsNeverEvictedEvenBeyondTheLimit() {
+        server.beginDispatch();
+        server.register("SELECT 1");
+        server.register("SELECT 2");
+        server.register("SELECT 3");
 
-        assertThat(server.holds("s1")).isTrue();
-        assertThat(server.holds("s2")).isFalse();
+        server.evictBeyond(1);
+
+        assertThat(server.size()).as("all three are bound by the request being sent").isEqualTo(3);
+        assertThat(server.takeClosesOwed()).isEmpty();
+        server.beginDispatch();
+        server.register("SELECT 4");
+        server.evictBeyond(1);
+        assertThat(server.names()).containsExactly("pgsplit_s4");
     }
 
     @Test
-    void theUnnamedStatementIsNeverHeldForClosing() {
-        server.prepared(statement("", "SELECT 1"));
+    void anUnconfirmedStatementIsForgottenAndClosedUnlessRegisteredAnew() {
+        server.beginDispatch();
+        ServerStatements.Held failed = server.register("SELECT nope");
 
-        assertThat(server.holds("")).as("a Parse simply replaces it").isFalse();
+        server.unconfirmed("SELECT nope", failed);
+
+        assertThat(server.find("SELECT nope")).isNull();
+        assertThat(server.takeClosesOwed()).containsExactly("pgsplit_s1");
+        ServerStatements.Held again = server.register("SELECT nope");
+        server.unconfirmed("SELECT nope", failed);
+        assertThat(server.find("SELECT nope")).as("a newer registration stays").isSameAs(again);
     }
 
     @Test
-    void closedForgetsTheName() {
-        PreparedStatementDef def = statement("s1", "SELECT 1");
-        server.prepared(def);
-
-        server.closed("s1");
-
-        assertThat(server.holds("s1")).isFalse();
-        assertThat(server.has(def)).isFalse();
-    }
-
-    @Test
-    void simpleQueryDropsOnlyTheUnnamedStatement() {
-        PreparedStatementDef unnamed = statement("", "SELECT 1");
-        PreparedStatementDef named = statement("s1", "SELECT 2");
-        server.prepared(unnamed);
-        server.prepared(named);
-
-        server.unnamedDropped();
-
-        assertThat(server.has(unnamed)).isFalse();
-        assertThat(server.has(named)).isTrue();
-    }
-
-    @Test
-    void clearForgetsEverything() {
-        PreparedStatementDef def = statement("s1", "SELECT 1");
-        server.prepared(def);
-        server.prepared(statement("s2", "SELECT 2"));
+    void clearForgetsEverythingIncludingOwedCloses() {
+        server.beginDispatch();
+        server.register("SELECT 1");
+        server.register("SELECT 2");
+        server.beginDispatch();
+        server.evictBeyond(1);
 
         server.clear();
 
-        assertThat(server.has(def)).isFalse();
-        assertThat(server.holds("s2")).isFalse();
+        assertThat(server.size()).isZero();
+        assertThat(server.takeClosesOwed()).isEmpty();
     }
 }
