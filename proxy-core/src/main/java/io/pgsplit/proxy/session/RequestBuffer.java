@@ -1,5 +1,7 @@
 package io.pgsplit.proxy.session;
 
+import static io.pgsplit.protocol.MessageFraming.HEADER_LENGTH;
+
 import io.netty.buffer.ByteBuf;
 import io.netty.buffer.ByteBufAllocator;
 import io.pgsplit.proxy.netty.InboundBuffer;
@@ -35,6 +37,20 @@ final class RequestBuffer {
             current = new Segment();
         }
         return scanner.scan(inbound.buffer(), current, statements) ? current : null;
+    }
+
+    /**
+     * The bytes this buffer will hold once the head request can be routed: up to the end of its last
+     * message when that message's header is in (the scan checked its length), else what is here.
+     */
+    long bytesNeeded() {
+        int held = inbound.readableBytes();
+        if (current == null || current.end != Segment.End.OPEN || held - current.length < HEADER_LENGTH) {
+            return held;
+        }
+        ByteBuf buf = inbound.buffer();
+        long messageLength = buf.getInt(buf.readerIndex() + current.length + 1) + 1L;
+        return Math.max(held, current.length + messageLength);
     }
 
     /** The head request was dealt with (its bytes taken or dropped): scanning goes on after it. */

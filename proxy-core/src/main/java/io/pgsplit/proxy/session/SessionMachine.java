@@ -154,9 +154,10 @@ public final class SessionMachine implements BackendListener, SessionWaits.Host 
         updateClientReading();
     }
 
-    /** Reads from the client only when the session can act on what it reads and every live server takes bytes. */
+    /** Reads from the client only when the session can act on it, every live server takes bytes, and the budget has room. */
     private void updateClientReading() {
-        parts.io().reading(parts.waits().running() && !isClosed() && !parts.leases().holdsBackClient());
+        boolean wanted = parts.waits().running() && !isClosed() && !parts.leases().holdsBackClient();
+        parts.io().reading(parts.claim().settle(parts.requests().bytesNeeded(), wanted) && wanted && !isClosed());
     }
 
     /** Returns true when the request is dealt with, false when the session must wait. */
@@ -384,7 +385,7 @@ public final class SessionMachine implements BackendListener, SessionWaits.Host 
         terminate(SqlState.INTERNAL_ERROR, "pgsplit: internal error: " + error);
     }
 
-    private void terminate(String sqlState, String message) {
+    void terminate(String sqlState, String message) {
         log.debug("client {}: {}", parts.io().peer(), message);
         parts.replies().fatal(sqlState, message);
         parts.io().flush();
@@ -398,6 +399,7 @@ public final class SessionMachine implements BackendListener, SessionWaits.Host 
         phase = SessionPhase.CLOSED;
         parts.waits().cancel();
         parts.requests().release();
+        parts.claim().close();
         parts.retry().release(parts.requests());
         parts.leases().closeAll();
         onClosed.run();
