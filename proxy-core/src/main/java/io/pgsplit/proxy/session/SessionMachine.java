@@ -350,10 +350,11 @@ public final class SessionMachine implements BackendListener, SessionWaits.Host 
 
     /**
      * Nothing in flight and no transaction, as the client sees it: a group the proxy refused, waiting
-     * for its Sync, counts as idle; a transaction whose server was lost (BROKEN) does not.
+     * for its Sync, counts as idle; a transaction whose server was lost (BROKEN), or a session pgsplit
+     * stopped reading for room in the buffer budget, does not.
      */
     public boolean isIdle() {
-        boolean quiet = parts.waits().running() && parts.retry().pending() == null;
+        boolean quiet = parts.waits().running() && parts.retry().pending() == null && !parts.claim().waiting();
         if (phase == SessionPhase.IDLE) {
             return quiet;
         }

@@ -55,6 +55,7 @@ class BufferBudgetSessionTest {
             ByteBuf rest = sendHead(session, new ClientMessages().query(selectOfLength(20_000)), 1_000);
             assertThat(session.client.isReading()).isFalse();
             assertThat(budget.waits()).isEqualTo(1);
+            assertThat(session.machine.isIdle()).as("paused by pgsplit: not idle for client_idle_timeout").isFalse();
 
             budget.release(budget.limit());
             session.client.runTasks();
