@@ -18,6 +18,8 @@ final class RequestBuffer {
     private final InboundBuffer inbound = new InboundBuffer();
     private final SegmentScanner scanner;
     private Segment current;
+    /** Bytes of a CopyData message still to come after the parts already sent on ({@link Segment#streamRest}). */
+    private int copyRest;
 
     RequestBuffer(SegmentScanner scanner) {
         this.scanner = scanner;
@@ -34,9 +36,30 @@ final class RequestBuffer {
      */
     Segment next(Map<String, PreparedStatementDef> statements) {
         if (current == null) {
+            if (copyRest > 0) {
+                return copyContinuation();
+            }
             current = new Segment();
         }
-        return scanner.scan(inbound.buffer(), current, statements) ? current : null;
+        if (!scanner.scan(inbound.buffer(), current, statements)) {
+            return null;
+        }
+        copyRest += current.streamRest;
+        current.streamRest = 0;
+        return current;
+    }
+
+    /** The next raw part of a CopyData message sent on in parts: whatever of it is here. */
+    private Segment copyContinuation() {
+        int available = inbound.readableBytes();
+        if (available == 0) {
+            return null;
+        }
+        current = new Segment();
+        current.length = Math.min(available, copyRest);
+        current.end = Segment.End.COPY;
+        copyRest -= current.length;
+        return current;
     }
 
     /**

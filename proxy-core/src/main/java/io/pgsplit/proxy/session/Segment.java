@@ -11,7 +11,8 @@ import java.util.regex.Pattern;
 /**
  * The unit of routing: client messages up to a Sync, a simple Query, a FunctionCall or a Flush,
  * buffered whole (as PgDog does) so that one decision covers them and a group never spans two
- * servers. Also a lone COPY message or Terminate. The bytes stay in the session's
+ * servers. Also a lone COPY message or Terminate; a CopyData message still arriving is not waited
+ * for but sent on in parts, each part a COPY segment of raw bytes. The bytes stay in the session's
  * {@link RequestBuffer}; this records only what routing and statement bookkeeping need, and what
  * was learnt while routing it ({@link RoutingAttempt}), so that a request that waits is never
  * analysed from scratch again.
@@ -45,6 +46,8 @@ final class Segment {
     boolean simpleQuery;
     /** Cut short because the group outgrew the buffering limit; routed to the primary. */
     boolean tooLarge;
+    /** A CopyData message cut where its bytes ran out: this many more of it follow, forwarded as they come. */
+    int streamRest;
     // Empty lists share one empty array until something is added: most segments hold one Query or one Parse.
     final List<String> queries = new ArrayList<>();
     final List<PreparedStatementDef> parsed = new ArrayList<>();
