@@ -198,6 +198,11 @@ public final class SessionMachine implements BackendListener, SessionWaits.Host 
     }
 
     @Override
+    public boolean takesPartialMessages() {
+        return true; // the client gets the bytes as they are
+    }
+
+    @Override
     public void onReadyForQuery(BackendConnection server, TransactionStatus status, boolean failed) {
         Lease lease = phase.lease();
         if (lease == null || lease.connection() != server) {
