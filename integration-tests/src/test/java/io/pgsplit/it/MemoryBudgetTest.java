@@ -5,6 +5,12 @@ import static org.awaitility.Awaitility.await;
 
 import io.pgsplit.proxy.PgSplitServer;
 import java.io.IOException;
+import java.nio.charset.StandardCharsets;
+import java.sql.Connection;
+import java.sql.DriverManager;
+import java.sql.ResultSet;
+import java.sql.SQLException;
+import java.sql.Statement;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Arrays;
@@ -19,11 +25,14 @@ import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
 import org.junit.jupiter.api.extension.ExtendWith;
+import org.postgresql.PGConnection;
+import org.postgresql.copy.CopyIn;
 
 /**
  * limits.max_buffered_bytes at 1 MB, with raw clients each sending a 900 kB Query in two halves: only one
  * fits at a time, the others stop being read (not failed) until it is through, and every one gets its answer.
- * A Query larger than the whole budget is refused with 53200 on its header, and other clients read on.
+ * A Query larger than the whole budget is refused with 53200 on its header, and other clients read on. CopyData
+ * and large rows are streamed, so they pass however large.
  */
 @ExtendWith(ClusterExtension.class)
 @Timeout(120)
@@ -129,6 +138,41 @@ class MemoryBudgetTest {
       stalled.send(Arrays.copyOfRange(query, query.length / 2, query.length));
       assertThat(dataRow(stalled.readUntilReadyForQuery())).isEqualTo(String.valueOf(QUERY_BYTES - overhead()));
     }
+  }
+
+  /** One CopyData message of 3 MB, three times the budget: it streams to the primary instead of being buffered. */
+  @Test
+  void aCopyDataMessageLargerThanTheBudgetStreamsToTheServer() throws Exception {
+    cluster.setUpOnPrimary("DROP TABLE IF EXISTS budget_copy", "CREATE TABLE budget_copy (line text)");
+    byte[] row = ("z".repeat(3_000_000) + "\n").getBytes(StandardCharsets.UTF_8);
+    try (Connection connection = connectThroughProxy()) {
+      CopyIn copy = connection.unwrap(PGConnection.class).getCopyAPI().copyIn("COPY budget_copy FROM STDIN");
+      copy.writeToCopy(row, 0, row.length); // pgjdbc sends one CopyData message per call
+      assertThat(copy.endCopy()).isEqualTo(1);
+    }
+    try (Connection connection = cluster.connectDirectly(cluster.primary());
+        Statement statement = connection.createStatement();
+        ResultSet length = statement.executeQuery("SELECT length(line) FROM budget_copy")) {
+      assertThat(length.next()).isTrue();
+      assertThat(length.getInt(1)).isEqualTo(3_000_000);
+    }
+  }
+
+  /** A 3 MB DataRow goes to the client in the parts it arrives in, intact. */
+  @Test
+  void aLargeRowReachesTheClientIntact() throws Exception {
+    try (Connection connection = connectThroughProxy();
+        Statement statement = connection.createStatement();
+        ResultSet row = statement.executeQuery("SELECT repeat('ab', 1500000) || 'end'")) {
+      assertThat(row.next()).isTrue();
+      String value = row.getString(1);
+      assertThat(value).hasSize(3_000_003).startsWith("abab").endsWith("abend");
+    }
+  }
+
+  private static Connection connectThroughProxy() throws SQLException {
+    return DriverManager.getConnection(ProxiedCluster.jdbcUrl(proxy.listenAddress()), cluster.cluster().appUser(),
+        cluster.cluster().appPassword());
   }
 
   /** A Query message of exactly {@code messageBytes} whose answer is the length of its literal. */
