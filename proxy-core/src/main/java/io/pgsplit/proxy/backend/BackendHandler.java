@@ -175,6 +175,7 @@ final class BackendHandler extends ChannelInboundHandlerAdapter {
                 if (relaysInParts(buf, index)) {
                     int available = buf.writerIndex() - index;
                     partRest = buf.getInt(index + 1) + 1 - available;
+                    connection.clientMidMessage(true);
                     run += available;
                     runAnswers = true;
                 }
@@ -233,6 +234,7 @@ final class BackendHandler extends ChannelInboundHandlerAdapter {
     private boolean relayRestOfPart() {
         int part = Math.min(inbound.readableBytes(), partRest);
         partRest -= part;
+        connection.clientMidMessage(partRest > 0);
         connection.listener().onServerMessages(connection, inbound.takeSlice(part), true);
         return partRest == 0;
     }

@@ -303,7 +303,8 @@ public final class SessionMachine implements BackendListener, SessionWaits.Host 
             boolean working = lease != null && lease == phase.lease();
             boolean positionLost = lease != null && lease.isPrimary() && parts.fence().positionLost();
             parts.leases().lost(server);
-            if (isClosed()) {
+            if (isClosed() || working && server.leftClientMidMessage()) {
+                close(); // the client has part of a message: nothing else can follow it
                 return;
             }
             if (working) {

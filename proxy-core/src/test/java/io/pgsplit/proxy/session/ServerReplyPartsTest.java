@@ -33,6 +33,25 @@ class ServerReplyPartsTest {
         }
     }
 
+    /** An ErrorResponse after part of a DataRow would be read as the rest of the row: the client is closed instead. */
+    @Test
+    void aServerLostInTheMiddleOfALargeRowClosesTheClientWithoutAnotherWord() {
+        try (SessionHarness session = SessionHarness.start(EVENTUAL)) {
+            session.send(new ClientMessages().query("SELECT 1"));
+            String replica = session.connections.lent().get(0);
+            ByteBuf reply = new ServerMessages().rows("x", "x".repeat(200_000)).ready('I').buffer();
+            read(session, replica, reply.readRetainedSlice(100_000));
+            reply.release();
+            assertThat(session.client.receivedBytes()).hasSize(100_000);
+
+            session.server(replica).die();
+            session.client.runTasks();
+
+            assertThat(session.sessionClosed()).isTrue();
+            assertThat(session.client.receivedBytes()).isEmpty();
+        }
+    }
+
     @Test
     void aSmallDataRowSplitAcrossReadsStillGoesOnWhole() {
         try (SessionHarness session = SessionHarness.start(EVENTUAL)) {
