@@ -7,9 +7,10 @@ import io.pgsplit.protocol.backend.TransactionStatus;
 public interface BackendListener {
 
     /**
-     * Whole server messages for the client, in order (but see {@link #takesPartialMessages}); ownership of {@code messages} passes to the
-     * listener. {@code answer}: they include more than notices, notifications and parameter changes,
-     * which a server may send before it dies (immediate shutdown) without having answered anything.
+     * Whole server messages for the client, in order (but see {@link #takesPartialMessages});
+     * ownership of {@code messages} passes to the listener. {@code answer}: they include more than
+     * notices, notifications and parameter changes, which a server may send before it dies (immediate
+     * shutdown) without having answered anything.
      */
     void onServerMessages(BackendConnection backend, ByteBuf messages, boolean answer);
 

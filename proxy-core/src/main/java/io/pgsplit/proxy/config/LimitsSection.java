@@ -40,7 +40,8 @@ final class LimitsSection {
                         LimitsConfig.DEFAULT_MAX_PENDING_LOGINS),
                 reservedConnections(limits.get("reserved_connections"), maxClients, users),
                 limits.get("max_buffered_bytes").asOr(BUFFERED_BYTES, LimitsConfig.DEFAULT_MAX_BUFFERED_BYTES),
-                limits.get("buffer_wait_timeout").asOr(Scalars.positiveDuration(), LimitsConfig.DEFAULT_BUFFER_WAIT_TIMEOUT));
+                limits.get("buffer_wait_timeout").asOr(Scalars.positiveDuration(),
+                        LimitsConfig.DEFAULT_BUFFER_WAIT_TIMEOUT));
     }
 
     /** Off unless set; 0 also means off, as PgBouncer's client_idle_timeout. */

@@ -56,7 +56,7 @@ public final class BufferBudget {
             limit = newLimit;
             granted = grantWaiting();
         }
-        notify(granted);
+        tellGranted(granted);
     }
 
     /** Reserves {@code bytes} if they fit now and nobody is waiting before them. */
@@ -80,7 +80,7 @@ public final class BufferBudget {
             waiting.addLast(wait);
             granted = grantWaiting(); // the room may have come free since the caller's try
         }
-        notify(granted);
+        tellGranted(granted);
         return wait;
     }
 
@@ -93,7 +93,7 @@ public final class BufferBudget {
             }
             granted = grantWaiting(); // the next in line may fit where the withdrawn one did not
         }
-        notify(granted);
+        tellGranted(granted);
         return true;
     }
 
@@ -106,7 +106,7 @@ public final class BufferBudget {
             reserved.addAndGet(-bytes);
             granted = grantWaiting();
         }
-        notify(granted);
+        tellGranted(granted);
     }
 
     /** Bytes reserved now, all sessions together. */
@@ -133,7 +133,7 @@ public final class BufferBudget {
         return granted;
     }
 
-    private static void notify(List<Wait> granted) {
+    private static void tellGranted(List<Wait> granted) {
         granted.forEach(wait -> wait.onGranted.run());
     }
 }

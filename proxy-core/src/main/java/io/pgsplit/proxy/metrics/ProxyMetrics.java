@@ -104,7 +104,7 @@ public final class ProxyMetrics implements AutoCloseable {
     /** Publishes {@code pgsplit_buffered_bytes} and {@code pgsplit_buffer_budget_waits_total}. */
     public void bindBufferBudget(BufferBudget budget) {
         Gauge.builder("pgsplit.buffered", budget, BufferBudget::reserved).baseUnit("bytes")
-                .description("Bytes reserved by sessions for client requests still arriving (limits.max_buffered_bytes)")
+                .description("Bytes reserved for client requests still arriving (limits.max_buffered_bytes)")
                 .register(registry);
         FunctionCounter.builder("pgsplit.buffer.budget.waits", budget, BufferBudget::waits)
                 .description("Sessions that stopped reading until the buffer budget had room").register(registry);

@@ -154,7 +154,7 @@ public final class SessionMachine implements BackendListener, SessionWaits.Host 
         updateClientReading();
     }
 
-    /** Reads from the client only when the session can act on it, every live server takes bytes, and the budget has room. */
+    /** Reads from the client only when it can act on it, every live server takes bytes and the budget has room. */
     private void updateClientReading() {
         boolean wanted = parts.waits().running() && !isClosed() && !parts.leases().holdsBackClient();
         parts.io().reading(parts.claim().settle(parts.requests().bytesNeeded(), wanted) && wanted && !isClosed());

@@ -21,7 +21,8 @@ record SessionParts(SessionMachine machine, SessionIo io, ClientReplies replies,
                     SegmentAnalyzer analyzer, FenceTracker fence, FenceGate gate, ConnectionLeases leases,
                     TransactionTracker transaction, SessionEffects effects, ClientStatements statements, ReadRetry retry,
                     ProxyCommandResponder commands, RouteExplainer explainer, RequestSender sender, SessionWaits waits,
-                    ServerLoss loss, CatalogChanges catalogChanges, BufferClaim claim, Predicate<ServerHealth> poolHasRoom) {
+                    ServerLoss loss, CatalogChanges catalogChanges, BufferClaim claim,
+                    Predicate<ServerHealth> poolHasRoom) {
 
     static SessionParts create(SessionMachine machine, ProxyContext context, ClusterView cluster, SessionIo io,
                                ConnectionSource source, String user, Map<String, String> startupParameters,
@@ -54,7 +55,8 @@ record SessionParts(SessionMachine machine, SessionIo io, ClientReplies replies,
         return new SessionParts(machine, io, replies, requests, analyzer, fence, gate, leases, transaction, effects,
                 statements, retry, commands, explainer, sender, new SessionWaits(io, machine), loss, catalogChanges,
                 new BufferClaim(context.bufferBudget(), io, machine::resumed,
-                        message -> machine.terminate(SqlState.OUT_OF_MEMORY, message), () -> context.limits().bufferWaitTimeout()),
+                        message -> machine.terminate(SqlState.OUT_OF_MEMORY, message),
+                        () -> context.limits().bufferWaitTimeout()),
                 poolHasRoom);
     }
 
