@@ -237,8 +237,10 @@ public final class ProxyContext {
         return bufferBudget;
     }
 
+    /** A quarter of a small buffer budget at most: a group cut short is sent on instead of refused for its size. */
     public int maxBufferedRequest() {
-        return Math.min(MAX_BUFFERED_REQUEST, config.limits().maxMessageSize());
+        long quarterOfBudget = config.limits().maxBufferedBytes() / 4;
+        return (int) Math.min(Math.min(MAX_BUFFERED_REQUEST, config.limits().maxMessageSize()), quarterOfBudget);
     }
 
     public StatementClassifier classifier() {

@@ -81,6 +81,27 @@ class BufferBudgetSessionTest {
         }
     }
 
+    /** The group so far (70 kB, more than the budget) goes on to the primary as a large request, not refused. */
+    @Test
+    void aRequestGroupCutShortByASmallBudgetIsSentOnNotRefused() {
+        try (SessionHarness session = SessionHarness.start(BUDGET)) {
+            ClientMessages group = new ClientMessages();
+            for (int i = 0; i < 70; i++) {
+                group.parse("", selectOfLength(1_000));
+            }
+            group.parse("", selectOfLength(1_000)).sync();
+            int parseLength = new ClientMessages().parse("", selectOfLength(1_000)).bytes().length;
+
+            ByteBuf rest = sendHead(session, group, 70 * parseLength + parseLength / 2);
+            assertThat(session.received()).isEmpty();
+            assertThat(session.server("pg1").received()).hasSize(70);
+            sendRest(session, rest);
+
+            assertThat(session.server("pg1").received()).hasSize(2);
+            assertThat(session.context.bufferBudget().reserved()).isZero();
+        }
+    }
+
     @Test
     void ordinaryStatementsPassWhileTheBudgetIsFull() {
         try (SessionHarness session = SessionHarness.start(BUDGET)) {
