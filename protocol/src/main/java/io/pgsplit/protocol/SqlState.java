@@ -20,6 +20,7 @@ public final class SqlState {
     public static final String INVALID_PARAMETER_VALUE = "22023";
     public static final String INVALID_PASSWORD = "28P01";
     public static final String IN_FAILED_SQL_TRANSACTION = "25P02";
+    public static final String OUT_OF_MEMORY = "53200";
     public static final String PROTOCOL_VIOLATION = "08P01";
     public static final String QUERY_CANCELED = "57014";
     public static final String READ_ONLY_SQL_TRANSACTION = "25006";

@@ -25,6 +25,7 @@ import io.pgsplit.proxy.config.PgSplitConfig;
 import io.pgsplit.proxy.config.ServerConfig;
 import io.pgsplit.proxy.config.SecuritySettings;
 import io.pgsplit.proxy.frontdoor.FrontDoor;
+import io.pgsplit.proxy.memory.BufferBudget;
 import io.pgsplit.proxy.metrics.PooledConnections;
 import io.pgsplit.proxy.tls.ClientTls;
 import io.pgsplit.proxy.tls.ServerTls;
@@ -89,6 +90,7 @@ public final class ProxyContext {
     private final ServerParameters serverParameters = new ServerParameters();
     private final Executor slowWork;
     private final FrontDoor frontDoor;
+    private final BufferBudget bufferBudget;
 
     /** @param serverTls the server TLS the health monitor already uses, kept unless the configuration changes it */
     ProxyContext(PgSplitConfig config, StatementClassifier classifier, HealthMonitor health, ProxyMetrics metrics,
@@ -111,6 +113,8 @@ public final class ProxyContext {
         this.primaryPools = new ServerPools(primaryPoolSettings(config.pool()), opener);
         this.replicaSelector = new ReplicaSelector(config.routing().replicaPolicy(), weights(config), replicaLoad());
         this.catalogs = new CatalogRegistry(catalogSettings(config, serverTls), health::topology);
+        this.bufferBudget = new BufferBudget(config.limits().maxBufferedBytes());
+        metrics.bindBufferBudget(bufferBudget);
         apply(config, classifier);
         this.frontDoor = new FrontDoor(this::limits, metrics);
         health.addLatencyListener(latencies);
@@ -171,6 +175,7 @@ public final class ProxyContext {
         primaryPools.reconfigure(primaryPoolSettings(newConfig.pool()));
         replicaSelector.configure(newConfig.routing().replicaPolicy(), weights(newConfig));
         catalogs.reconfigure(catalogSettings(newConfig, nextServerTls));
+        bufferBudget.limit(newConfig.limits().maxBufferedBytes());
     }
 
     private static Map<String, Integer> weights(PgSplitConfig config) {
@@ -238,8 +243,15 @@ public final class ProxyContext {
         return config.limits();
     }
 
+    /** What all sessions together may buffer of requests still arriving (limits.max_buffered_bytes). */
+    public BufferBudget bufferBudget() {
+        return bufferBudget;
+    }
+
+    /** A quarter of a small buffer budget at most: a group cut short is sent on instead of refused for its size. */
     public int maxBufferedRequest() {
-        return Math.min(MAX_BUFFERED_REQUEST, config.limits().maxMessageSize());
+        long quarterOfBudget = config.limits().maxBufferedBytes() / 4;
+        return (int) Math.min(Math.min(MAX_BUFFERED_REQUEST, config.limits().maxMessageSize()), quarterOfBudget);
     }
 
     public StatementClassifier classifier() {

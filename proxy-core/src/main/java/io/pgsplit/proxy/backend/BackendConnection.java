@@ -34,6 +34,8 @@ public final class BackendConnection {
     private boolean unseenState;
     private boolean parameterReported;
     private boolean closing;
+    /** Part of a large message went to the client, the rest has not arrived (BackendHandler#relaysInParts). */
+    private boolean clientMidMessage;
     private String closeReason;
 
     /** @param initialSettings the settings its StartupMessage carried, as statements (see StartupSettings) */
@@ -247,6 +249,15 @@ public final class BackendConnection {
         }
         closing = true;
         channel.close();
+    }
+
+    void clientMidMessage(boolean mid) {
+        clientMidMessage = mid;
+    }
+
+    /** Whether the client got part of a message from here and not the rest: lost now, its stream is cut. */
+    public boolean leftClientMidMessage() {
+        return clientMidMessage;
     }
 
     /** Why the proxy closed this connection, or null when the server or the network did. */

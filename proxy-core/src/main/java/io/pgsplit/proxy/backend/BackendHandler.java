@@ -32,6 +32,8 @@ import org.slf4j.LoggerFactory;
  */
 final class BackendHandler extends ChannelInboundHandlerAdapter {
     private static final Logger log = LoggerFactory.getLogger(BackendHandler.class);
+    /** Messages up to this size are relayed whole; beyond it, a DataRow or CopyData may go on in parts. */
+    static final int PARTS_THRESHOLD = 64 << 10;
 
     private final InboundBuffer inbound = new InboundBuffer();
     private final BackendAuthenticator authenticator;
@@ -49,6 +51,8 @@ final class BackendHandler extends ChannelInboundHandlerAdapter {
     private boolean runAnswers;
     /** The injected query being answered saw an ErrorResponse. */
     private boolean injectedFailed;
+    /** Bytes still to come of a message being relayed in parts ({@link #relaysInParts}). */
+    private int partRest;
 
     BackendHandler(BackendAuthenticator authenticator, Executor slowWork, ByteBuf startupMessage, int maxMessageSize,
                    CompletableFuture<BackendConnection> ready, String serverName) {
@@ -159,6 +163,9 @@ final class BackendHandler extends ChannelInboundHandlerAdapter {
     }
 
     private void relay() {
+        if (partRest > 0 && !relayRestOfPart()) {
+            return;
+        }
         int run = 0; // bytes from the reader index onward that are scanned and go to the client as one slice
         runAnswers = false;
         while (inbound.readableBytes() > run) {
@@ -166,6 +173,13 @@ final class BackendHandler extends ChannelInboundHandlerAdapter {
             int index = buf.readerIndex() + run;
             int length = MessageFraming.completeMessageLength(buf, index, maxMessageSize);
             if (length < 0) {
+                if (relaysInParts(buf, index)) {
+                    int available = buf.writerIndex() - index;
+                    partRest = buf.getInt(index + 1) + 1 - available;
+                    connection.clientMidMessage(true);
+                    run += available;
+                    runAnswers = true;
+                }
                 break;
             }
             byte type = buf.getByte(index);
@@ -205,6 +219,30 @@ final class BackendHandler extends ChannelInboundHandlerAdapter {
             }
         }
         passOn(run);
+    }
+
+    /**
+     * A large DataRow or CopyData of the client's answer is not buffered whole (a client could make
+     * every session hold max_message_size that way): what has arrived goes on, the rest as it comes,
+     * paced by the client's writability. Only for a listener that takes parts; smaller messages and
+     * anything pgsplit reads itself stay whole.
+     */
+    private boolean relaysInParts(ByteBuf buf, int index) {
+        if (buf.writerIndex() - index < HEADER_LENGTH || buf.getInt(index + 1) + 1L <= PARTS_THRESHOLD) {
+            return false;
+        }
+        byte type = buf.getByte(index);
+        return (type == MessageTypes.DATA_ROW || type == MessageTypes.COPY_DATA) && connection.isBusy()
+                && !connection.pending.answeringInjectedQuery() && connection.listener().takesPartialMessages();
+    }
+
+    /** Passes on what has arrived of the message being relayed in parts; true once all of it went. */
+    private boolean relayRestOfPart() {
+        int part = Math.min(inbound.readableBytes(), partRest);
+        partRest -= part;
+        connection.clientMidMessage(partRest > 0);
+        connection.listener().onServerMessages(connection, inbound.takeSlice(part), true);
+        return partRest == 0;
     }
 
     /**

@@ -7,11 +7,20 @@ import io.pgsplit.protocol.backend.TransactionStatus;
 public interface BackendListener {
 
     /**
-     * Whole server messages for the client, in order; ownership of {@code messages} passes to the
-     * listener. {@code answer}: they include more than notices, notifications and parameter changes,
-     * which a server may send before it dies (immediate shutdown) without having answered anything.
+     * Whole server messages for the client, in order (but see {@link #takesPartialMessages});
+     * ownership of {@code messages} passes to the listener. {@code answer}: they include more than
+     * notices, notifications and parameter changes, which a server may send before it dies (immediate
+     * shutdown) without having answered anything.
      */
     void onServerMessages(BackendConnection backend, ByteBuf messages, boolean answer);
+
+    /**
+     * Whether {@link #onServerMessages} may also be given parts of a large DataRow or CopyData, passed on
+     * as they arrive instead of buffered whole; a listener that only forwards the bytes says yes.
+     */
+    default boolean takesPartialMessages() {
+        return false;
+    }
 
     /**
      * A ReadyForQuery ended one of the groups sent to this backend (it has already been passed on);

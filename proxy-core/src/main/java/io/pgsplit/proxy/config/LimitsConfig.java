@@ -14,16 +14,30 @@ import java.util.Optional;
  *                             closed with 57P05; empty: never
  * @param maxPendingLogins     connections not yet authenticated; beyond this the oldest of them is closed
  * @param reservedConnections  of {@code maxClientConnections}, the slots only admin users ({@code users[].admin}) get
+ * @param maxBufferedBytes     all sessions together buffer at most this much of client requests still arriving
+ *                             (see {@code BufferBudget})
+ * @param bufferWaitTimeout    a session paused for room in {@code maxBufferedBytes} this long is refused with 53200
  */
 public record LimitsConfig(int maxMessageSize, int maxClientConnections, Duration connectTimeout, Duration loginTimeout,
-                           Optional<Duration> clientIdleTimeout, int maxPendingLogins, int reservedConnections) {
+                           Optional<Duration> clientIdleTimeout, int maxPendingLogins, int reservedConnections,
+                           long maxBufferedBytes, Duration bufferWaitTimeout) {
     public static final Duration DEFAULT_LOGIN_TIMEOUT = Duration.ofSeconds(10);
     public static final int DEFAULT_MAX_PENDING_LOGINS = 100;
+    public static final long DEFAULT_MAX_BUFFERED_BYTES = 256L << 20;
+    public static final Duration DEFAULT_BUFFER_WAIT_TIMEOUT = Duration.ofSeconds(30);
 
     public LimitsConfig {
         Objects.requireNonNull(connectTimeout, "connectTimeout");
         Objects.requireNonNull(loginTimeout, "loginTimeout");
         Objects.requireNonNull(clientIdleTimeout, "clientIdleTimeout");
+        Objects.requireNonNull(bufferWaitTimeout, "bufferWaitTimeout");
+    }
+
+    /** With the buffer budget at its defaults. */
+    public LimitsConfig(int maxMessageSize, int maxClientConnections, Duration connectTimeout, Duration loginTimeout,
+                        Optional<Duration> clientIdleTimeout, int maxPendingLogins, int reservedConnections) {
+        this(maxMessageSize, maxClientConnections, connectTimeout, loginTimeout, clientIdleTimeout, maxPendingLogins,
+                reservedConnections, DEFAULT_MAX_BUFFERED_BYTES, DEFAULT_BUFFER_WAIT_TIMEOUT);
     }
 
     /** The front-door limits at their defaults, no slots reserved. */

@@ -9,11 +9,15 @@ import java.util.function.Function;
 /** Reads {@code limits}: the bounds that protect the proxy from oversized messages and connection floods. */
 final class LimitsSection {
     private static final Set<String> KEYS = Set.of("max_message_size", "max_client_connections", "connect_timeout",
-            "login_timeout", "client_idle_timeout", "max_pending_logins", "reserved_connections");
+            "login_timeout", "client_idle_timeout", "max_pending_logins", "reserved_connections",
+            "max_buffered_bytes", "buffer_wait_timeout");
     private static final long MIN_MESSAGE_SIZE = 8L << 10;
     private static final long MAX_MESSAGE_SIZE = 1L << 30;
     private static final Function<String, Long> MESSAGE_SIZE = Scalars.requiring(Scalars::size,
             size -> size >= MIN_MESSAGE_SIZE && size <= MAX_MESSAGE_SIZE, "must be between 8kB and 1GB");
+    /** Below one socket read's worth the budget would pause sessions for ordinary traffic. */
+    private static final Function<String, Long> BUFFERED_BYTES = Scalars.requiring(Scalars::size,
+            size -> size >= 64L << 10, "must be at least 64kB");
     /** As PostgreSQL's authentication_timeout, whose range ends at 600 s. */
     private static final Function<String, Duration> LOGIN_TIMEOUT = Scalars.requiring(Scalars::duration,
             value -> !value.isZero() && value.compareTo(Duration.ofMinutes(10)) <= 0, "must be greater than 0 and at most 10m");
@@ -34,7 +38,10 @@ final class LimitsSection {
                 clientIdleTimeout(limits.get("client_idle_timeout")),
                 limits.get("max_pending_logins").asOr(Scalars.integerBetween(1, 1_000_000),
                         LimitsConfig.DEFAULT_MAX_PENDING_LOGINS),
-                reservedConnections(limits.get("reserved_connections"), maxClients, users));
+                reservedConnections(limits.get("reserved_connections"), maxClients, users),
+                limits.get("max_buffered_bytes").asOr(BUFFERED_BYTES, LimitsConfig.DEFAULT_MAX_BUFFERED_BYTES),
+                limits.get("buffer_wait_timeout").asOr(Scalars.positiveDuration(),
+                        LimitsConfig.DEFAULT_BUFFER_WAIT_TIMEOUT));
     }
 
     /** Off unless set; 0 also means off, as PgBouncer's client_idle_timeout. */

@@ -9,6 +9,7 @@ import io.micrometer.prometheusmetrics.PrometheusConfig;
 import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
 import io.pgsplit.health.Role;
 import io.pgsplit.health.Topology;
+import io.pgsplit.proxy.memory.BufferBudget;
 import io.pgsplit.router.StatementClassifier;
 import java.time.Duration;
 import java.util.Arrays;
@@ -104,6 +105,15 @@ public final class ProxyMetrics implements AutoCloseable {
     public void transport(String name) {
         Gauge.builder("pgsplit.transport.info", () -> 1).tag("transport", name)
                 .description("The I/O transport in use: io_uring, epoll or nio").strongReference(true).register(registry);
+    }
+
+    /** Publishes {@code pgsplit_buffered_bytes} and {@code pgsplit_buffer_budget_waits_total}. */
+    public void bindBufferBudget(BufferBudget budget) {
+        Gauge.builder("pgsplit.buffered", budget, BufferBudget::reserved).baseUnit("bytes")
+                .description("Bytes reserved for client requests still arriving (limits.max_buffered_bytes)")
+                .register(registry);
+        FunctionCounter.builder("pgsplit.buffer.budget.waits", budget, BufferBudget::waits)
+                .description("Sessions that stopped reading until the buffer budget had room").register(registry);
     }
 
     /** JVM memory, GC, threads, class loading, CPU, uptime and open files; {@link #close} unbinds the GC listener. */

@@ -1,5 +1,7 @@
 package io.pgsplit.proxy.session;
 
+import static io.pgsplit.protocol.MessageFraming.HEADER_LENGTH;
+
 import io.netty.buffer.ByteBuf;
 import io.netty.buffer.ByteBufAllocator;
 import io.pgsplit.proxy.netty.InboundBuffer;
@@ -16,6 +18,8 @@ final class RequestBuffer {
     private final InboundBuffer inbound = new InboundBuffer();
     private final SegmentScanner scanner;
     private Segment current;
+    /** Bytes of a CopyData message still to come after the parts already sent on ({@link Segment#streamRest}). */
+    private int copyRest;
 
     RequestBuffer(SegmentScanner scanner) {
         this.scanner = scanner;
@@ -32,9 +36,44 @@ final class RequestBuffer {
      */
     Segment next(Map<String, PreparedStatementDef> statements) {
         if (current == null) {
+            if (copyRest > 0) {
+                return copyContinuation();
+            }
             current = new Segment();
         }
-        return scanner.scan(inbound.buffer(), current, statements) ? current : null;
+        if (!scanner.scan(inbound.buffer(), current, statements)) {
+            return null;
+        }
+        copyRest += current.streamRest;
+        current.streamRest = 0;
+        return current;
+    }
+
+    /** The next raw part of a CopyData message sent on in parts: whatever of it is here. */
+    private Segment copyContinuation() {
+        int available = inbound.readableBytes();
+        if (available == 0) {
+            return null;
+        }
+        current = new Segment();
+        current.length = Math.min(available, copyRest);
+        current.end = Segment.End.COPY;
+        copyRest -= current.length;
+        return current;
+    }
+
+    /**
+     * The bytes this buffer will hold once the head request can be routed: up to the end of its last
+     * message when that message's header is in (the scan checked its length), else what is here.
+     */
+    long bytesNeeded() {
+        int held = inbound.readableBytes();
+        if (current == null || current.end != Segment.End.OPEN || held - current.length < HEADER_LENGTH) {
+            return held;
+        }
+        ByteBuf buf = inbound.buffer();
+        long messageLength = buf.getInt(buf.readerIndex() + current.length + 1) + 1L;
+        return Math.max(held, current.length + messageLength);
     }
 
     /** The head request was dealt with (its bytes taken or dropped): scanning goes on after it. */

@@ -10,7 +10,8 @@ import java.util.regex.Pattern;
 /**
  * The unit of routing: client messages up to a Sync, a simple Query, a FunctionCall or a Flush,
  * buffered whole (as PgDog does) so that one decision covers them and a group never spans two
- * servers. Also a lone COPY message or Terminate. The bytes stay in the session's
+ * servers. Also a lone COPY message or Terminate; a CopyData message still arriving is not waited
+ * for but sent on in parts, each part a COPY segment of raw bytes. The bytes stay in the session's
  * {@link RequestBuffer}; this records only what routing and statement bookkeeping need, and what
  * was learnt while routing it ({@link RoutingAttempt}), so that a request that waits is never
  * analysed from scratch again.
@@ -44,6 +45,8 @@ final class Segment {
     boolean simpleQuery;
     /** Cut short because the group outgrew the buffering limit; routed to the primary. */
     boolean tooLarge;
+    /** A CopyData message cut where its bytes ran out: this many more of it follow, forwarded as they come. */
+    int streamRest;
     // Read-only views for everyone else; the shared empty list until something is added, then a list sized for
     // the common case (one Query, one Parse, one statement bound): a request is cut per message group.
     List<String> queries = List.of();

@@ -45,7 +45,7 @@ final class SegmentScanner {
             }
             int length = MessageFraming.completeMessageLength(buf, index, maxMessageSize);
             if (length < 0) {
-                return cutIfTooLarge(segment);
+                return streamCopyData(buf, index, segment) || cutIfTooLarge(segment);
             }
             byte type = buf.getByte(index);
             if (startsOwnSegment(type) && !segment.isEmpty()) {
@@ -136,6 +136,21 @@ final class SegmentScanner {
     private static boolean startsOwnSegment(byte type) {
         return type == MessageTypes.COPY_DATA || type == MessageTypes.COPY_DONE || type == MessageTypes.COPY_FAIL
                 || type == MessageTypes.TERMINATE;
+    }
+
+    /**
+     * A CopyData message goes to the COPY under way (or nowhere) whatever it holds, so it is not
+     * buffered whole: the part that has arrived is a segment of its own, the rest follows raw.
+     */
+    private static boolean streamCopyData(ByteBuf buf, int index, Segment segment) {
+        int available = buf.writerIndex() - index;
+        if (!segment.isEmpty() || available < HEADER_LENGTH || buf.getByte(index) != MessageTypes.COPY_DATA) {
+            return false;
+        }
+        segment.length = available;
+        segment.streamRest = buf.getInt(index + 1) + 1 - available; // the length was checked by the caller
+        segment.end = Segment.End.COPY;
+        return true;
     }
 
     /**

@@ -154,9 +154,10 @@ public final class SessionMachine implements BackendListener, SessionWaits.Host 
         updateClientReading();
     }
 
-    /** Reads from the client only when the session can act on what it reads and every live server takes bytes. */
+    /** Reads from the client only when it can act on it, every live server takes bytes and the budget has room. */
     private void updateClientReading() {
-        parts.io().reading(parts.waits().running() && !isClosed() && !parts.leases().holdsBackClient());
+        boolean wanted = parts.waits().running() && !isClosed() && !parts.leases().holdsBackClient();
+        parts.io().reading(parts.claim().settle(parts.requests().bytesNeeded(), wanted) && wanted && !isClosed());
     }
 
     /** Returns true when the request is dealt with, false when the session must wait. */
@@ -194,6 +195,11 @@ public final class SessionMachine implements BackendListener, SessionWaits.Host 
             parts.retry().answerStarted(server); // the client has seen part of the answer: too late to retry elsewhere
         }
         parts.io().write(messages);
+    }
+
+    @Override
+    public boolean takesPartialMessages() {
+        return true; // the client gets the bytes as they are
     }
 
     @Override
@@ -297,7 +303,8 @@ public final class SessionMachine implements BackendListener, SessionWaits.Host 
             boolean working = lease != null && lease == phase.lease();
             boolean positionLost = lease != null && lease.isPrimary() && parts.fence().positionLost();
             parts.leases().lost(server);
-            if (isClosed()) {
+            if (isClosed() || working && server.leftClientMidMessage()) {
+                close(); // the client has part of a message: nothing else can follow it
                 return;
             }
             if (working) {
@@ -349,10 +356,11 @@ public final class SessionMachine implements BackendListener, SessionWaits.Host 
 
     /**
      * Nothing in flight and no transaction, as the client sees it: a group the proxy refused, waiting
-     * for its Sync, counts as idle; a transaction whose server was lost (BROKEN) does not.
+     * for its Sync, counts as idle; a transaction whose server was lost (BROKEN), or a session pgsplit
+     * stopped reading for room in the buffer budget, does not.
      */
     public boolean isIdle() {
-        boolean quiet = parts.waits().running() && parts.retry().pending() == null;
+        boolean quiet = parts.waits().running() && parts.retry().pending() == null && !parts.claim().waiting();
         if (phase == SessionPhase.IDLE) {
             return quiet;
         }
@@ -384,7 +392,7 @@ public final class SessionMachine implements BackendListener, SessionWaits.Host 
         terminate(SqlState.INTERNAL_ERROR, "pgsplit: internal error: " + error);
     }
 
-    private void terminate(String sqlState, String message) {
+    void terminate(String sqlState, String message) {
         log.debug("client {}: {}", parts.io().peer(), message);
         parts.replies().fatal(sqlState, message);
         parts.io().flush();
@@ -398,6 +406,7 @@ public final class SessionMachine implements BackendListener, SessionWaits.Host 
         phase = SessionPhase.CLOSED;
         parts.waits().cancel();
         parts.requests().release();
+        parts.claim().close();
         parts.retry().release(parts.requests());
         parts.leases().closeAll();
         onClosed.run();

@@ -2,6 +2,7 @@ package io.pgsplit.proxy.session;
 
 import io.pgsplit.health.ClusterView;
 import io.pgsplit.health.ServerHealth;
+import io.pgsplit.protocol.SqlState;
 import io.pgsplit.proxy.ProxyContext;
 import io.pgsplit.proxy.catalog.SessionCatalog;
 import io.pgsplit.proxy.pool.PoolStats;
@@ -14,13 +15,14 @@ import java.util.function.Predicate;
  * The parts of one session, each owning one concern, built together since they use one another.
  * Reading the list is reading the decomposition: intake, analysis, read-your-writes, server lending,
  * transaction, session state, statements, retry, proxy commands and EXPLAIN (ROUTE), sending, waiting,
- * server loss, and telling the routing catalog about routine changes.
+ * server loss, telling the routing catalog about routine changes, and the share of the buffer budget.
  */
 record SessionParts(SessionMachine machine, SessionIo io, ClientReplies replies, RequestBuffer requests,
                     SegmentAnalyzer analyzer, FenceTracker fence, FenceGate gate, ConnectionLeases leases,
                     TransactionTracker transaction, SessionEffects effects, ClientStatements statements, ReadRetry retry,
                     ProxyCommandResponder commands, RouteExplainer explainer, RequestSender sender, SessionWaits waits,
-                    ServerLoss loss, CatalogChanges catalogChanges, Predicate<ServerHealth> poolHasRoom) {
+                    ServerLoss loss, CatalogChanges catalogChanges, BufferClaim claim,
+                    Predicate<ServerHealth> poolHasRoom) {
 
     static SessionParts create(SessionMachine machine, ProxyContext context, ClusterView cluster, SessionIo io,
                                ConnectionSource source, String user, Map<String, String> startupParameters,
@@ -53,6 +55,9 @@ record SessionParts(SessionMachine machine, SessionIo io, ClientReplies replies,
         ServerLoss loss = new ServerLoss(replies, transaction, effects, retry, context.metrics(), io.peer());
         return new SessionParts(machine, io, replies, requests, analyzer, fence, gate, leases, transaction, effects,
                 statements, retry, commands, explainer, sender, new SessionWaits(io, machine), loss, catalogChanges,
+                new BufferClaim(context.bufferBudget(), io, machine::resumed,
+                        message -> machine.terminate(SqlState.OUT_OF_MEMORY, message),
+                        () -> context.limits().bufferWaitTimeout()),
                 poolHasRoom);
     }
 

@@ -95,6 +95,22 @@ public final class EmbeddedServer {
         return lines;
     }
 
+    /** The bytes the proxy flushed to this server since the last call, as they are, parts of messages included. */
+    public byte[] receivedBytes() {
+        java.io.ByteArrayOutputStream bytes = new java.io.ByteArrayOutputStream();
+        ByteBuf written;
+        while ((written = channel.readOutbound()) != null) {
+            try {
+                byte[] part = new byte[written.readableBytes()];
+                written.readBytes(part);
+                bytes.writeBytes(part);
+            } finally {
+                written.release();
+            }
+        }
+        return bytes.toByteArray();
+    }
+
     /** The server goes away (crash, network): the connection closes under the proxy. */
     public void die() {
         channel.close();

@@ -122,6 +122,22 @@ final class FakeClient implements SessionIo {
         return lines;
     }
 
+    /** Everything flushed to the client since the last call, as bytes: parts of messages included. */
+    byte[] receivedBytes() {
+        java.io.ByteArrayOutputStream bytes = new java.io.ByteArrayOutputStream();
+        for (ByteBuf messages : flushed) {
+            try {
+                byte[] part = new byte[messages.readableBytes()];
+                messages.readBytes(part);
+                bytes.writeBytes(part);
+            } finally {
+                messages.release();
+            }
+        }
+        flushed.clear();
+        return bytes.toByteArray();
+    }
+
     /** Waits (briefly) for work another thread hands to the loop, then runs it. */
     void awaitTask(long timeoutMillis) {
         long deadline = System.nanoTime() + timeoutMillis * 1_000_000;

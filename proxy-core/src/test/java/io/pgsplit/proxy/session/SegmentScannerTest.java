@@ -54,7 +54,23 @@ class SegmentScannerTest {
                 delivered += read;
             }
             received.skipBytes(segment.length);
+            receiveRestOf(segment);
             return segment;
+        }
+
+        /** A CopyData sent on in parts: its raw rest is consumed as the session would, and counted in the segment. */
+        private void receiveRestOf(Segment segment) {
+            while (segment.streamRest > 0) {
+                if (!received.isReadable()) {
+                    int read = delivery == Delivery.WHOLE ? bytes.length - delivered : 1;
+                    received.writeBytes(bytes, delivered, read);
+                    delivered += read;
+                }
+                int part = Math.min(received.readableBytes(), segment.streamRest);
+                received.skipBytes(part);
+                segment.length += part;
+                segment.streamRest -= part;
+            }
         }
 
         Segment next() {
@@ -272,6 +288,26 @@ class SegmentScannerTest {
             assertThat(arrivals.next().end).isEqualTo(Segment.End.COPY);
             assertThat(arrivals.next().end).isEqualTo(Segment.End.COPY);
         }
+    }
+
+    @Test
+    void aCopyDataMessageStillArrivingIsASegmentOfWhatHasArrivedWithTheRestToFollow() {
+        byte[] copy = new ClientMessages().copyData("abcdefgh").bytes();
+        ByteBuf firstPart = Unpooled.wrappedBuffer(copy, 0, 7);
+
+        Segment segment = new Segment();
+        assertThat(scanner.scan(firstPart, segment, NO_STATEMENTS)).isTrue();
+
+        assertThat(segment.end).isEqualTo(Segment.End.COPY);
+        assertThat(segment.length).isEqualTo(7);
+        assertThat(segment.streamRest).isEqualTo(copy.length - 7);
+    }
+
+    @Test
+    void aCopyDataWhoseHeaderIsNotInYetWaits() {
+        Segment segment = new Segment();
+        assertThat(scanner.scan(Unpooled.wrappedBuffer(new ClientMessages().copyData("ab").bytes(), 0, 4), segment,
+                NO_STATEMENTS)).isFalse();
     }
 
     @ParameterizedTest
