@@ -95,6 +95,17 @@ final class TestProxy implements AutoCloseable {
         .mapToDouble(PrometheusScrape.Sample::value).sum();
   }
 
+  /** {@code pgsplit_server_connections{server, state}} in the proxy's Prometheus scrape; 0 when there is no such series. */
+  double serverConnections(String server, String state) {
+    return PrometheusScrape.parse(server().metrics().scrape())
+        .samples("pgsplit_server_connections", "server", server, "state", state).stream()
+        .mapToDouble(PrometheusScrape.Sample::value).sum();
+  }
+
+  PgSplitServer server() {
+    return server;
+  }
+
   /** Statements and Sync groups the proxy routed for {@code reason} to servers of {@code role}. */
   long routed(String role, String reason) {
     return server.metrics().routeCounts().stream()

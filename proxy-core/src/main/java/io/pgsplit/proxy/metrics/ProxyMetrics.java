@@ -34,6 +34,8 @@ public final class ProxyMetrics implements AutoCloseable {
     public static final String RELOAD_ERROR = "error";
 
     private static final String NONE = "none";
+    /** The role label of a statement pgsplit answered itself with an error: it went to no server. */
+    public static final String REFUSED = "refused";
     /** From a cached pgbench -S read on loopback (well under a millisecond) to a report query. */
     private static final Duration[] QUERY_DURATION_BUCKETS = {
             Duration.ofMillis(1).dividedBy(2), Duration.ofMillis(1), Duration.ofMillis(5).dividedBy(2),
@@ -110,9 +112,12 @@ public final class ProxyMetrics implements AutoCloseable {
         statements.increment(server, label(role), reason);
     }
 
-    /** A statement answered with an error because no suitable server was available. */
+    /**
+     * A statement answered with an error and sent nowhere (no primary, split brain, a write in a read-only
+     * transaction): counted as {@code server="none", role="refused"}.
+     */
     public void refused(String reason) {
-        statements.increment(NONE, NONE, reason);
+        statements.increment(NONE, REFUSED, reason);
     }
 
     /** Every routing counter so far, ordered by server, role and reason. */

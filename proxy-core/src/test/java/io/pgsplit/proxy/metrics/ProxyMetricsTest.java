@@ -134,7 +134,7 @@ class ProxyMetricsTest {
         metrics.refused("write");
 
         assertThat(metrics.routeCounts()).containsExactly(
-                new RouteCount("none", "none", "write", 1),
+                new RouteCount("none", "refused", "write", 1),
                 new RouteCount("pg1", "primary", "write", 1),
                 new RouteCount("pg2", "replica", "read", 2));
     }
