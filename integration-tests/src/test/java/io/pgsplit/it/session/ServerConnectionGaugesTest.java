@@ -3,18 +3,26 @@ package io.pgsplit.it.session;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
 import io.pgsplit.cluster.PgNode;
+import io.pgsplit.it.admin.AdminHttp;
 import java.sql.Connection;
 import java.sql.SQLException;
 import java.sql.Statement;
 import java.time.Duration;
 import java.util.ArrayList;
+import java.util.HashMap;
 import java.util.List;
+import java.util.Map;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.TimeUnit;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
 import java.util.concurrent.atomic.AtomicReference;
 import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.ValueSource;
 import org.junit.jupiter.api.Timeout;
@@ -31,6 +39,8 @@ class ServerConnectionGaugesTest {
   private static final List<String> STATES = List.of("active", "idle", "pinned", "opening");
   private static final int SEQUENTIAL_SESSIONS = 8;
   private static final int CONCURRENT_SESSIONS = 6;
+  private static final int READERS = 8;
+  private static final ObjectMapper JSON = new ObjectMapper();
   private static SessionCluster cluster;
 
   @BeforeAll
@@ -67,6 +77,66 @@ class ServerConnectionGaugesTest {
       awaitTrueCounts(proxy);
       assertThat(watch.lowest()).as("lowest value any pgsplit_server_connections series showed").isNotNegative();
     }
+  }
+
+  @Test
+  void pooledReplicaConnectionsAreCountedUnderLoadAndExactlyAfterIt() throws Exception {
+    try (TestProxy proxy = cluster.proxyConfig().withAdmin().start(); GaugeWatch watch = new GaugeWatch(proxy)) {
+      AdminHttp admin = new AdminHttp(proxy.adminAddress());
+      ExecutorService readers = Executors.newFixedThreadPool(READERS);
+      Map<String, Integer> busiestInStatus = new HashMap<>();
+      try {
+        long until = System.nanoTime() + TimeUnit.SECONDS.toNanos(3);
+        List<Future<Void>> done = new ArrayList<>();
+        for (int i = 0; i < READERS; i++) {
+          done.add(readers.submit(() -> readUntil(proxy, until)));
+        }
+        while (System.nanoTime() < until) {
+          for (JsonNode server : JSON.readTree(admin.get("/status").body()).get("servers")) {
+            JsonNode connections = server.get("connections");
+            busiestInStatus.merge(server.get("name").asText(),
+                connections.get("active").asInt() + connections.get("idle").asInt(), Math::max);
+          }
+          Thread.sleep(50);
+        }
+        for (Future<Void> reader : done) {
+          reader.get();
+        }
+      } finally {
+        readers.shutdownNow();
+      }
+      for (PgNode replica : cluster.replicas()) {
+        assertThat(watch.highest(replica.name(), "active")).as("highest active series of %s under load",
+            replica.name()).isPositive();
+        assertThat(busiestInStatus.get(replica.name())).as("/status connections of %s under load", replica.name())
+            .isPositive();
+      }
+      awaitTrueCounts(proxy);
+      JsonNode status = JSON.readTree(admin.get("/status").body());
+      for (JsonNode server : status.get("servers")) {
+        String name = server.get("name").asText();
+        if (cluster.replicaNames().contains(name)) {
+          int backends = ProxyBackends.on(node(name), cluster.appUser()).size();
+          assertThat(server.get("connections").get("idle").asInt()).as("/status idle of %s", name)
+              .isEqualTo(backends).isPositive();
+          assertThat(server.get("connections").get("active").asInt()).as("/status active of %s", name).isZero();
+        }
+      }
+      assertThat(watch.lowest()).as("lowest value any pgsplit_server_connections series showed").isNotNegative();
+    }
+  }
+
+  private static PgNode node(String name) {
+    return cluster.nodes().stream().filter(node -> node.name().equals(name)).findFirst().orElseThrow();
+  }
+
+  private static Void readUntil(TestProxy proxy, long untilNanos) throws SQLException {
+    try (Connection connection = proxy.connect(); Statement statement = connection.createStatement()) {
+      while (System.nanoTime() < untilNanos) {
+        statement.executeQuery("SELECT count(*), pg_sleep(0.005) FROM gauge_rows").close();
+      }
+    }
+    return null;
   }
 
   private static Void writingSession(TestProxy proxy, int id) throws SQLException {
@@ -107,6 +177,7 @@ class ServerConnectionGaugesTest {
     private final Thread sampler;
     private volatile boolean running = true;
     private volatile double lowest;
+    private final Map<String, Double> highest = new ConcurrentHashMap<>();
 
     GaugeWatch(TestProxy proxy) {
       this.proxy = proxy;
@@ -119,7 +190,9 @@ class ServerConnectionGaugesTest {
       while (running) {
         for (PgNode node : cluster.nodes()) {
           for (String state : STATES) {
-            lowest = Math.min(lowest, proxy.serverConnections(node.name(), state));
+            double value = proxy.serverConnections(node.name(), state);
+            lowest = Math.min(lowest, value);
+            highest.merge(node.name() + "/" + state, value, Math::max);
           }
         }
         try {
@@ -128,6 +201,10 @@ class ServerConnectionGaugesTest {
           return;
         }
       }
+    }
+
+    double highest(String server, String state) {
+      return highest.getOrDefault(server + "/" + state, 0.0);
     }
 
     double lowest() {

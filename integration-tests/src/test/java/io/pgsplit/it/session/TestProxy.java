@@ -102,6 +102,10 @@ final class TestProxy implements AutoCloseable {
         .mapToDouble(PrometheusScrape.Sample::value).sum();
   }
 
+  InetSocketAddress adminAddress() {
+    return server.adminAddress().orElseThrow(() -> new IllegalStateException("started without withAdmin()"));
+  }
+
   PgSplitServer server() {
     return server;
   }
@@ -129,6 +133,8 @@ final class TestProxy implements AutoCloseable {
     private Optional<String> authType = Optional.empty();
     private Optional<String> consistency = Optional.empty();
     private Optional<Integer> maxClientConnections = Optional.empty();
+    private Optional<Integer> maxPendingLogins = Optional.empty();
+    private boolean admin;
 
     Config(SessionCluster cluster, List<PgNode> servers) {
       this.cluster = cluster;
@@ -168,6 +174,17 @@ final class TestProxy implements AutoCloseable {
       return this;
     }
 
+    /** An admin HTTP listener on a free loopback port: {@link TestProxy#adminAddress()}. */
+    Config withAdmin() {
+      this.admin = true;
+      return this;
+    }
+
+    Config maxPendingLogins(int max) {
+      this.maxPendingLogins = Optional.of(max);
+      return this;
+    }
+
     Config maxClientConnections(int max) {
       this.maxClientConnections = Optional.of(max);
       return this;
@@ -181,6 +198,9 @@ final class TestProxy implements AutoCloseable {
 
     String render() {
       StringBuilder yaml = new StringBuilder("listen: 127.0.0.1:0\n");
+      if (admin) {
+        yaml.append("admin: 127.0.0.1:0\n");
+      }
       poolMode.ifPresent(mode -> yaml.append("pool_mode: ").append(mode).append('\n'));
       authType.ifPresent(type -> yaml.append("auth_type: ").append(type).append('\n'));
       yaml.append("servers:\n");
@@ -201,7 +221,12 @@ final class TestProxy implements AutoCloseable {
       if (!pool.isEmpty()) {
         yaml.append("pool: {").append(String.join(", ", pool)).append("}\n");
       }
-      maxClientConnections.ifPresent(max -> yaml.append("limits: {max_client_connections: ").append(max).append("}\n"));
+      List<String> limits = new ArrayList<>();
+      maxClientConnections.ifPresent(max -> limits.add("max_client_connections: " + max));
+      maxPendingLogins.ifPresent(max -> limits.add("max_pending_logins: " + max));
+      if (!limits.isEmpty()) {
+        yaml.append("limits: {").append(String.join(", ", limits)).append("}\n");
+      }
       return yaml.toString();
     }
 

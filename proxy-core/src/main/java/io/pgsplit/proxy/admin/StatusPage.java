@@ -49,6 +49,7 @@ final class StatusPage {
                 + cell(server.role()) + cell(lag(server))
                 + cell(server.walLsn() == null ? UNKNOWN : server.walLsn())
                 + numberCell(server.connections().active()) + numberCell(server.connections().idle())
+                + numberCell(server.connections().opening())
                 + cell(server.lastError() == null ? "" : server.lastError()) + "</tr>";
     }
 
@@ -57,7 +58,8 @@ final class StatusPage {
         StringBuilder rows = new StringBuilder();
         for (PoolStatus pool : server.pools()) {
             rows.append("<tr>").append(cell(server.name())).append(cell(pool.role())).append(numberCell(pool.size()))
-                    .append(numberCell(pool.inUse())).append(numberCell(pool.idle())).append(numberCell(pool.waiting()))
+                    .append(numberCell(pool.inUse())).append(numberCell(pool.idle())).append(numberCell(pool.opening()))
+                    .append(numberCell(pool.waiting()))
                     .append(numberCell(pool.pinned())).append("</tr>");
         }
         return rows.toString();

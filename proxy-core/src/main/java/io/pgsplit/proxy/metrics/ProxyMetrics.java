@@ -234,6 +234,11 @@ public final class ProxyMetrics implements AutoCloseable {
                 .description("Failed client logins, by reason").tag("reason", r).register(registry));
     }
 
+    /** A session started opening its own connection to {@code server} ({@code true}), or that ended either way. */
+    public void serverConnectionOpening(String server, boolean started) {
+        serverConnectionCounts(server).opening(started ? 1 : -1);
+    }
+
     /** A new server connection; it is idle until {@link #serverConnectionBusy}. */
     public void serverConnectionOpened(String server) {
         serverConnectionCounts(server).opened();
@@ -270,10 +275,13 @@ public final class ProxyMetrics implements AutoCloseable {
         ServerConnectionCounts counts = serverConnections.get(server);
         int pinned = counts == null ? 0 : counts.snapshot().pinned();
         return List.of(
-                new PoolStatus(label(Role.PRIMARY), primary.lent() + primary.idle(), primary.lent(), primary.idle(),
-                        primary.waiting(), pinned),
-                new PoolStatus(label(Role.REPLICA), replica.lent() + replica.idle(), replica.lent(), replica.idle(),
-                        replica.waiting(), 0));
+                poolStatus(Role.PRIMARY, primary, pinned),
+                poolStatus(Role.REPLICA, replica, 0));
+    }
+
+    private static PoolStatus poolStatus(Role role, PooledConnections.Counts counts, int pinned) {
+        return new PoolStatus(label(role), counts.lent() + counts.idle() + counts.opening(), counts.lent(),
+                counts.idle(), counts.opening(), counts.waiting(), pinned);
     }
 
     /** An idle server connection closed. */
