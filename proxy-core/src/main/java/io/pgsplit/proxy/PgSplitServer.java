@@ -9,6 +9,7 @@ import io.pgsplit.health.HealthSettings;
 import io.pgsplit.health.ProbeCredentials;
 import io.pgsplit.health.ServerAddress;
 import io.pgsplit.proxy.admin.AdminServer;
+import io.pgsplit.proxy.admin.ProcessState;
 import io.pgsplit.proxy.admin.RoutingState;
 import io.pgsplit.proxy.config.HealthConfig;
 import io.pgsplit.proxy.config.PgSplitConfig;
@@ -24,6 +25,8 @@ import io.pgsplit.proxy.session.ClientSession;
 import io.pgsplit.router.RouterSettings;
 import io.pgsplit.router.StatementClassifier;
 import java.net.InetSocketAddress;
+import java.nio.file.Path;
+import java.time.Clock;
 import java.time.Duration;
 import java.util.HashSet;
 import java.util.List;
@@ -47,10 +50,12 @@ public final class PgSplitServer implements AutoCloseable {
     private final ExecutorService workExecutor;
     private final Channel listener;
     private final AdminServer admin; // null without an admin address
+    private final ProcessState process;
     private final AtomicBoolean closed = new AtomicBoolean();
 
     private PgSplitServer(ProxyContext context, EventLoopGroup acceptor, EventLoopGroup workers,
-                          ExecutorService workExecutor, Channel listener, AdminServer admin) {
+                          ExecutorService workExecutor, Channel listener, AdminServer admin, ProcessState process) {
+        this.process = process;
         this.context = context;
         this.acceptor = acceptor;
         this.workers = workers;
@@ -61,6 +66,13 @@ public final class PgSplitServer implements AutoCloseable {
 
     /** Starts health checks, waits briefly for the first round so roles are known, then listens. */
     public static PgSplitServer start(PgSplitConfig config) throws InterruptedException {
+        return start(config, null);
+    }
+
+    /** @param configFile the file the configuration was read from, shown on the status page; null for none */
+    public static PgSplitServer start(PgSplitConfig config, Path configFile) throws InterruptedException {
+        ProcessState process = new ProcessState(PgSplitBuild.version(),
+                configFile == null ? null : configFile.toAbsolutePath().toString(), Clock.systemUTC());
         ProxyMetrics metrics = new ProxyMetrics();
         // Off-loop work: JSqlParser on a cache miss, SCRAM key derivation for new server connections.
         ExecutorService workExecutor = Executors.newFixedThreadPool(2, daemonThreads("pgsplit-work"));
@@ -100,8 +112,9 @@ public final class PgSplitServer implements AutoCloseable {
             log.info("pgsplit listening on {} ({}), servers: {}", listener.localAddress(), Transports.name(), config.servers().size());
             AdminServer admin = config.admin().isEmpty() ? null : AdminServer.start(config.admin().get(), health::topology, metrics,
                     () -> RoutingState.capture(context.replicaSelector(),
-                            context.config().servers().stream().map(ServerConfig::name).toList(), context.catalogs()));
-            return new PgSplitServer(context, acceptor, workers, workExecutor, listener, admin);
+                            context.config().servers().stream().map(ServerConfig::name).toList(), context.catalogs()),
+                    process::status, context.frontDoor()::status);
+            return new PgSplitServer(context, acceptor, workers, workExecutor, listener, admin, process);
         } catch (RuntimeException | InterruptedException e) {
             acceptor.shutdownGracefully(0, 0, TimeUnit.MILLISECONDS);
             workers.shutdownGracefully(0, 0, TimeUnit.MILLISECONDS);
@@ -201,12 +214,15 @@ public final class PgSplitServer implements AutoCloseable {
         context.health().reconfigure(serverAddresses(next), healthSettings(next.health()),
                 probeCredentials(next.health(), context.serverTls()));
         context.metrics().configReload("ok");
-        log.info("configuration reloaded: {} servers, {} users", next.servers().size(), next.users().size());
+        String applied = next.servers().size() + " servers, " + next.users().size() + " users";
+        process.reloaded(ProxyMetrics.RELOAD_OK, applied);
+        log.info("configuration reloaded: {}", applied);
     }
 
     /** A new configuration was rejected whole; the running one stays. */
     public void reloadRejected(String why) {
         context.metrics().configReload("error");
+        process.reloaded(ProxyMetrics.RELOAD_ERROR, why);
         log.error("configuration reload rejected, keeping the running configuration: {}", why);
     }
 

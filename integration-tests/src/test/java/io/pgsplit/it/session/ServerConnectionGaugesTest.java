@@ -6,6 +6,7 @@ import static org.awaitility.Awaitility.await;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import io.pgsplit.cluster.PgNode;
+import io.pgsplit.it.Psql;
 import io.pgsplit.it.admin.AdminHttp;
 import java.sql.Connection;
 import java.sql.SQLException;
@@ -69,6 +70,12 @@ class ServerConnectionGaugesTest {
         }
       } finally {
         clients.shutdownNow();
+      }
+      Psql psql = new Psql(proxy.address(), cluster.appUser(), cluster.appPassword());
+      for (int i = 0; i < SEQUENTIAL_SESSIONS; i++) { // the simple protocol, as the reporter wrote
+        psql.commands("INSERT INTO gauge_rows VALUES (" + (200 + i) + ")", "BEGIN",
+            "INSERT INTO gauge_rows VALUES (" + (200 + i) + ")", "COMMIT", "SELECT count(*) FROM gauge_rows")
+            .requireSuccess();
       }
       try (Connection open = proxy.connect(); Statement statement = open.createStatement()) {
         statement.executeUpdate("INSERT INTO gauge_rows VALUES (-1)");

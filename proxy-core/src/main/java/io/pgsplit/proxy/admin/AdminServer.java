@@ -9,6 +9,7 @@ import io.netty.channel.group.ChannelGroup;
 import io.netty.channel.group.DefaultChannelGroup;
 import io.pgsplit.health.Topology;
 import io.pgsplit.proxy.config.HostPort;
+import io.pgsplit.proxy.frontdoor.FrontDoorStatus;
 import io.pgsplit.proxy.metrics.ProxyMetrics;
 import io.pgsplit.proxy.netty.Transports;
 import java.net.InetSocketAddress;
@@ -46,9 +47,22 @@ public final class AdminServer implements AutoCloseable {
     /** @param routing replica choice and routing catalogs for {@code /status}, read per request on the admin loop */
     public static AdminServer start(HostPort address, Supplier<Topology> topology, ProxyMetrics metrics,
                                     Supplier<RoutingState> routing) throws InterruptedException {
+        return start(address, new AdminRequestHandler(topology, metrics, routing));
+    }
+
+    /**
+     * @param process   version, uptime, config file and last reload, for {@code /status} and the page
+     * @param frontDoor the client limits: while one keeps new clients out, {@code /ready} answers 503
+     */
+    public static AdminServer start(HostPort address, Supplier<Topology> topology, ProxyMetrics metrics,
+                                    Supplier<RoutingState> routing, Supplier<ProcessStatus> process,
+                                    Supplier<FrontDoorStatus> frontDoor) throws InterruptedException {
+        return start(address, new AdminRequestHandler(topology, metrics, routing, process, frontDoor));
+    }
+
+    private static AdminServer start(HostPort address, AdminRequestHandler handler) throws InterruptedException {
         EventLoopGroup group = Transports.newGroup(1, "pgsplit-admin");
         ChannelGroup connections = new DefaultChannelGroup("pgsplit-admin-connections", group.next());
-        AdminRequestHandler handler = new AdminRequestHandler(topology, metrics, routing);
         ChannelFuture bind = new ServerBootstrap()
                 .group(group)
                 .channel(Transports.serverChannel())

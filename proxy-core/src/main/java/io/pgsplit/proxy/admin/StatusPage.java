@@ -30,6 +30,11 @@ final class StatusPage {
     static String render(StatusReport report) {
         Map<String, String> values = Map.of(
                 "summary", escape(summary(report)),
+                "process", escape(ProcessText.of(report.process())),
+                "front_door", escape(ProcessText.frontDoor(report.frontDoor())),
+                "saturated_hidden", report.frontDoor().reason() == null ? " hidden" : "",
+                "saturated", escape("NEW CLIENTS CANNOT GET IN: "
+                        + (report.frontDoor().reason() == null ? "" : report.frontDoor().reason())),
                 "split_brain_hidden", report.splitBrain() ? "" : " hidden",
                 "servers", report.servers().stream().map(StatusPage::serverRow).collect(Collectors.joining()),
                 "pools", report.servers().stream().map(StatusPage::poolRows).collect(Collectors.joining()),

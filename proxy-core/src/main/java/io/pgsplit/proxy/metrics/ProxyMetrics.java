@@ -20,6 +20,7 @@ import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
+import java.util.function.BooleanSupplier;
 import java.util.function.IntSupplier;
 import java.util.function.Supplier;
 
@@ -193,6 +194,17 @@ public final class ProxyMetrics implements AutoCloseable {
     public void bindPendingLogins(IntSupplier pending) {
         Gauge.builder("pgsplit.pending.logins", pending, IntSupplier::getAsInt).strongReference(true) // a lambda: held by nobody else
                 .description("Client connections accepted and not yet authenticated").register(registry);
+    }
+
+    /**
+     * Publishes {@code pgsplit_front_door_saturated{limit}}: 1 while {@code limit} keeps new ordinary clients out
+     * ({@code max_client_connections}: every slot outside the admin reserve taken; {@code max_pending_logins}: the
+     * pending logins at their bound), else 0.
+     */
+    public void bindFrontDoorSaturation(String limit, BooleanSupplier saturated) {
+        Gauge.builder("pgsplit.front.door.saturated", saturated, s -> s.getAsBoolean() ? 1 : 0).strongReference(true)
+                .description("1 while this front-door limit keeps new clients out (/ready answers 503), else 0")
+                .tag("limit", limit).register(registry);
     }
 
     /** A client refused or closed by a front-door limit; {@code reason} names the limit (login_timeout, …). */
