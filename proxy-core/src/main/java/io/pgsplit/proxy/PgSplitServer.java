@@ -11,6 +11,7 @@ import io.pgsplit.health.ServerAddress;
 import io.pgsplit.proxy.admin.AdminServer;
 import io.pgsplit.proxy.admin.ProcessState;
 import io.pgsplit.proxy.admin.RoutingState;
+import io.pgsplit.proxy.config.ConfigWarnings;
 import io.pgsplit.proxy.config.HealthConfig;
 import io.pgsplit.proxy.config.PgSplitConfig;
 import io.pgsplit.proxy.config.PoolMode;
@@ -89,6 +90,8 @@ public final class PgSplitServer implements AutoCloseable {
         if (!health.awaitFirstRound(firstRound)) {
             log.warn("not every server answered its first health probe within {} ms; starting anyway", firstRound.toMillis());
         }
+        ConfigWarnings.of(config).forEach(warning -> log.warn("{}", warning));
+        checkServerCapacities(config);
         ProxyContext context = new ProxyContext(config, classifier, health, metrics, workExecutor, serverTls);
         awaitFirstCatalogs(context, firstRound);
         OpenFileLimit.check(OpenFileLimit.needed(config.limits().maxClientConnections(),
@@ -123,6 +126,14 @@ public final class PgSplitServer implements AutoCloseable {
             metrics.close();
             throw e;
         }
+    }
+
+    /** Each server's max_connections against session mode's needs, read on a thread of its own so that start-up does not wait. */
+    private static void checkServerCapacities(PgSplitConfig config) {
+        Thread check = new Thread(() -> ServerCapacities.check(config, config.health().timeout().multipliedBy(5))
+                .forEach(line -> log.warn("{}", line)), "pgsplit-capacity-check");
+        check.setDaemon(true);
+        check.start();
     }
 
     /** So that the first reads that call functions already know them: each database's catalog, read once. */
