@@ -136,10 +136,12 @@ class ProcessSignalsTest {
   }
 
   @Test
-  void sighupNotIgnoredAtStartLogsNoSuchWarning() throws Exception {
-    startPgsplit(cluster.proxyConfig(pg1, pg2));
+  void startUpWarnsWhenAServersMaxConnectionsCannotCarryTheClientLimitButNotOfAHandledSighup() throws Exception {
+    startPgsplit(cluster.proxyConfig(pg1, pg2)); // limits.max_client_connections 1000 by default
 
-    assertThat(pgsplit.log()).doesNotContain("SIGHUP was ignored");
+    pgsplit.awaitLog("exceeds what pg1 can carry in session mode", Duration.ofSeconds(10));
+    assertThat(pgsplit.log()).contains("WARN").contains("limits.max_client_connections (1000)")
+        .doesNotContain("SIGHUP was ignored");
   }
 
   @Test
