@@ -8,6 +8,7 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import io.pgsplit.cluster.PgNode;
 import io.pgsplit.it.Psql;
 import io.pgsplit.it.admin.AdminHttp;
+import io.pgsplit.it.admin.PrometheusScrape;
 import java.sql.Connection;
 import java.sql.SQLException;
 import java.sql.Statement;
@@ -104,7 +105,7 @@ class ServerConnectionGaugesTest {
             busiestInStatus.merge(server.get("name").asText(),
                 connections.get("active").asInt() + connections.get("idle").asInt(), Math::max);
           }
-          Thread.sleep(50);
+          Thread.sleep(100);
         }
         for (Future<Void> reader : done) {
           reader.get();
@@ -167,10 +168,11 @@ class ServerConnectionGaugesTest {
           .atMost(Duration.ofSeconds(15)).pollInterval(Duration.ofMillis(50))
           .until(() -> {
             int backends = ProxyBackends.on(node, cluster.appUser()).size();
-            double active = proxy.serverConnections(node.name(), "active");
-            double idle = proxy.serverConnections(node.name(), "idle");
-            double pinned = proxy.serverConnections(node.name(), "pinned");
-            double opening = proxy.serverConnections(node.name(), "opening");
+            PrometheusScrape scrape = proxy.scrape();
+            double active = TestProxy.serverConnections(scrape, node.name(), "active");
+            double idle = TestProxy.serverConnections(scrape, node.name(), "idle");
+            double pinned = TestProxy.serverConnections(scrape, node.name(), "pinned");
+            double opening = TestProxy.serverConnections(scrape, node.name(), "opening");
             last.set("backends=" + backends + " active=" + active + " idle=" + idle + " pinned=" + pinned
                 + " opening=" + opening);
             return active == 0 && opening == 0 && idle + pinned == backends;
@@ -195,15 +197,16 @@ class ServerConnectionGaugesTest {
 
     private void sample() {
       while (running) {
+        PrometheusScrape scrape = proxy.scrape(); // one scrape a round: scraping is not free
         for (PgNode node : cluster.nodes()) {
           for (String state : STATES) {
-            double value = proxy.serverConnections(node.name(), state);
+            double value = TestProxy.serverConnections(scrape, node.name(), state);
             lowest = Math.min(lowest, value);
             highest.merge(node.name() + "/" + state, value, Math::max);
           }
         }
         try {
-          Thread.sleep(10);
+          Thread.sleep(20);
         } catch (InterruptedException e) {
           return;
         }

@@ -97,9 +97,17 @@ final class TestProxy implements AutoCloseable {
 
   /** {@code pgsplit_server_connections{server, state}} in the proxy's Prometheus scrape; 0 when there is no such series. */
   double serverConnections(String server, String state) {
-    return PrometheusScrape.parse(server().metrics().scrape())
-        .samples("pgsplit_server_connections", "server", server, "state", state).stream()
+    return serverConnections(scrape(), server, state);
+  }
+
+  /** The same, from a scrape already taken. */
+  static double serverConnections(PrometheusScrape scrape, String server, String state) {
+    return scrape.samples("pgsplit_server_connections", "server", server, "state", state).stream()
         .mapToDouble(PrometheusScrape.Sample::value).sum();
+  }
+
+  PrometheusScrape scrape() {
+    return PrometheusScrape.parse(server.metrics().scrape());
   }
 
   InetSocketAddress adminAddress() {
