@@ -183,6 +183,9 @@ class AdminEndpointsTest {
     assertThat(rows).as(dom).containsExactly(
         "pg1 UP primary class=primary", "pg2 UP replica class=replica", "pg3 UP replica class=replica");
     assertThat(dom).contains("primary: pg1").contains("<td>replica</td><td>read</td><td class=\"num\">");
+    assertThat(dom).as("version, uptime and reload line, rendered by the script from /status")
+        .containsPattern("pgsplit [^<]+ \u00b7 up \\d+").contains("last reload: none")
+        .contains("pending logins: 0 of 100");
     assertThat(dom).as("the script refreshed the page from /status").contains("<span id=\"updated\">\u00b7 updated ")
         .doesNotContain("class=\"stale\"");
   }

@@ -4,6 +4,7 @@ import static io.pgsplit.it.SqlAssertions.assertFailsWithSqlState;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import io.pgsplit.cluster.PgNode;
+import io.pgsplit.proxy.metrics.RouteCount;
 import java.sql.Connection;
 import java.sql.SQLException;
 import java.sql.Statement;
@@ -70,6 +71,7 @@ class TransactionRoutingTest {
   @EnumSource(JdbcMode.class)
   void writeInReadOnlyTransactionFailsWith25006AndLeavesNoRowAnywhere(JdbcMode mode) throws SQLException {
     int id = idFor(mode, 2);
+    long refusedBefore = refusedInReadOnlyTransactions();
     try (Connection connection = cluster.connect(mode)) {
       connection.setReadOnly(true);
       connection.setAutoCommit(false);
@@ -78,6 +80,8 @@ class TransactionRoutingTest {
         assertFailsWithSqlState("25006", () -> statement.executeUpdate("INSERT INTO tx_routing VALUES (" + id + ")"));
       }
       connection.rollback();
+      assertThat(refusedInReadOnlyTransactions()).as("pgsplit_statements_total{server=none,role=refused,"
+          + "reason=read_only_transaction}").isEqualTo(refusedBefore + 1);
       // The session is usable again after the failed transaction.
       connection.setReadOnly(false);
       connection.setAutoCommit(true);
@@ -87,6 +91,13 @@ class TransactionRoutingTest {
     for (PgNode node : cluster.cluster().nodes()) {
       assertThat(existsOn(node, id)).as("row %d on %s", id, node.name()).isFalse();
     }
+  }
+
+  private static long refusedInReadOnlyTransactions() {
+    return cluster.proxy().metrics().routeCounts().stream()
+        .filter(count -> count.server().equals("none") && count.role().equals("refused")
+            && count.reason().equals("read_only_transaction"))
+        .mapToLong(RouteCount::count).sum();
   }
 
   private static int idFor(JdbcMode mode, int test) {

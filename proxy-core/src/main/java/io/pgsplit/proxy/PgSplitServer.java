@@ -9,7 +9,9 @@ import io.pgsplit.health.HealthSettings;
 import io.pgsplit.health.ProbeCredentials;
 import io.pgsplit.health.ServerAddress;
 import io.pgsplit.proxy.admin.AdminServer;
+import io.pgsplit.proxy.admin.ProcessState;
 import io.pgsplit.proxy.admin.RoutingState;
+import io.pgsplit.proxy.config.ConfigWarnings;
 import io.pgsplit.proxy.config.HealthConfig;
 import io.pgsplit.proxy.config.PgSplitConfig;
 import io.pgsplit.proxy.config.PoolMode;
@@ -25,6 +27,8 @@ import io.pgsplit.proxy.session.ClientSession;
 import io.pgsplit.router.RouterSettings;
 import io.pgsplit.router.StatementClassifier;
 import java.net.InetSocketAddress;
+import java.nio.file.Path;
+import java.time.Clock;
 import java.time.Duration;
 import java.util.HashSet;
 import java.util.List;
@@ -48,10 +52,12 @@ public final class PgSplitServer implements AutoCloseable {
     private final ExecutorService workExecutor;
     private final Channel listener;
     private final AdminServer admin; // null without an admin address
+    private final ProcessState process;
     private final AtomicBoolean closed = new AtomicBoolean();
 
     private PgSplitServer(ProxyContext context, EventLoopGroup acceptor, EventLoopGroup workers,
-                          ExecutorService workExecutor, Channel listener, AdminServer admin) {
+                          ExecutorService workExecutor, Channel listener, AdminServer admin, ProcessState process) {
+        this.process = process;
         this.context = context;
         this.acceptor = acceptor;
         this.workers = workers;
@@ -62,6 +68,13 @@ public final class PgSplitServer implements AutoCloseable {
 
     /** Starts health checks, waits briefly for the first round so roles are known, then listens. */
     public static PgSplitServer start(PgSplitConfig config) throws InterruptedException {
+        return start(config, null);
+    }
+
+    /** @param configFile the file the configuration was read from, shown on the status page; null for none */
+    public static PgSplitServer start(PgSplitConfig config, Path configFile) throws InterruptedException {
+        ProcessState process = new ProcessState(PgSplitBuild.version(),
+                configFile == null ? null : configFile.toAbsolutePath().toString(), Clock.systemUTC());
         ProxyMetrics metrics = new ProxyMetrics();
         // Off-loop work: JSqlParser on a cache miss, SCRAM key derivation for new server connections.
         ExecutorService workExecutor = Executors.newFixedThreadPool(2, daemonThreads("pgsplit-work"));
@@ -78,6 +91,8 @@ public final class PgSplitServer implements AutoCloseable {
         if (!health.awaitFirstRound(firstRound)) {
             log.warn("not every server answered its first health probe within {} ms; starting anyway", firstRound.toMillis());
         }
+        ConfigWarnings.of(config).forEach(warning -> log.warn("{}", warning));
+        checkServerCapacities(config);
         ProxyContext context = new ProxyContext(config, classifier, health, metrics, workExecutor, serverTls);
         awaitFirstCatalogs(context, firstRound);
         OpenFileLimit.check(OpenFileLimit.needed(config.limits().maxClientConnections(),
@@ -105,8 +120,9 @@ public final class PgSplitServer implements AutoCloseable {
             log.info("pgsplit listening on {} ({}), servers: {}", listener.localAddress(), transport.configName(), config.servers().size());
             AdminServer admin = config.admin().isEmpty() ? null : AdminServer.start(config.admin().get(), health::topology, metrics,
                     () -> RoutingState.capture(context.replicaSelector(),
-                            context.config().servers().stream().map(ServerConfig::name).toList(), context.catalogs()), transport);
-            return new PgSplitServer(context, acceptor, workers, workExecutor, listener, admin);
+                            context.config().servers().stream().map(ServerConfig::name).toList(), context.catalogs()),
+                    process::status, context.frontDoor()::status, transport);
+            return new PgSplitServer(context, acceptor, workers, workExecutor, listener, admin, process);
         } catch (RuntimeException | InterruptedException e) {
             acceptor.shutdownGracefully(0, 0, TimeUnit.MILLISECONDS);
             workers.shutdownGracefully(0, 0, TimeUnit.MILLISECONDS);
@@ -115,6 +131,14 @@ public final class PgSplitServer implements AutoCloseable {
             metrics.close();
             throw e;
         }
+    }
+
+    /** Each server's max_connections against session mode's needs, read on a thread of its own so that start-up does not wait. */
+    private static void checkServerCapacities(PgSplitConfig config) {
+        Thread check = new Thread(() -> ServerCapacities.check(config, config.health().timeout().multipliedBy(5))
+                .forEach(line -> log.warn("{}", line)), "pgsplit-capacity-check");
+        check.setDaemon(true);
+        check.start();
     }
 
     /** So that the first reads that call functions already know them: each database's catalog, read once. */
@@ -210,12 +234,15 @@ public final class PgSplitServer implements AutoCloseable {
         context.health().reconfigure(serverAddresses(next), healthSettings(next.health()),
                 probeCredentials(next.health(), context.serverTls()));
         context.metrics().configReload("ok");
-        log.info("configuration reloaded: {} servers, {} users", next.servers().size(), next.users().size());
+        String applied = next.servers().size() + " servers, " + next.users().size() + " users";
+        process.reloaded(ProxyMetrics.RELOAD_OK, applied);
+        log.info("configuration reloaded: {}", applied);
     }
 
     /** A new configuration was rejected whole; the running one stays. */
     public void reloadRejected(String why) {
         context.metrics().configReload("error");
+        process.reloaded(ProxyMetrics.RELOAD_ERROR, why);
         log.error("configuration reload rejected, keeping the running configuration: {}", why);
     }
 

@@ -222,7 +222,7 @@ public final class ProxyContext {
     /** One pool's connections to {@code server}, for the gauges and the status report. */
     private PooledConnections.Counts pooledConnections(String server, Role role) {
         PoolStats stats = pools(role).stats(server);
-        return new PooledConnections.Counts(stats.lent(), stats.idle(), stats.waiting());
+        return new PooledConnections.Counts(stats.lent(), stats.idle(), stats.opening(), stats.waiting());
     }
 
     /** The pools of {@code role}'s connections. */

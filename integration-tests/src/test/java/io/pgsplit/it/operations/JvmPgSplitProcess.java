@@ -28,18 +28,30 @@ final class JvmPgSplitProcess implements PgSplitProcess {
 
   /** Starts {@code pgsplit --config config [options]} and returns once it is ready for clients and signals. */
   static JvmPgSplitProcess start(Path config, Path log, String... options) throws IOException {
-    return start(config, log, Map.of(), options);
+    return start(List.of(), config, log, Map.of(), options);
   }
 
   /** As {@link #start(Path, Path, String...)}, with {@code environment} added to the process's own. */
   static JvmPgSplitProcess start(Path config, Path log, Map<String, String> environment, String... options)
+      throws IOException {
+    return start(List.of(), config, log, environment, options);
+  }
+
+  /** As {@link #start}, under {@code nohup}: pgsplit inherits SIGHUP ignored, as an operator's shell would leave it. */
+  static JvmPgSplitProcess startUnderNohup(Path config, Path log, String... options) throws IOException {
+    return start(List.of("nohup"), config, log, Map.of(), options);
+  }
+
+  private static JvmPgSplitProcess start(List<String> launcher, Path config, Path log, Map<String, String> environment,
+                                         String... options)
       throws IOException {
     if (!Files.isRegularFile(JAR)) {
       throw new AssertionError(JAR.toAbsolutePath() + " is missing; build it first with"
           + " mvn -B -q -o package -DskipTests -pl proxy-core -am");
     }
     Files.createDirectories(log.getParent());
-    List<String> command = new ArrayList<>(List.of(Path.of(System.getProperty("java.home"), "bin", "java").toString(),
+    List<String> command = new ArrayList<>(launcher);
+    command.addAll(List.of(Path.of(System.getProperty("java.home"), "bin", "java").toString(),
         "-Xmx256m", "-Dio.netty.leakDetection.level=PARANOID", "-jar", JAR.toString(),
         "--config", config.toString()));
     command.addAll(List.of(options));

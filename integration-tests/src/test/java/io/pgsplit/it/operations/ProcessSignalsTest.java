@@ -4,8 +4,11 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.catchThrowable;
 import static org.awaitility.Awaitility.await;
 
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
 import io.pgsplit.cluster.FreePorts;
 import io.pgsplit.cluster.PgNode;
+import io.pgsplit.it.admin.AdminHttp;
 import java.io.IOException;
 import java.net.ConnectException;
 import java.net.InetSocketAddress;
@@ -16,6 +19,7 @@ import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.sql.Statement;
 import java.time.Duration;
+import java.time.Instant;
 import org.assertj.core.api.ThrowableAssert.ThrowingCallable;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.AfterEach;
@@ -35,6 +39,7 @@ class ProcessSignalsTest {
   private static final Path LOGS = Path.of("target", "pgsplit-process-logs");
   /** The exit may come this long after the shutdown timeout: closing what is left, stopping the JVM. */
   private static final Duration EXIT_SLACK = Duration.ofSeconds(3);
+  private static final ObjectMapper JSON = new ObjectMapper();
   private static OperationsCluster cluster;
   private static PgNode pg1;
   private static PgNode pg2;
@@ -89,6 +94,54 @@ class ProcessSignalsTest {
       await("reads to reach pg3 after SIGHUP").atMost(Duration.ofSeconds(3))
           .untilAsserted(() -> assertThat(cluster.readsServedBy(session, 2)).contains(pg3.name()));
     }
+  }
+
+  @Test
+  void statusShowsTheVersionUptimeConfigFileAndTheLastReloadsResultAndTime() throws Exception {
+    int adminPort = FreePorts.pick();
+    startPgsplit(cluster.proxyConfig(pg1, pg2).adminOn(adminPort));
+    AdminHttp admin = new AdminHttp(new InetSocketAddress("127.0.0.1", adminPort));
+    JsonNode before = JSON.readTree(admin.get("/status").body()).get("process");
+    assertThat(before.get("version").asText()).matches("\\d+\\.\\d+\\.\\d+.*");
+    assertThat(before.get("config_path").asText()).isEqualTo(configFile().toAbsolutePath().toString());
+    assertThat(before.get("uptime_seconds").asLong()).isNotNegative();
+    assertThat(before.get("last_reload").isNull()).isTrue();
+
+    write(cluster.proxyConfig(pg1).adminOn(adminPort).healthSetting("intervall", "200ms"));
+    pgsplit.signal("HUP");
+    await("the rejected reload on /status").atMost(Duration.ofSeconds(5)).until(() ->
+        !JSON.readTree(admin.get("/status").body()).get("process").get("last_reload").isNull());
+    JsonNode rejected = JSON.readTree(admin.get("/status").body()).get("process").get("last_reload");
+    assertThat(rejected.get("result").asText()).isEqualTo("error");
+    assertThat(rejected.get("detail").asText()).contains("health.intervall");
+    assertThat(Instant.parse(rejected.get("at").asText())).isBetween(Instant.now().minusSeconds(10), Instant.now());
+
+    write(cluster.proxyConfig(pg1, pg2, pg3).adminOn(adminPort));
+    pgsplit.signal("HUP");
+    await("the applied reload on /status").atMost(Duration.ofSeconds(5)).until(() ->
+        JSON.readTree(admin.get("/status").body()).get("process").get("last_reload").get("result").asText()
+            .equals("ok"));
+    assertThat(admin.get("/").body()).contains("config: " + configFile().toAbsolutePath())
+        .contains("last reload: ok at ");
+  }
+
+  @Test
+  void sighupIgnoredAtStartIsReportedWithAWarningNamingTheReliableTriggers() throws Exception {
+    port = FreePorts.pick();
+    write(cluster.proxyConfig(pg1, pg2));
+    pgsplit = JvmPgSplitProcess.startUnderNohup(configFile(), LOGS.resolve(testName + ".log"));
+
+    assertThat(pgsplit.log()).contains("WARN").contains("SIGHUP was ignored when pgsplit started")
+        .contains("--watch").contains("systemctl reload");
+  }
+
+  @Test
+  void startUpWarnsWhenAServersMaxConnectionsCannotCarryTheClientLimitButNotOfAHandledSighup() throws Exception {
+    startPgsplit(cluster.proxyConfig(pg1, pg2)); // limits.max_client_connections 1000 by default
+
+    pgsplit.awaitLog("exceeds what pg1 can carry in session mode", Duration.ofSeconds(10));
+    assertThat(pgsplit.log()).contains("WARN").contains("limits.max_client_connections (1000)")
+        .doesNotContain("SIGHUP was ignored");
   }
 
   @Test

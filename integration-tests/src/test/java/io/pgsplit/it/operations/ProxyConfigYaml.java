@@ -24,6 +24,7 @@ final class ProxyConfigYaml {
   private final Map<String, String> healthSettings = new LinkedHashMap<>();
   private String listen = "127.0.0.1:0";
   private Optional<String> shutdownTimeout = Optional.empty();
+  private Optional<Integer> adminPort = Optional.empty();
 
   ProxyConfigYaml(List<PgNode> servers, String user, String password) {
     this.servers = List.copyOf(servers);
@@ -35,6 +36,12 @@ final class ProxyConfigYaml {
 
   ProxyConfigYaml listenOn(int port) {
     this.listen = "127.0.0.1:" + port;
+    return this;
+  }
+
+  /** The admin HTTP listener on 127.0.0.1:{@code port}. */
+  ProxyConfigYaml adminOn(int port) {
+    this.adminPort = Optional.of(port);
     return this;
   }
 
@@ -52,6 +59,7 @@ final class ProxyConfigYaml {
 
   String render() {
     StringBuilder yaml = new StringBuilder("listen: ").append(listen).append('\n');
+    adminPort.ifPresent(port -> yaml.append("admin: 127.0.0.1:").append(port).append('\n'));
     yaml.append("servers:\n");
     for (PgNode server : servers) {
       yaml.append("  - {name: ").append(server.name()).append(", host: ").append(server.host())

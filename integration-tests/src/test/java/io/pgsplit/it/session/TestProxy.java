@@ -99,6 +99,29 @@ final class TestProxy implements AutoCloseable {
         .mapToDouble(PrometheusScrape.Sample::value).sum();
   }
 
+  /** {@code pgsplit_server_connections{server, state}} in the proxy's Prometheus scrape; 0 when there is no such series. */
+  double serverConnections(String server, String state) {
+    return serverConnections(scrape(), server, state);
+  }
+
+  /** The same, from a scrape already taken. */
+  static double serverConnections(PrometheusScrape scrape, String server, String state) {
+    return scrape.samples("pgsplit_server_connections", "server", server, "state", state).stream()
+        .mapToDouble(PrometheusScrape.Sample::value).sum();
+  }
+
+  PrometheusScrape scrape() {
+    return PrometheusScrape.parse(server.metrics().scrape());
+  }
+
+  InetSocketAddress adminAddress() {
+    return server.adminAddress().orElseThrow(() -> new IllegalStateException("started without withAdmin()"));
+  }
+
+  PgSplitServer server() {
+    return server;
+  }
+
   /** Statements and Sync groups the proxy routed for {@code reason} to servers of {@code role}. */
   long routed(String role, String reason) {
     return server.metrics().routeCounts().stream()
@@ -123,6 +146,8 @@ final class TestProxy implements AutoCloseable {
     private Optional<String> consistency = Optional.empty();
     private Optional<Integer> maxClientConnections = Optional.empty();
     private Optional<Integer> maxPreparedStatements = Optional.empty();
+    private Optional<Integer> maxPendingLogins = Optional.empty();
+    private boolean admin;
 
     Config(SessionCluster cluster, List<PgNode> servers) {
       this.cluster = cluster;
@@ -162,6 +187,17 @@ final class TestProxy implements AutoCloseable {
       return this;
     }
 
+    /** An admin HTTP listener on a free loopback port: {@link TestProxy#adminAddress()}. */
+    Config withAdmin() {
+      this.admin = true;
+      return this;
+    }
+
+    Config maxPendingLogins(int max) {
+      this.maxPendingLogins = Optional.of(max);
+      return this;
+    }
+
     Config maxClientConnections(int max) {
       this.maxClientConnections = Optional.of(max);
       return this;
@@ -181,6 +217,9 @@ final class TestProxy implements AutoCloseable {
 
     String render() {
       StringBuilder yaml = new StringBuilder("listen: 127.0.0.1:0\n");
+      if (admin) {
+        yaml.append("admin: 127.0.0.1:0\n");
+      }
       poolMode.ifPresent(mode -> yaml.append("pool_mode: ").append(mode).append('\n'));
       authType.ifPresent(type -> yaml.append("auth_type: ").append(type).append('\n'));
       yaml.append("servers:\n");
@@ -202,7 +241,12 @@ final class TestProxy implements AutoCloseable {
       if (!pool.isEmpty()) {
         yaml.append("pool: {").append(String.join(", ", pool)).append("}\n");
       }
-      maxClientConnections.ifPresent(max -> yaml.append("limits: {max_client_connections: ").append(max).append("}\n"));
+      List<String> limits = new ArrayList<>();
+      maxClientConnections.ifPresent(max -> limits.add("max_client_connections: " + max));
+      maxPendingLogins.ifPresent(max -> limits.add("max_pending_logins: " + max));
+      if (!limits.isEmpty()) {
+        yaml.append("limits: {").append(String.join(", ", limits)).append("}\n");
+      }
       return yaml.toString();
     }
 

@@ -17,6 +17,7 @@ import io.netty.handler.codec.http.HttpVersion;
 import io.netty.handler.codec.http.QueryStringDecoder;
 import io.netty.handler.timeout.IdleStateEvent;
 import io.pgsplit.health.Topology;
+import io.pgsplit.proxy.frontdoor.FrontDoorStatus;
 import io.pgsplit.proxy.logging.LogSafe;
 import io.pgsplit.proxy.metrics.ProxyMetrics;
 import java.util.function.Supplier;
@@ -38,15 +39,24 @@ final class AdminRequestHandler extends SimpleChannelInboundHandler<FullHttpRequ
     private final Supplier<Topology> topology;
     private final Supplier<RoutingState> routing;
     private final ProxyMetrics metrics;
+    private final Supplier<ProcessStatus> process;
+    private final Supplier<FrontDoorStatus> frontDoor;
 
     AdminRequestHandler(Supplier<Topology> topology, ProxyMetrics metrics) {
         this(topology, metrics, () -> RoutingState.NONE);
     }
 
     AdminRequestHandler(Supplier<Topology> topology, ProxyMetrics metrics, Supplier<RoutingState> routing) {
+        this(topology, metrics, routing, () -> ProcessStatus.UNKNOWN, () -> FrontDoorStatus.UNKNOWN);
+    }
+
+    AdminRequestHandler(Supplier<Topology> topology, ProxyMetrics metrics, Supplier<RoutingState> routing,
+                        Supplier<ProcessStatus> process, Supplier<FrontDoorStatus> frontDoor) {
         this.routing = routing;
         this.topology = topology;
         this.metrics = metrics;
+        this.process = process;
+        this.frontDoor = frontDoor;
     }
 
     @Override
@@ -84,7 +94,7 @@ final class AdminRequestHandler extends SimpleChannelInboundHandler<FullHttpRequ
     }
 
     private StatusReport status() {
-        return StatusReport.capture(topology.get(), metrics, routing.get());
+        return StatusReport.capture(topology.get(), metrics, routing.get(), process.get(), frontDoor.get());
     }
 
     /** From now on /ready says no: the proxy is shutting down and load balancers should stop sending clients. */
@@ -93,7 +103,7 @@ final class AdminRequestHandler extends SimpleChannelInboundHandler<FullHttpRequ
     }
 
     private FullHttpResponse ready(ByteBufAllocator alloc) {
-        Readiness readiness = draining ? Readiness.DRAINING : Readiness.of(topology.get());
+        Readiness readiness = draining ? Readiness.DRAINING : Readiness.of(topology.get(), frontDoor.get());
         return readiness.ready()
                 ? text(alloc, HttpResponseStatus.OK, "ready: " + readiness.reason() + "\n")
                 : text(alloc, HttpResponseStatus.SERVICE_UNAVAILABLE, "not ready: " + readiness.reason() + "\n");

@@ -9,6 +9,7 @@ import io.netty.channel.group.ChannelGroup;
 import io.netty.channel.group.DefaultChannelGroup;
 import io.pgsplit.health.Topology;
 import io.pgsplit.proxy.config.HostPort;
+import io.pgsplit.proxy.frontdoor.FrontDoorStatus;
 import io.pgsplit.proxy.metrics.ProxyMetrics;
 import io.pgsplit.proxy.config.TransportChoice;
 import io.pgsplit.proxy.netty.Transport;
@@ -52,9 +53,23 @@ public final class AdminServer implements AutoCloseable {
      */
     public static AdminServer start(HostPort address, Supplier<Topology> topology, ProxyMetrics metrics,
                                     Supplier<RoutingState> routing, Transport transport) throws InterruptedException {
+        return start(address, new AdminRequestHandler(topology, metrics, routing), transport);
+    }
+
+    /**
+     * @param process   version, uptime, config file and last reload, for {@code /status} and the page
+     * @param frontDoor the client limits: while one keeps new clients out, {@code /ready} answers 503
+     */
+    public static AdminServer start(HostPort address, Supplier<Topology> topology, ProxyMetrics metrics,
+                                    Supplier<RoutingState> routing, Supplier<ProcessStatus> process,
+                                    Supplier<FrontDoorStatus> frontDoor, Transport transport) throws InterruptedException {
+        return start(address, new AdminRequestHandler(topology, metrics, routing, process, frontDoor), transport);
+    }
+
+    private static AdminServer start(HostPort address, AdminRequestHandler handler, Transport transport)
+            throws InterruptedException {
         EventLoopGroup group = transport.newGroup(1, "pgsplit-admin");
         ChannelGroup connections = new DefaultChannelGroup("pgsplit-admin-connections", group.next());
-        AdminRequestHandler handler = new AdminRequestHandler(topology, metrics, routing);
         ChannelFuture bind = new ServerBootstrap()
                 .group(group)
                 .channel(transport.serverChannel())

@@ -30,6 +30,11 @@ final class StatusPage {
     static String render(StatusReport report) {
         Map<String, String> values = Map.of(
                 "summary", escape(summary(report)),
+                "process", escape(ProcessText.of(report.process())),
+                "front_door", escape(ProcessText.frontDoor(report.frontDoor())),
+                "saturated_hidden", report.frontDoor().reason() == null ? " hidden" : "",
+                "saturated", escape("NEW CLIENTS CANNOT GET IN: "
+                        + (report.frontDoor().reason() == null ? "" : report.frontDoor().reason())),
                 "split_brain_hidden", report.splitBrain() ? "" : " hidden",
                 "servers", report.servers().stream().map(StatusPage::serverRow).collect(Collectors.joining()),
                 "pools", report.servers().stream().map(StatusPage::poolRows).collect(Collectors.joining()),
@@ -49,6 +54,7 @@ final class StatusPage {
                 + cell(server.role()) + cell(lag(server))
                 + cell(server.walLsn() == null ? UNKNOWN : server.walLsn())
                 + numberCell(server.connections().active()) + numberCell(server.connections().idle())
+                + numberCell(server.connections().opening())
                 + cell(server.lastError() == null ? "" : server.lastError()) + "</tr>";
     }
 
@@ -57,7 +63,8 @@ final class StatusPage {
         StringBuilder rows = new StringBuilder();
         for (PoolStatus pool : server.pools()) {
             rows.append("<tr>").append(cell(server.name())).append(cell(pool.role())).append(numberCell(pool.size()))
-                    .append(numberCell(pool.inUse())).append(numberCell(pool.idle())).append(numberCell(pool.waiting()))
+                    .append(numberCell(pool.inUse())).append(numberCell(pool.idle())).append(numberCell(pool.opening()))
+                    .append(numberCell(pool.waiting()))
                     .append(numberCell(pool.pinned())).append("</tr>");
         }
         return rows.toString();

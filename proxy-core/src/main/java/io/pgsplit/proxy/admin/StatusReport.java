@@ -7,6 +7,7 @@ import com.fasterxml.jackson.databind.json.JsonMapper;
 import io.pgsplit.health.ServerHealth;
 import io.pgsplit.health.Topology;
 import io.pgsplit.proxy.catalog.CatalogStatus;
+import io.pgsplit.proxy.frontdoor.FrontDoorStatus;
 import io.pgsplit.proxy.metrics.ConnectionCounts;
 import io.pgsplit.proxy.metrics.PoolStatus;
 import io.pgsplit.proxy.metrics.ProxyMetrics;
@@ -24,11 +25,13 @@ import java.util.OptionalLong;
  * (a down server's lag, a position never read) are null rather than a number that could be taken
  * for a real one.
  *
- * @param primary the single up primary; null when there is none or during split brain
+ * @param primary   the single up primary; null when there is none or during split brain
+ * @param process   version, uptime, configuration file, last reload
+ * @param frontDoor the client limits and which of them keep new clients out now
  */
 record StatusReport(List<ServerStatus> servers, boolean splitBrain, String primary, int clients,
                     List<RouteCount> routing, long topologyVersion, String replicaPolicy,
-                    List<CatalogStatus> catalogs) {
+                    List<CatalogStatus> catalogs, ProcessStatus process, FrontDoorStatus frontDoor) {
 
     private static final ObjectMapper JSON = JsonMapper.builder()
             .propertyNamingStrategy(PropertyNamingStrategies.SNAKE_CASE)
@@ -49,12 +52,17 @@ record StatusReport(List<ServerStatus> servers, boolean splitBrain, String prima
     }
 
     static StatusReport capture(Topology topology, ProxyMetrics metrics, RoutingState routing) {
+        return capture(topology, metrics, routing, ProcessStatus.UNKNOWN, FrontDoorStatus.UNKNOWN);
+    }
+
+    static StatusReport capture(Topology topology, ProxyMetrics metrics, RoutingState routing, ProcessStatus process,
+                                FrontDoorStatus frontDoor) {
         List<ServerStatus> servers = topology.servers().stream()
                 .map(server -> serverStatus(server, topology, metrics, routing))
                 .toList();
         return new StatusReport(servers, topology.splitBrain(), topology.primary().map(ServerHealth::name).orElse(null),
                 metrics.clientConnections(), metrics.routeCounts(), topology.version(), routing.replicaPolicy(),
-                routing.catalogs());
+                routing.catalogs(), process, frontDoor);
     }
 
     private static ServerStatus serverStatus(ServerHealth server, Topology topology, ProxyMetrics metrics,

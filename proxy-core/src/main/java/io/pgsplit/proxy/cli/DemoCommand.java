@@ -35,6 +35,11 @@ final class DemoCommand implements Callable<Integer> {
         requireInRange("--port", port, 1, 65535);
         requireInRange("--admin-port", adminPort, 1, 65535);
         requireInRange("--replicas", replicas, 0, 16);
+        String taken = LoopbackPorts.firstTaken(port, "--port", adminPort, "--admin-port");
+        if (taken != null) {
+            spec.commandLine().getErr().println("error: " + taken);
+            return ExitCode.USAGE; // before a cluster is started for nothing
+        }
         try (ShutdownSignal shutdown = ShutdownSignal.install();
              DemoEnvironment demo = DemoEnvironment.start(replicas, port, OptionalInt.of(adminPort))) {
             printInstructions(demo, spec.commandLine().getOut());

@@ -53,7 +53,7 @@ public final class PgSplitCommand implements Callable<Integer> {
             throw new ParameterException(spec.commandLine(), "Missing required option: '--config=FILE'");
         }
         PgSplitConfig config = ConfigLoader.load(configFile);
-        try (ShutdownSignal shutdown = ShutdownSignal.install(); PgSplitServer server = PgSplitServer.start(config);
+        try (ShutdownSignal shutdown = ShutdownSignal.install(); PgSplitServer server = PgSplitServer.start(config, configFile);
              ReloadTriggers reloads = ReloadTriggers.install(() -> reload(server))) {
             if (watch) {
                 reloads.watching(configFile);

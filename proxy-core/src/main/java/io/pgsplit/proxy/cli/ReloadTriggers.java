@@ -45,6 +45,19 @@ final class ReloadTriggers implements AutoCloseable {
     private ReloadTriggers(Runnable reload) {
         this.reload = reload;
         this.previousHangup = Signal.handle(new Signal("HUP"), signal -> requestReload("SIGHUP"));
+        if (ignoredAtStart(previousHangup)) {
+            log.warn("SIGHUP was ignored when pgsplit started (as under nohup), and the JVM keeps it ignored: "
+                    + "SIGHUP will not reload the configuration. Use --watch, or run pgsplit under a service manager "
+                    + "(systemctl reload sends SIGHUP to a process started without it ignored)");
+        }
+    }
+
+    /**
+     * HotSpot installs no handler for a SIGHUP the process inherited as ignored (nohup, some daemon wrappers): it
+     * keeps SIG_IGN and answers the registration with it, so reloads by signal silently never happen.
+     */
+    static boolean ignoredAtStart(SignalHandler previous) {
+        return previous == SignalHandler.SIG_IGN;
     }
 
     static ReloadTriggers install(Runnable reload) {
@@ -108,7 +121,9 @@ final class ReloadTriggers implements AutoCloseable {
 
     @Override
     public void close() {
-        Signal.handle(new Signal("HUP"), previousHangup);
+        if (!ignoredAtStart(previousHangup)) {
+            Signal.handle(new Signal("HUP"), previousHangup);
+        }
         if (watcher != null) {
             try {
                 watcher.close();

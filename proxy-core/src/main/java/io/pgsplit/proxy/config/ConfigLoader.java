@@ -41,6 +41,16 @@ public final class ConfigLoader {
         }
     }
 
+    /** The same port on the same host, or on a wildcard address, which takes the port on every host. Port 0 picks a free one. */
+    private static boolean clashes(HostPort admin, HostPort listen) {
+        return admin.port() != 0 && admin.port() == listen.port()
+                && (admin.host().equals(listen.host()) || isWildcard(admin.host()) || isWildcard(listen.host()));
+    }
+
+    private static boolean isWildcard(String host) {
+        return host.equals("0.0.0.0") || host.equals("::") || host.equals("*") || host.isEmpty();
+    }
+
     public static PgSplitConfig parse(String yaml, String sourceName) throws ConfigException {
         return parse(yaml, sourceName, System.getenv());
     }
@@ -60,6 +70,10 @@ public final class ConfigLoader {
 
         HostPort listen = root.get("listen").as(HostPort::parse);
         Optional<HostPort> admin = root.get("admin").asOptional(HostPort::parse);
+        if (admin.isPresent() && clashes(admin.get(), listen)) {
+            throw new ConfigException("admin", "must not be the address clients connect to (listen: " + listen
+                    + "): the admin HTTP listener needs an address of its own");
+        }
         AuthType authType = root.get("auth_type").asOr(AuthType::fromConfigName, AuthType.SCRAM_SHA_256);
         List<ServerConfig> servers = ServersSection.read(root.get("servers"));
         List<UserConfig> users = UsersSection.read(root.get("users"));

@@ -40,6 +40,13 @@ public final class FrontDoor {
         this.throttle = new FailedLoginThrottle(ticker::nanoTime);
         this.refusals = new RefusalLog(metrics, ticker, warn);
         metrics.bindPendingLogins(pending::size);
+        metrics.bindFrontDoorSaturation(FrontDoorStatus.MAX_CLIENT_CONNECTIONS, () -> {
+            LimitsConfig current = limits.get();
+            return FrontDoorStatus.clientsSaturated(slots.taken(), current.maxClientConnections(),
+                    current.reservedConnections());
+        });
+        metrics.bindFrontDoorSaturation(FrontDoorStatus.MAX_PENDING_LOGINS,
+                () -> FrontDoorStatus.pendingSaturated(pending.size(), limits.get().maxPendingLogins()));
         metrics.declareAuthFailure(WRONG_PASSWORD);
         metrics.declareAuthFailure(UNKNOWN_USER);
     }
@@ -53,6 +60,13 @@ public final class FrontDoor {
         }
         login.start(current.loginTimeout()); // after entering: a connection closed already leaves at once
         return login;
+    }
+
+    /** The limits as they stand now; read by the admin listener, so lock-free but for the pending set's brief lock. */
+    public FrontDoorStatus status() {
+        LimitsConfig current = limits.get();
+        return FrontDoorStatus.of(slots.taken(), current.maxClientConnections(), current.reservedConnections(),
+                pending.size(), current.maxPendingLogins());
     }
 
     public RefusalLog refusals() {

@@ -6,12 +6,17 @@ import io.pgsplit.health.Role;
 public interface PooledConnections {
     PooledConnections NONE = (server, role) -> Counts.NONE;
 
-    /** @param lent connections lent to clients now; idle: parked in the pools; waiting: clients queued for one */
-    record Counts(int lent, int idle, int waiting) {
-        static final Counts NONE = new Counts(0, 0, 0);
+    /**
+     * @param lent    connections lent to clients now
+     * @param idle    parked in the pools
+     * @param opening being opened for a client (their slot is taken; the server is not ready yet)
+     * @param waiting clients queued for one
+     */
+    record Counts(int lent, int idle, int opening, int waiting) {
+        static final Counts NONE = new Counts(0, 0, 0, 0);
 
         Counts plus(Counts other) {
-            return new Counts(lent + other.lent, idle + other.idle, waiting + other.waiting);
+            return new Counts(lent + other.lent, idle + other.idle, opening + other.opening, waiting + other.waiting);
         }
     }
 

@@ -21,6 +21,7 @@ import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
+import java.util.function.BooleanSupplier;
 import java.util.function.IntSupplier;
 import java.util.function.Supplier;
 
@@ -35,6 +36,8 @@ public final class ProxyMetrics implements AutoCloseable {
     public static final String RELOAD_ERROR = "error";
 
     private static final String NONE = "none";
+    /** The role label of a statement pgsplit answered itself with an error: it went to no server. */
+    public static final String REFUSED = "refused";
     /** From a cached pgbench -S read on loopback (well under a millisecond) to a report query. */
     private static final Duration[] QUERY_DURATION_BUCKETS = {
             Duration.ofMillis(1).dividedBy(2), Duration.ofMillis(1), Duration.ofMillis(5).dividedBy(2),
@@ -126,9 +129,12 @@ public final class ProxyMetrics implements AutoCloseable {
         statements.increment(server, label(role), reason);
     }
 
-    /** A statement answered with an error because no suitable server was available. */
+    /**
+     * A statement answered with an error and sent nowhere (no primary, split brain, a write in a read-only
+     * transaction): counted as {@code server="none", role="refused"}.
+     */
     public void refused(String reason) {
-        statements.increment(NONE, NONE, reason);
+        statements.increment(NONE, REFUSED, reason);
     }
 
     /** Every routing counter so far, ordered by server, role and reason. */
@@ -206,6 +212,17 @@ public final class ProxyMetrics implements AutoCloseable {
                 .description("Client connections accepted and not yet authenticated").register(registry);
     }
 
+    /**
+     * Publishes {@code pgsplit_front_door_saturated{limit}}: 1 while {@code limit} keeps new ordinary clients out
+     * ({@code max_client_connections}: every slot outside the admin reserve taken; {@code max_pending_logins}: the
+     * pending logins at their bound), else 0.
+     */
+    public void bindFrontDoorSaturation(String limit, BooleanSupplier saturated) {
+        Gauge.builder("pgsplit.front.door.saturated", saturated, s -> s.getAsBoolean() ? 1 : 0).strongReference(true)
+                .description("1 while this front-door limit keeps new clients out (/ready answers 503), else 0")
+                .tag("limit", limit).register(registry);
+    }
+
     /** A client refused or closed by a front-door limit; {@code reason} names the limit (login_timeout, …). */
     public void clientRefused(String reason) {
         clientRefusalCounter(reason).increment();
@@ -245,6 +262,11 @@ public final class ProxyMetrics implements AutoCloseable {
                 .description("Failed client logins, by reason").tag("reason", r).register(registry));
     }
 
+    /** A session started opening its own connection to {@code server} ({@code true}), or that ended either way. */
+    public void serverConnectionOpening(String server, boolean started) {
+        serverConnectionCounts(server).opening(started ? 1 : -1);
+    }
+
     /** A new server connection; it is idle until {@link #serverConnectionBusy}. */
     public void serverConnectionOpened(String server) {
         serverConnectionCounts(server).opened();
@@ -281,10 +303,13 @@ public final class ProxyMetrics implements AutoCloseable {
         ServerConnectionCounts counts = serverConnections.get(server);
         int pinned = counts == null ? 0 : counts.snapshot().pinned();
         return List.of(
-                new PoolStatus(label(Role.PRIMARY), primary.lent() + primary.idle(), primary.lent(), primary.idle(),
-                        primary.waiting(), pinned),
-                new PoolStatus(label(Role.REPLICA), replica.lent() + replica.idle(), replica.lent(), replica.idle(),
-                        replica.waiting(), 0));
+                poolStatus(Role.PRIMARY, primary, pinned),
+                poolStatus(Role.REPLICA, replica, 0));
+    }
+
+    private static PoolStatus poolStatus(Role role, PooledConnections.Counts counts, int pinned) {
+        return new PoolStatus(label(role), counts.lent() + counts.idle() + counts.opening(), counts.lent(),
+                counts.idle(), counts.opening(), counts.waiting(), pinned);
     }
 
     /** An idle server connection closed. */

@@ -1,5 +1,5 @@
 package io.pgsplit.proxy.metrics;
 
-/** Statements or Sync groups sent to {@code server} as {@code role} for {@code reason}; "none" for refused ones. */
+/** Statements or Sync groups sent to {@code server} as {@code role} for {@code reason}; server "none" and role "refused" for refused ones. */
 public record RouteCount(String server, String role, String reason, long count) {
 }

@@ -1,7 +1,10 @@
 package io.pgsplit.proxy.pool;
 
-/** One server's pool at a glance: connections lent to clients, connections parked idle, clients queued. */
-public record PoolStats(int lent, int idle, int waiting) {
+/**
+ * One server's pool at a glance: connections lent to clients, connections parked idle, connections
+ * being opened (a slot taken, the server not yet ready), clients queued.
+ */
+public record PoolStats(int lent, int idle, int opening, int waiting) {
 
-    static final PoolStats EMPTY = new PoolStats(0, 0, 0);
+    static final PoolStats EMPTY = new PoolStats(0, 0, 0, 0);
 }

@@ -149,8 +149,11 @@ final class ServerPool {
         return lent.get();
     }
 
+    /** Read one after the other, so approximate; opening is what the limit counts beyond lent and idle. */
     PoolStats stats() {
-        return new PoolStats(lent.get(), idle.get(), waiting.get());
+        int lentNow = lent.get();
+        int idleNow = idle.get();
+        return new PoolStats(lentNow, idleNow, Math.max(0, open.get() - lentNow - idleNow), waiting.get());
     }
 
     PoolTimeoutException timeout(Duration waited) {

@@ -76,7 +76,10 @@ final class ConnectionLeases {
     /** Opens the session's own primary connection, or borrows one; completes on the session's loop, attached to it. */
     CompletableFuture<Lease> open(ServerAddress server, Role role) {
         if (!pooled(role)) {
-            return source.openOwn(server).thenApply(this::own);
+            metrics.serverConnectionOpening(server.name(), true);
+            return source.openOwn(server)
+                    .whenComplete((connection, error) -> metrics.serverConnectionOpening(server.name(), false))
+                    .thenApply(this::own);
         }
         PoolKey key = poolKey(server);
         return source.borrow(key, role).thenApply(connection -> borrowed(key, role, connection));

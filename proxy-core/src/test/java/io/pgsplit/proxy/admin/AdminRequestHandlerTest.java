@@ -21,7 +21,10 @@ import io.netty.handler.codec.http.HttpResponseStatus;
 import io.netty.handler.codec.http.HttpVersion;
 import io.pgsplit.health.Role;
 import io.pgsplit.health.Topology;
+import io.pgsplit.proxy.frontdoor.FrontDoorStatus;
 import io.pgsplit.proxy.metrics.ProxyMetrics;
+import java.time.Duration;
+import java.time.Instant;
 import java.nio.charset.StandardCharsets;
 import java.util.concurrent.atomic.AtomicReference;
 import java.util.function.Supplier;
@@ -33,6 +36,8 @@ class AdminRequestHandlerTest {
     private final AtomicReference<Topology> topology = new AtomicReference<>(
             topology(7, primary("pg1"), replica("pg2", 8192, 0.5), down("pg3", "connection refused")));
     private EmbeddedChannel channel = channelOn(topology::get);
+    private final SettableClock clock = new SettableClock(Instant.parse("2026-12-03T10:00:00Z"));
+    private final ProcessState process = new ProcessState("1.2.3", "/etc/pgsplit/pgsplit.yaml", clock);
 
     private record Response(HttpResponseStatus status, HttpHeaders headers, String body) {
     }
@@ -90,6 +95,55 @@ class AdminRequestHandlerTest {
 
         assertThat(response.status()).isEqualTo(HttpResponseStatus.SERVICE_UNAVAILABLE);
         assertThat(response.body()).startsWith("not ready: split brain");
+    }
+
+    @Test
+    void readyAnswers503NamingTheClientLimitWhileNewClientsCannotGetInAndHealthStays200() throws Exception {
+        AtomicReference<FrontDoorStatus> door = new AtomicReference<>(frontDoor(3, 0));
+        channel.finishAndReleaseAll();
+        channel = new EmbeddedChannel(new AdminRequestHandler(topology::get, metrics, () -> RoutingState.NONE,
+                process::status, door::get));
+        assertThat(get("/ready").status()).isEqualTo(HttpResponseStatus.OK);
+
+        door.set(frontDoor(8, 0)); // 10 slots, 2 of them reserved for admin users
+        Response full = get("/ready");
+
+        assertThat(full.status()).isEqualTo(HttpResponseStatus.SERVICE_UNAVAILABLE);
+        assertThat(full.body()).isEqualTo("not ready: new clients cannot get in: limits.max_client_connections reached:"
+                + " 8 of 10 clients (2 reserved for admin users)\n");
+        assertThat(get("/health").status()).isEqualTo(HttpResponseStatus.OK);
+        JsonNode status = new ObjectMapper().readTree(get("/status").body()).get("front_door");
+        assertThat(status.get("saturated")).extracting(JsonNode::asText).containsExactly("max_client_connections");
+        assertThat(status.get("clients").asInt()).isEqualTo(8);
+
+        door.set(frontDoor(1, 5));
+        assertThat(get("/ready").body()).isEqualTo("not ready: new clients cannot get in:"
+                + " limits.max_pending_logins reached: 5 connections waiting to log in\n");
+    }
+
+    @Test
+    void statusShowsVersionUptimeConfigFileAndTheLastReload() throws Exception {
+        channel.finishAndReleaseAll();
+        channel = new EmbeddedChannel(new AdminRequestHandler(topology::get, metrics, () -> RoutingState.NONE,
+                process::status, () -> FrontDoorStatus.UNKNOWN));
+        clock.advance(Duration.ofSeconds(3725));
+        process.reloaded("error", "servers[1].port: must be between 1 and 65535");
+
+        JsonNode status = new ObjectMapper().readTree(get("/status").body()).get("process");
+
+        assertThat(status.get("version").asText()).isEqualTo("1.2.3");
+        assertThat(status.get("uptime_seconds").asLong()).isEqualTo(3725);
+        assertThat(status.get("started_at").asText()).isEqualTo("2026-12-03T10:00:00Z");
+        assertThat(status.get("config_path").asText()).isEqualTo("/etc/pgsplit/pgsplit.yaml");
+        assertThat(status.get("last_reload").get("result").asText()).isEqualTo("error");
+        assertThat(status.get("last_reload").get("at").asText()).isEqualTo("2026-12-03T11:02:05Z");
+        assertThat(status.get("last_reload").get("detail").asText()).contains("servers[1].port");
+        assertThat(get("/").body()).contains("pgsplit 1.2.3 \u00b7 up 1h 2m 5s (since 2026-12-03T10:00:00Z)"
+                + " \u00b7 config: /etc/pgsplit/pgsplit.yaml \u00b7 last reload: error at 2026-12-03T11:02:05Z");
+    }
+
+    private static FrontDoorStatus frontDoor(int clients, int pending) {
+        return FrontDoorStatus.of(clients, 10, 2, pending, 5);
     }
 
     @Test

@@ -6,6 +6,8 @@ import picocli.CommandLine;
 import picocli.CommandLine.Command;
 
 import java.io.IOException;
+import java.net.InetAddress;
+import java.net.ServerSocket;
 import java.io.PrintWriter;
 import java.io.StringWriter;
 import java.nio.file.Files;
@@ -48,8 +50,66 @@ class PgSplitCommandTest {
         Path file = write(VALID);
 
         assertThat(run("check-config", file.toString())).isZero();
-        assertThat(out).hasToString("OK: " + file + " (3 servers, 1 users)" + System.lineSeparator());
+        assertThat(out.toString()).endsWith("OK: " + file + " (3 servers, 1 users)" + System.lineSeparator())
+                .doesNotContain("warning");
         assertThat(err.toString()).isEmpty();
+    }
+
+    @Test
+    void checkConfigSaysWhatSessionModeNeedsOfTheServersItDidNotAsk() throws IOException {
+        Path file = write(VALID + "limits: { max_client_connections: 500 }\n");
+
+        assertThat(run("check-config", file.toString())).isZero();
+        assertThat(out.toString()).contains("note: session mode: every server that may become the primary needs"
+                + " max_connections of at least 502 plus its reserved connections").contains("--connect");
+    }
+
+    @Test
+    void checkConfigWarnsThatAnEmptyWriteFunctionListSendsNextvalAndSetConfigToReplicas() throws IOException {
+        Path file = write(VALID + "routing: { write_functions: [] }\n");
+
+        assertThat(run("check-config", file.toString())).isZero();
+        assertThat(out.toString()).contains("warning: routing.write_functions leaves out ")
+                .contains("nextval").contains("set_config").contains("routing.extra_write_functions")
+                .contains("OK: " + file);
+    }
+
+    @Test
+    void checkConfigDoesNotWarnWhenWriteFunctionsOnlyGrow() throws IOException {
+        Path file = write(VALID + "routing: { extra_write_functions: [audit_log] }\n");
+
+        assertThat(run("check-config", file.toString())).isZero();
+        assertThat(out.toString()).doesNotContain("warning");
+    }
+
+    @Test
+    void checkConfigRefusesAnAdminAddressEqualToListenNamingTheKey() throws IOException {
+        Path file = write(VALID + "admin: 127.0.0.1:6432\n");
+
+        assertThat(run("check-config", file.toString())).isEqualTo(2);
+        assertThat(err.toString()).contains("admin: must not be the address clients connect to (listen: 127.0.0.1:6432)");
+        assertThat(out.toString()).isEmpty();
+    }
+
+    @Test
+    void checkConfigRefusesAnAdminAddressOnTheListenPortOfTheWildcardAddress() throws IOException {
+        Path file = write(VALID.replace("listen: 127.0.0.1:6432", "listen: 0.0.0.0:6432") + "admin: 127.0.0.1:6432\n");
+
+        assertThat(run("check-config", file.toString())).isEqualTo(2);
+        assertThat(err.toString()).contains("admin: must not be the address clients connect to");
+    }
+
+    @Test
+    void demoWithItsPortTakenSaysSoInOneLineNamingTheAddressAndPortOption() throws IOException {
+        try (ServerSocket taken = new ServerSocket(0, 1, InetAddress.getByName("127.0.0.1"))) {
+            int port = taken.getLocalPort();
+
+            assertThat(run("demo", "--port", Integer.toString(port))).isNotZero();
+
+            assertThat(err.toString()).isEqualTo("error: 127.0.0.1:" + port + " is already in use; choose another port"
+                    + " with --port (e.g. --port " + (port + 1) + ")" + System.lineSeparator());
+            assertThat(out.toString()).isEmpty();
+        }
     }
 
     @Test

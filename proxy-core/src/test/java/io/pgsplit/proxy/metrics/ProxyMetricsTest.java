@@ -58,6 +58,22 @@ class ProxyMetricsTest {
     }
 
     @Test
+    void connectionsBeingOpenedCountAsOpeningBesidePooledOnesOfBothRoles() {
+        metrics.bindPools((server, role) -> role == Role.REPLICA
+                ? new PooledConnections.Counts(2, 3, 1, 0) : new PooledConnections.Counts(1, 0, 0, 0));
+        metrics.serverConnectionOpening("pg2", true);
+
+        assertThat(metrics.serverConnections("pg2")).isEqualTo(new ConnectionCounts(3, 3, 0, 2));
+        assertThat(metrics.scrape()).contains("pgsplit_server_connections{server=\"pg2\",state=\"opening\"} 2");
+        assertThat(metrics.pools("pg2")).containsExactly(new PoolStatus("primary", 1, 1, 0, 0, 0, 0),
+                new PoolStatus("replica", 6, 2, 3, 1, 0, 0));
+
+        metrics.serverConnectionOpening("pg2", false);
+        metrics.serverConnectionOpened("pg2");
+        assertThat(metrics.serverConnections("pg2")).isEqualTo(new ConnectionCounts(3, 4, 0, 1));
+    }
+
+    @Test
     void aServerNeverConnectedToHasNoConnections() {
         assertThat(metrics.serverConnections("pg9")).isEqualTo(ConnectionCounts.NONE);
     }
@@ -140,7 +156,7 @@ class ProxyMetricsTest {
         metrics.refused("write");
 
         assertThat(metrics.routeCounts()).containsExactly(
-                new RouteCount("none", "none", "write", 1),
+                new RouteCount("none", "refused", "write", 1),
                 new RouteCount("pg1", "primary", "write", 1),
                 new RouteCount("pg2", "replica", "read", 2));
     }

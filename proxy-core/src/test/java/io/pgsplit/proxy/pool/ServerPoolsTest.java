@@ -107,13 +107,28 @@ class ServerPoolsTest {
         BackendConnection first = acquired(loopA, ALICE);
         release(ALICE, first, true);
 
-        assertThat(stats()).isEqualTo(new PoolStats(0, 1, 0));
+        assertThat(stats()).isEqualTo(new PoolStats(0, 1, 0, 0));
         BackendConnection second = acquired(loopA, ALICE);
 
         assertThat(second).isSameAs(first);
         assertThat(second.channel().eventLoop()).isSameAs(loopA);
         assertThat(opener.opened()).isEqualTo(1);
-        assertThat(stats()).isEqualTo(new PoolStats(1, 0, 0));
+        assertThat(stats()).isEqualTo(new PoolStats(1, 0, 0, 0));
+    }
+
+    @Test
+    void aConnectionBeingOpenedCountsAsOpeningUntilItIsLent() throws Exception {
+        CompletableFuture<BackendConnection> slowServer = new CompletableFuture<>();
+        pools(5, LONG_WAIT, (loop, key) -> slowServer);
+        CompletableFuture<BackendConnection> borrowing = acquire(loopA, ALICE);
+
+        assertThat(stats()).isEqualTo(new PoolStats(0, 0, 1, 0));
+        slowServer.complete(opener.open(loopA, ALICE).get(PATIENCE_SECONDS, SECONDS));
+        BackendConnection lent = borrowing.get(PATIENCE_SECONDS, SECONDS);
+
+        assertThat(stats()).isEqualTo(new PoolStats(1, 0, 0, 0));
+        release(ALICE, lent, true);
+        assertThat(stats()).isEqualTo(new PoolStats(0, 1, 0, 0));
     }
 
     @Test
@@ -128,9 +143,9 @@ class ServerPoolsTest {
         BackendConnection again = on(loopA, () -> pools.tryAcquireIdle(loopA, ALICE));
 
         assertThat(again).isSameAs(first);
-        assertThat(stats()).isEqualTo(new PoolStats(1, 0, 0));
+        assertThat(stats()).isEqualTo(new PoolStats(1, 0, 0, 0));
         release(ALICE, again, true);
-        assertThat(stats()).as("returned exactly once").isEqualTo(new PoolStats(0, 1, 0));
+        assertThat(stats()).as("returned exactly once").isEqualTo(new PoolStats(0, 1, 0, 0));
         assertThat(opener.opened()).isEqualTo(1);
     }
 
@@ -143,7 +158,7 @@ class ServerPoolsTest {
         awaitClosed(first);
 
         assertThat(on(loopA, () -> Optional.ofNullable(pools.tryAcquireIdle(loopA, ALICE)))).isEmpty();
-        assertThat(stats()).isEqualTo(new PoolStats(0, 0, 0));
+        assertThat(stats()).isEqualTo(new PoolStats(0, 0, 0, 0));
     }
 
     @Test
@@ -157,7 +172,7 @@ class ServerPoolsTest {
 
         assertThat(onA).isNotDone();
         assertThat(onB).isNotDone();
-        assertThat(stats()).isEqualTo(new PoolStats(2, 0, 2));
+        assertThat(stats()).isEqualTo(new PoolStats(2, 0, 0, 2));
         assertThat(opener.opened()).isEqualTo(2);
     }
 
@@ -171,7 +186,7 @@ class ServerPoolsTest {
 
         assertThat(queued.get(PATIENCE_SECONDS, SECONDS)).isSameAs(first);
         assertThat(opener.opened()).isEqualTo(1);
-        assertThat(stats()).isEqualTo(new PoolStats(1, 0, 0));
+        assertThat(stats()).isEqualTo(new PoolStats(1, 0, 0, 0));
     }
 
     @Test
@@ -187,7 +202,7 @@ class ServerPoolsTest {
         assertThat(fresh.channel().eventLoop()).isSameAs(loopB);
         assertThat(first.channel().isOpen()).isFalse();
         assertThat(opener.peak()).as("never more than the limit open at once").isEqualTo(1);
-        assertThat(stats()).isEqualTo(new PoolStats(1, 0, 0));
+        assertThat(stats()).isEqualTo(new PoolStats(1, 0, 0, 0));
     }
 
     @Test
@@ -232,7 +247,7 @@ class ServerPoolsTest {
                 .isInstanceOf(PoolTimeoutException.class)
                 .hasMessage("pgsplit: no connection to server replica1 became free within 200 ms (pool.replica_max_per_server=1)");
         assertThat(Duration.ofNanos(System.nanoTime() - start)).isGreaterThanOrEqualTo(Duration.ofMillis(200));
-        assertThat(stats()).isEqualTo(new PoolStats(1, 0, 0));
+        assertThat(stats()).isEqualTo(new PoolStats(1, 0, 0, 0));
     }
 
     @Test
@@ -243,7 +258,7 @@ class ServerPoolsTest {
         release(ALICE, first, false);
 
         awaitClosed(first);
-        assertThat(stats()).isEqualTo(new PoolStats(0, 0, 0));
+        assertThat(stats()).isEqualTo(new PoolStats(0, 0, 0, 0));
         assertThat(acquired(loopA, ALICE)).isNotSameAs(first);
     }
 
@@ -260,7 +275,7 @@ class ServerPoolsTest {
         release(ALICE, busy, true);
 
         awaitClosed(busy);
-        assertThat(stats()).isEqualTo(new PoolStats(0, 0, 0));
+        assertThat(stats()).isEqualTo(new PoolStats(0, 0, 0, 0));
     }
 
     @Test
@@ -278,7 +293,7 @@ class ServerPoolsTest {
         release(ALICE, inTransaction, true);
 
         awaitClosed(inTransaction);
-        assertThat(stats()).isEqualTo(new PoolStats(0, 0, 0));
+        assertThat(stats()).isEqualTo(new PoolStats(0, 0, 0, 0));
     }
 
     @Test
@@ -323,7 +338,7 @@ class ServerPoolsTest {
         assertThat(lent.channel().isOpen()).isTrue();
         release(BOB, lent, true);
         awaitClosed(lent);
-        assertThat(stats()).isEqualTo(new PoolStats(0, 0, 0));
+        assertThat(stats()).isEqualTo(new PoolStats(0, 0, 0, 0));
         assertThat(acquired(loopA, ALICE)).as("the server may come back").isNotIn(idleOnA, idleOnB, lent);
     }
 
@@ -350,7 +365,7 @@ class ServerPoolsTest {
         assertThat(bobs).isNotSameAs(alices);
         assertThat(alices.channel().isOpen()).isFalse();
         assertThat(opener.peak()).isEqualTo(1);
-        assertThat(stats()).isEqualTo(new PoolStats(1, 0, 0));
+        assertThat(stats()).isEqualTo(new PoolStats(1, 0, 0, 0));
     }
 
     @Test
@@ -364,7 +379,7 @@ class ServerPoolsTest {
         assertThat(bobsOnB.channel().eventLoop()).isSameAs(loopB);
         assertThat(alicesOnA.channel().isOpen()).isFalse();
         assertThat(opener.peak()).isEqualTo(1);
-        assertThat(stats()).isEqualTo(new PoolStats(1, 0, 0));
+        assertThat(stats()).isEqualTo(new PoolStats(1, 0, 0, 0));
     }
 
     @Test
@@ -394,7 +409,7 @@ class ServerPoolsTest {
 
         awaitClosed(onA);
         awaitClosed(onB);
-        assertThat(stats()).isEqualTo(new PoolStats(0, 0, 0));
+        assertThat(stats()).isEqualTo(new PoolStats(0, 0, 0, 0));
     }
 
     @Test
@@ -406,7 +421,7 @@ class ServerPoolsTest {
         pools.reconfigure(new PoolSettings("pool.replica_max_per_server", 2, LONG_WAIT));
 
         assertThat(queued.get(PATIENCE_SECONDS, SECONDS).channel().eventLoop()).isSameAs(loopB);
-        assertThat(stats()).isEqualTo(new PoolStats(2, 0, 0));
+        assertThat(stats()).isEqualTo(new PoolStats(2, 0, 0, 0));
     }
 
     @Test
@@ -421,7 +436,7 @@ class ServerPoolsTest {
 
         awaitClosed(first);
         assertThat(second.channel().isOpen()).isTrue();
-        assertThat(stats()).isEqualTo(new PoolStats(0, 1, 0));
+        assertThat(stats()).isEqualTo(new PoolStats(0, 1, 0, 0));
     }
 
     @Test
@@ -434,7 +449,7 @@ class ServerPoolsTest {
         await().atMost(PATIENCE_SECONDS, SECONDS).until(() -> stats().waiting() == 0);
         release(ALICE, first, true);
 
-        assertThat(stats()).isEqualTo(new PoolStats(0, 1, 0));
+        assertThat(stats()).isEqualTo(new PoolStats(0, 1, 0, 0));
     }
 
     @Test
@@ -455,6 +470,6 @@ class ServerPoolsTest {
         release(ALICE, first, true);
 
         assertThatThrownBy(() -> release(ALICE, first, true)).cause().isInstanceOf(IllegalStateException.class);
-        assertThat(stats()).isEqualTo(new PoolStats(0, 1, 0));
+        assertThat(stats()).isEqualTo(new PoolStats(0, 1, 0, 0));
     }
 }
