@@ -10,9 +10,11 @@ final class ClassificationPlan {
     private final List<LexerDecision> decisions;
     private final boolean needsParser;
     private final boolean inlineLiterals;
+    private final CodeCalls code;
 
-    private ClassificationPlan(List<LexerDecision> decisions, boolean inlineLiterals) {
+    private ClassificationPlan(List<LexerDecision> decisions, boolean inlineLiterals, CodeCalls code) {
         this.decisions = decisions;
+        this.code = code;
         this.needsParser = decisions.stream().anyMatch(decision -> !(decision instanceof Decided));
         this.inlineLiterals = inlineLiterals;
     }
@@ -25,16 +27,18 @@ final class ClassificationPlan {
         List<LexedStatement> statements = SqlLexer.split(sql);
         List<LexerDecision> decisions = new ArrayList<>(statements.size());
         boolean inlineLiterals = false;
+        CodeCalls code = CodeCalls.NONE;
         for (LexedStatement statement : statements) {
             if (!statement.isEmpty() || statement.primaryHint() || statement.unterminated()) {
                 decisions.add(rules.decide(statement));
+                code = code.and(ExecutedCode.of(statement));
             }
             inlineLiterals |= hasInlineLiteral(sql, statement);
         }
         if (decisions.isEmpty()) {
             decisions.add(new Decided(StatementVerdict.EMPTY));
         }
-        return new ClassificationPlan(decisions, inlineLiterals);
+        return new ClassificationPlan(decisions, inlineLiterals, code);
     }
 
     /** A number or string written into the text, as opposed to a {@code $n} parameter. */
@@ -67,6 +71,11 @@ final class ClassificationPlan {
         return decisions;
     }
 
+    /** The code the string runs (see {@link Classification#code()}). */
+    CodeCalls code() {
+        return code;
+    }
+
     /**
      * The classification without the parser: final when {@link #needsParser()} is false; otherwise the timeout
      * answer, in which the undecided statements go to the primary while the lexer's findings (BEGIN, COMMIT, ...)
@@ -77,6 +86,6 @@ final class ClassificationPlan {
         for (LexerDecision decision : decisions) {
             verdicts.add(decision instanceof Decided decided ? decided.verdict() : StatementVerdict.UNPARSED);
         }
-        return ClassificationMerger.merge(verdicts);
+        return ClassificationMerger.merge(verdicts).withCode(code);
     }
 }

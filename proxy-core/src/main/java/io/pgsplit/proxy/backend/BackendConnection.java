@@ -31,7 +31,8 @@ public final class BackendConnection {
     private BackendListener listener;
     private TransactionStatus transactionStatus = TransactionStatus.IDLE;
     private boolean groupOpen;
-    private boolean unseenState;
+    /** Why the connection must be reset before another client uses it (a metric label), or null. */
+    private String unseenState;
     private boolean parameterReported;
     private boolean closing;
     private String closeReason;
@@ -125,11 +126,18 @@ public final class BackendConnection {
      * parameter the server reported unasked): the connection must be reset before another client uses it.
      */
     public boolean hasUnseenState() {
+        return unseenState != null;
+    }
+
+    /** The first reason the connection was marked for (the {@code reason} of {@code pgsplit_connection_resets_total}). */
+    public String unseenStateReason() {
         return unseenState;
     }
 
-    public void markUnseenState() {
-        unseenState = true;
+    public void markUnseenState(String reason) {
+        if (unseenState == null) {
+            unseenState = reason;
+        }
     }
 
     /** The server reported a parameter change (ParameterStatus) while answering a client's work. */
@@ -156,7 +164,7 @@ public final class BackendConnection {
         settings.discarded();
         statements.clear();
         sqlPrepared.clear();
-        unseenState = false;
+        unseenState = null;
     }
 
     /** True while the client is owed replies (injected queries do not count). */

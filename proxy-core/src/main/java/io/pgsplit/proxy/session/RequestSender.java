@@ -6,6 +6,7 @@ import io.pgsplit.proxy.backend.BackendConnection;
 import io.pgsplit.proxy.backend.Dispatch;
 import io.pgsplit.proxy.metrics.ProxyMetrics;
 import io.pgsplit.router.Classification;
+import io.pgsplit.router.catalog.SessionRisk;
 import java.util.ArrayList;
 import java.util.List;
 
@@ -70,6 +71,9 @@ final class RequestSender {
         server.send(injected, prelude.bytes(), bytes, new Dispatch(prelude.parses(), prelude.closes(), s.clientParses,
                 s.clientCloses, s.end == Segment.End.READY_FOR_QUERY));
         markUnflushed(server);
+        if (analysis.risk() != SessionRisk.NONE && lease.lifetime() == Lease.Lifetime.POOLED) {
+            server.markUnseenState(analysis.risk().label()); // reset before the next client (ConnectionLeases)
+        }
         statements.sent(s, server);
         if (classification != null) {
             transaction.sent(classification);

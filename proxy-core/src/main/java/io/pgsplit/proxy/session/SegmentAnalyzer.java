@@ -8,6 +8,7 @@ import io.pgsplit.router.RouteReason;
 import io.pgsplit.router.SessionCommand;
 import io.pgsplit.router.StatementClassifier;
 import io.pgsplit.router.StatementKind;
+import io.pgsplit.router.catalog.SessionRisk;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.function.Function;
@@ -86,6 +87,7 @@ final class SegmentAnalyzer {
         private final List<Classification> classifications = new ArrayList<>(2);
         private final List<SessionCommand> commands = new ArrayList<>(0);
         private final List<String> executed = new ArrayList<>(0);
+        private SessionRisk risk = SessionRisk.NONE;
         private PendingParse pending;
 
         Parts(Segment segment) {
@@ -101,7 +103,7 @@ final class SegmentAnalyzer {
             if (!addStatements(segment.parsed) || !addStatements(segment.referenced)) {
                 return pending;
             }
-            return new Analysis(SegmentClassification.combine(classifications), commands, executed);
+            return new Analysis(SegmentClassification.combine(classifications), commands, executed, risk);
         }
 
         private boolean addText(String sql) {
@@ -122,6 +124,7 @@ final class SegmentAnalyzer {
                 commands.addAll(commandsIn(routed, classification));
             }
             classifications.add(catalog.judge(classification, routed));
+            noteRisk(classification);
             commands.addAll(found);
             return true;
         }
@@ -150,9 +153,17 @@ final class SegmentAnalyzer {
                     commands.addAll(commandsIn(routed, classification));
                 }
                 classifications.add(catalog.judge(classification, routed));
+                noteRisk(classification);
                 commands.addAll(def.sessionCommands());
             }
             return true;
+        }
+
+        /** The first risk found stands for the request: any one makes its connection need a reset. */
+        private void noteRisk(Classification classification) {
+            if (risk == SessionRisk.NONE) {
+                risk = catalog.sessionRisk(classification);
+            }
         }
 
         /** From this request's own parse answers, the cache or the lexer; null after starting a parse. */

@@ -206,7 +206,7 @@ public final class SessionMachine implements BackendListener, SessionWaits.Host 
             TransactionTracker transaction = parts.transaction();
             boolean settingsChanged = parts.effects().answered(transaction.answered(status), status, failed, server);
             if (server.takeParameterReported() && !settingsChanged && lease.lifetime() == Lease.Lifetime.POOLED) {
-                server.markUnseenState(); // a parameter changed that no statement of this client's changed
+                server.markUnseenState("parameter_status"); // a parameter changed that no statement of this client's changed
             }
             if (lease.isPrimary() && !server.owesClient() && parts.fence().takeAskAfterReadyForQuery()) {
                 parts.sender().askWalPosition(server);
@@ -258,6 +258,9 @@ public final class SessionMachine implements BackendListener, SessionWaits.Host 
 
     @Override
     public void onInjectedValue(BackendConnection server, String value) {
+        if (isClosed()) {
+            return; // a connection the session still hands back after its end (ConnectionLeases#closeAll)
+        }
         try {
             parts.fence().onPosition(value);
             parts.waits().fenceWaitOver();
@@ -399,7 +402,7 @@ public final class SessionMachine implements BackendListener, SessionWaits.Host 
         parts.waits().cancel();
         parts.requests().release();
         parts.retry().release(parts.requests());
-        parts.leases().closeAll();
+        parts.leases().closeAll(parts.effects().state().isPinned());
         onClosed.run();
         parts.io().close();
     }

@@ -77,4 +77,65 @@ class ConnectionResetTest {
                     .containsExactly("Query SET work_mem TO '8MB'", "Query INSERT INTO t VALUES (1)");
         }
     }
+
+    @Test
+    void aUserFunctionRunOnAPooledReplicaConnectionIsResetEvenWithoutAParameterStatus() {
+        try (SessionHarness session = SessionHarness.start(NO_CATALOG)) {
+            session.send(new ClientMessages().query("SELECT app.sets_work_mem()")); // work_mem is not GUC_REPORT
+            String replica = replicaUsed(session);
+            session.server(replica).received();
+
+            session.reply(replica, new ServerMessages().rows("sets_work_mem", "x").ready('I'));
+
+            assertThat(session.server(replica).received()).containsExactly("Query DISCARD ALL");
+            session.reply(replica, new ServerMessages().complete("DISCARD ALL").ready('I'));
+            assertThat(session.connections.givenBack()).containsExactly(replica + " clean");
+        }
+    }
+
+    @Test
+    void builtInsOnTheAllowListNeedNoReset() {
+        try (SessionHarness session = SessionHarness.start(NO_CATALOG)) {
+            session.send(new ClientMessages().query("SELECT count(*), lower(name) FROM t GROUP BY 2"));
+            String replica = replicaUsed(session);
+            session.server(replica).received();
+
+            session.reply(replica, new ServerMessages().rows("count", "1").ready('I'));
+
+            assertThat(session.server(replica).received()).isEmpty();
+            assertThat(session.connections.givenBack()).containsExactly(replica + " clean");
+        }
+    }
+
+    @Test
+    void aPlainWriteOnAPooledPrimaryNeedsNoResetButADoBlockDoes() {
+        try (SessionHarness session = SessionHarness.start("pool_mode: transaction\n" + EVENTUAL)) {
+            session.send(new ClientMessages().query("INSERT INTO t (a, b) VALUES (1, now()) ON CONFLICT (a) DO NOTHING"));
+            session.reply("pg1", new ServerMessages().complete("INSERT 0 1").ready('I'));
+            assertThat(session.connections.givenBack()).containsExactly("pg1 clean");
+            session.server("pg1").received();
+
+            session.send(new ClientMessages().query("DO $$ BEGIN PERFORM app.anything(); END $$"));
+            session.server("pg1").received();
+            session.reply("pg1", new ServerMessages().complete("DO").ready('I'));
+
+            assertThat(session.server("pg1").received()).containsExactly("Query DISCARD ALL");
+        }
+    }
+
+    @Test
+    void aSessionThatLeavesWhilePinnedHandsItsPooledPrimaryBackResetNotAsItIs() {
+        try (SessionHarness session = SessionHarness.start("pool_mode: transaction\n" + EVENTUAL)) {
+            session.send(new ClientMessages().query("CREATE TEMP TABLE scratch (a int)"));
+            session.reply("pg1", new ServerMessages().complete("CREATE TABLE").ready('I'));
+            session.server("pg1").received();
+            assertThat(session.connections.givenBack()).as("kept for the temporary table").isEmpty();
+
+            session.send(new ClientMessages().terminate());
+
+            assertThat(session.server("pg1").received()).containsExactly("Query DISCARD ALL");
+            session.reply("pg1", new ServerMessages().complete("DISCARD ALL").ready('I'));
+            assertThat(session.connections.givenBack()).containsExactly("pg1 clean");
+        }
+    }
 }
