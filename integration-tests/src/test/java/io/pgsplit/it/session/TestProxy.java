@@ -95,6 +95,13 @@ final class TestProxy implements AutoCloseable {
         .mapToDouble(PrometheusScrape.Sample::value).sum();
   }
 
+  /** {@code pgsplit_connection_resets_total{reason}}; 0 before the first such reset. */
+  double resets(String reason) {
+    return PrometheusScrape.parse(server.metrics().scrape())
+        .samples("pgsplit_connection_resets_total", "reason", reason).stream()
+        .mapToDouble(PrometheusScrape.Sample::value).sum();
+  }
+
   /** Statements and Sync groups the proxy routed for {@code reason} to servers of {@code role}. */
   long routed(String role, String reason) {
     return server.metrics().routeCounts().stream()
@@ -118,6 +125,7 @@ final class TestProxy implements AutoCloseable {
     private Optional<String> authType = Optional.empty();
     private Optional<String> consistency = Optional.empty();
     private Optional<Integer> maxClientConnections = Optional.empty();
+    private Optional<String> routing = Optional.empty();
 
     Config(SessionCluster cluster, List<PgNode> servers) {
       this.cluster = cluster;
@@ -157,6 +165,12 @@ final class TestProxy implements AutoCloseable {
       return this;
     }
 
+    /** The body of the {@code routing} section in flow style, e.g. {@code catalog: off}. */
+    Config routing(String settings) {
+      this.routing = Optional.of(settings);
+      return this;
+    }
+
     Config maxClientConnections(int max) {
       this.maxClientConnections = Optional.of(max);
       return this;
@@ -190,6 +204,7 @@ final class TestProxy implements AutoCloseable {
       if (!pool.isEmpty()) {
         yaml.append("pool: {").append(String.join(", ", pool)).append("}\n");
       }
+      routing.ifPresent(settings -> yaml.append("routing: {").append(settings).append("}\n"));
       maxClientConnections.ifPresent(max -> yaml.append("limits: {max_client_connections: ").append(max).append("}\n"));
       return yaml.toString();
     }
