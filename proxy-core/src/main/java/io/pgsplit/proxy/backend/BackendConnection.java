@@ -153,12 +153,18 @@ public final class BackendConnection {
     }
 
     /**
-     * Writes (without flushing) {@code DISCARD ALL}, answered invisibly, so that nothing of one
+     * Writes (without flushing) {@code RESET ALL} and {@code DISCARD ALL}, answered invisibly, so that nothing of one
      * client's session state reaches the next (settings, role, prepared statements, temporary tables,
      * advisory locks, LISTEN); the bookkeeping of what the connection carries starts afresh at once,
      * since nothing sent after it can see what was before. Call only outside a transaction.
+     *
+     * <p>{@code RESET ALL} goes first, as a query of its own: DISCARD ALL takes a snapshot, which a
+     * setting left behind can forbid ({@code default_transaction_isolation = serializable} on a hot
+     * standby), while RESET needs none, and the isolation level of a transaction is fixed at its start.
      */
     public void discardSessionState() {
+        pending.addInjectedQuery();
+        channel.write(new Query("RESET ALL").encode(channel.alloc()), channel.voidPromise());
         pending.addInjectedQuery();
         channel.write(new Query("DISCARD ALL").encode(channel.alloc()), channel.voidPromise());
         settings.discarded();

@@ -26,9 +26,9 @@ class ConnectionResetTest {
             session.reply(replica, new ServerMessages().parameter("TimeZone", "Antarctica/Troll").rows("sneaky", "x")
                     .ready('I'));
 
-            assertThat(session.server(replica).received()).containsExactly("Query DISCARD ALL");
+            assertThat(session.server(replica).received()).containsExactly("Query RESET ALL", "Query DISCARD ALL");
             assertThat(session.connections.givenBack()).as("not before the reset is done").isEmpty();
-            session.reply(replica, new ServerMessages().complete("DISCARD ALL").ready('I'));
+            session.reply(replica, new ServerMessages().complete("RESET").ready('I').complete("DISCARD ALL").ready('I'));
             assertThat(session.connections.givenBack()).containsExactly(replica + " clean");
             assertThat(session.received()).as("the reset is invisible").containsExactly("ParameterStatus TimeZone=Antarctica/Troll",
                     "RowDescription sneaky:25:0", "DataRow x", "CommandComplete SELECT 1", "ReadyForQuery I");
@@ -42,7 +42,7 @@ class ConnectionResetTest {
             String replica = replicaUsed(session);
             session.reply(replica, new ServerMessages().parameter("TimeZone", "UTC").rows("sneaky", "x").ready('I'));
 
-            session.reply(replica, new ServerMessages().error("XX000", "the reset failed").ready('I'));
+            session.reply(replica, new ServerMessages().complete("RESET").ready('I').error("XX000", "the reset failed").ready('I'));
 
             assertThat(session.connections.givenBack()).containsExactly(replica + " closed");
         }
@@ -68,7 +68,7 @@ class ConnectionResetTest {
             session.reply("pg1", new ServerMessages().complete("SET").ready('I'));
             session.send(new ClientMessages().query("INSERT INTO t SELECT app.sneaky()"));
             session.reply("pg1", new ServerMessages().parameter("search_path", "evil").complete("INSERT 0 1").ready('I'));
-            session.reply("pg1", new ServerMessages().complete("DISCARD ALL").ready('I'));
+            session.reply("pg1", new ServerMessages().complete("RESET").ready('I').complete("DISCARD ALL").ready('I'));
             session.server("pg1").received();
 
             session.send(new ClientMessages().query("INSERT INTO t VALUES (1)"));
@@ -87,8 +87,8 @@ class ConnectionResetTest {
 
             session.reply(replica, new ServerMessages().rows("sets_work_mem", "x").ready('I'));
 
-            assertThat(session.server(replica).received()).containsExactly("Query DISCARD ALL");
-            session.reply(replica, new ServerMessages().complete("DISCARD ALL").ready('I'));
+            assertThat(session.server(replica).received()).containsExactly("Query RESET ALL", "Query DISCARD ALL");
+            session.reply(replica, new ServerMessages().complete("RESET").ready('I').complete("DISCARD ALL").ready('I'));
             assertThat(session.connections.givenBack()).containsExactly(replica + " clean");
         }
     }
@@ -119,7 +119,7 @@ class ConnectionResetTest {
             session.server("pg1").received();
             session.reply("pg1", new ServerMessages().complete("DO").ready('I'));
 
-            assertThat(session.server("pg1").received()).containsExactly("Query DISCARD ALL");
+            assertThat(session.server("pg1").received()).containsExactly("Query RESET ALL", "Query DISCARD ALL");
         }
     }
 
@@ -133,8 +133,8 @@ class ConnectionResetTest {
 
             session.send(new ClientMessages().terminate());
 
-            assertThat(session.server("pg1").received()).containsExactly("Query DISCARD ALL");
-            session.reply("pg1", new ServerMessages().complete("DISCARD ALL").ready('I'));
+            assertThat(session.server("pg1").received()).containsExactly("Query RESET ALL", "Query DISCARD ALL");
+            session.reply("pg1", new ServerMessages().complete("RESET").ready('I').complete("DISCARD ALL").ready('I'));
             assertThat(session.connections.givenBack()).containsExactly("pg1 clean");
         }
     }
