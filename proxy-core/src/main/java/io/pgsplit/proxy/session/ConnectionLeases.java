@@ -325,7 +325,10 @@ final class ConnectionLeases {
                 && connection.transactionStatus() == TransactionStatus.IDLE;
         if (!pooled || !connection.isActive() || !settled) {
             end(lease, true);
-        } else if (connection.hasUnseenState()) {
+            return;
+        }
+        connection.setAutoRead(true); // the client is gone: nothing may hold back the answers still awaited
+        if (connection.hasUnseenState()) {
             reset(lease);
         } else if (!connection.isIdle()) {
             lease.releaseWhenIdle(true);

@@ -112,6 +112,9 @@ public final class SessionMachine implements BackendListener, SessionWaits.Host 
     }
 
     public void onClientWritabilityChanged(boolean writable) {
+        if (isClosed()) {
+            return; // a closing client turns unwritable; a connection still being reset must read its answers
+        }
         parts.leases().setAutoRead(writable);
     }
 

@@ -136,6 +136,38 @@ class ConnectionResetTest {
             assertThat(session.server("pg1").received()).containsExactly("Query RESET ALL", "Query DISCARD ALL");
             session.reply("pg1", new ServerMessages().complete("RESET").ready('I').complete("DISCARD ALL").ready('I'));
             assertThat(session.connections.givenBack()).containsExactly("pg1 clean");
+            assertThat(session.context.metrics().scrape())
+                    .contains("pgsplit_connection_resets_total{reason=\"pinned_session\"} 1.0");
+        }
+    }
+
+    @Test
+    void aClientThatLeavesDuringTheResetStillGetsItsConnectionBackToThePool() {
+        try (SessionHarness session = SessionHarness.start(NO_CATALOG)) {
+            session.send(new ClientMessages().query("SELECT app.takes_a_lock()"));
+            String replica = replicaUsed(session);
+            session.reply(replica, new ServerMessages().rows("takes_a_lock", "t").ready('I'));
+
+            session.send(new ClientMessages().terminate());
+            assertThat(session.connections.givenBack()).isEmpty();
+            session.reply(replica, new ServerMessages().complete("RESET").ready('I').complete("DISCARD ALL").ready('I'));
+
+            assertThat(session.connections.givenBack()).containsExactly(replica + " clean");
+        }
+    }
+
+    @Test
+    void anAdvisoryLockOfAPinnedSessionIsResetAwayWhenTheClientLeaves() {
+        try (SessionHarness session = SessionHarness.start("pool_mode: transaction\n" + EVENTUAL)) {
+            session.send(new ClientMessages().parse("", "SELECT pg_advisory_lock(1618)").bind("", "").execute().sync());
+            session.reply("pg1", new ServerMessages().parseComplete().bindComplete().rows("pg_advisory_lock", "").ready('I'));
+            session.server("pg1").received();
+
+            session.send(new ClientMessages().terminate());
+
+            assertThat(session.server("pg1").received()).containsExactly("Query RESET ALL", "Query DISCARD ALL");
+            assertThat(session.context.metrics().scrape())
+                    .contains("pgsplit_connection_resets_total{reason=\"session_function\"} 1.0");
         }
     }
 }
