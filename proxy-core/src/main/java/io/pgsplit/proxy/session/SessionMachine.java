@@ -290,6 +290,9 @@ public final class SessionMachine implements BackendListener, SessionWaits.Host 
 
     @Override
     public void onServerReadComplete(BackendConnection server) {
+        if (isClosed()) {
+            return; // the closed client is never writable again; a connection still being reset must read on
+        }
         parts.io().flush();
         if (!parts.io().isWritable()) {
             server.setAutoRead(false);

@@ -170,4 +170,19 @@ class ConnectionResetTest {
                     .contains("pgsplit_connection_resets_total{reason=\"session_function\"} 1.0");
         }
     }
+
+    @Test
+    void theAnswersToAResetStillArriveAfterTheClientLeftInReadsOfTheirOwn() {
+        try (SessionHarness session = SessionHarness.start(NO_CATALOG)) {
+            session.send(new ClientMessages().query("SELECT app.takes_a_lock()"));
+            String replica = replicaUsed(session);
+            session.reply(replica, new ServerMessages().rows("takes_a_lock", "t").ready('I'));
+            session.send(new ClientMessages().terminate());
+
+            session.reply(replica, new ServerMessages().complete("RESET").ready('I'));
+            session.reply(replica, new ServerMessages().complete("DISCARD ALL").ready('I'));
+
+            assertThat(session.connections.givenBack()).containsExactly(replica + " clean");
+        }
+    }
 }
