@@ -4,6 +4,7 @@ import io.pgsplit.proxy.catalog.SessionCatalog;
 import io.pgsplit.proxy.statements.PreparedStatementDef;
 import io.pgsplit.proxy.state.SessionState;
 import io.pgsplit.router.Classification;
+import io.pgsplit.router.CodeCalls;
 import io.pgsplit.router.RouteReason;
 import io.pgsplit.router.SessionCommand;
 import io.pgsplit.router.StatementClassifier;
@@ -53,7 +54,9 @@ final class SegmentAnalyzer {
 
     /** The parser answered: the answer stays with the statement, or with the request for a simple Query's text. */
     void learn(Segment s, PendingParse pending, Classification classification) {
-        Classification known = classification == null ? Classification.unparsed() : classification;
+        // Nothing is known of a text without an answer, so nothing proves the code it runs harmless either.
+        Classification known = classification == null ? Classification.unparsed().withCode(CodeCalls.OPAQUE)
+                : classification;
         PreparedStatementDef def = pending.def();
         if (def == null) {
             s.attempt().parsed(pending.sql(), known);
