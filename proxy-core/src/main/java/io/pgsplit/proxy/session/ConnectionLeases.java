@@ -156,7 +156,7 @@ final class ConnectionLeases {
         }
     }
 
-    /** DISCARD ALL, counted; the lease goes back once it is answered ({@link #injectedQueryAnswered}). */
+    /** RESET ALL and DISCARD ALL, counted; the lease goes back once they are answered ({@link #injectedQueryAnswered}). */
     private void reset(Lease lease) {
         BackendConnection connection = lease.connection();
         metrics.connectionReset(connection.unseenStateReason());
