@@ -15,9 +15,10 @@ import java.util.Objects;
  * @param functions       the function calls of a string that may run on a replica, still to be checked against
  *                        the catalog ({@code io.pgsplit.router.catalog.CatalogRouting}); empty when
  *                        {@code requiresPrimary}, since nothing the catalog says could change the target
+ * @param code            every call the string runs, wherever it runs, for the reset rule of pooled connections
  */
 public record Classification(boolean requiresPrimary, RouteReason reason, TransactionControl transaction,
-                             List<StatementKind> kinds, List<FunctionReference> functions) {
+                             List<StatementKind> kinds, List<FunctionReference> functions, CodeCalls code) {
 
     private static final Classification UNPARSED =
             new Classification(true, RouteReason.UNPARSED, TransactionControl.NONE, List.of(StatementKind.UTILITY));
@@ -25,8 +26,15 @@ public record Classification(boolean requiresPrimary, RouteReason reason, Transa
     public Classification {
         Objects.requireNonNull(reason, "reason");
         Objects.requireNonNull(transaction, "transaction");
+        Objects.requireNonNull(code, "code");
         kinds = List.copyOf(kinds);
         functions = requiresPrimary ? List.of() : List.copyOf(functions);
+    }
+
+    /** A classification whose code is not known yet (see {@link #withCode}). */
+    public Classification(boolean requiresPrimary, RouteReason reason, TransactionControl transaction,
+                          List<StatementKind> kinds, List<FunctionReference> functions) {
+        this(requiresPrimary, reason, transaction, kinds, functions, CodeCalls.NONE);
     }
 
     /** A classification without function calls to check. */
@@ -42,6 +50,11 @@ public record Classification(boolean requiresPrimary, RouteReason reason, Transa
 
     /** The same statements, sent to the primary because of {@code why} (a catalog finding). */
     public Classification onPrimaryBecause(RouteReason why) {
-        return new Classification(true, why, transaction, kinds, List.of());
+        return new Classification(true, why, transaction, kinds, List.of(), code);
+    }
+
+    /** The same classification, running {@code runs}. */
+    public Classification withCode(CodeCalls runs) {
+        return runs.equals(code) ? this : new Classification(requiresPrimary, reason, transaction, kinds, functions, runs);
     }
 }

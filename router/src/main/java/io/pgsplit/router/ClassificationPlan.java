@@ -10,9 +10,11 @@ final class ClassificationPlan {
     private final List<LexerDecision> decisions;
     private final boolean needsParser;
     private final boolean inlineLiterals;
+    private final CodeCalls code;
 
-    private ClassificationPlan(List<LexerDecision> decisions, boolean inlineLiterals) {
+    private ClassificationPlan(List<LexerDecision> decisions, boolean inlineLiterals, CodeCalls code) {
         this.decisions = decisions;
+        this.code = code;
         this.needsParser = anyUndecided(decisions);
         this.inlineLiterals = inlineLiterals;
     }
@@ -25,17 +27,19 @@ final class ClassificationPlan {
         List<LexedStatement> statements = SqlLexer.split(sql);
         List<LexerDecision> decisions = new ArrayList<>(statements.size());
         boolean inlineLiterals = false;
+        CodeCalls code = CodeCalls.NONE;
         for (int i = 0; i < statements.size(); i++) {
             LexedStatement statement = statements.get(i);
             if (!statement.isEmpty() || statement.primaryHint() || statement.unterminated()) {
                 decisions.add(rules.decide(statement));
+                code = code.and(ExecutedCode.of(statement));
             }
             inlineLiterals |= hasInlineLiteral(sql, statement);
         }
         if (decisions.isEmpty()) {
             decisions.add(new Decided(StatementVerdict.EMPTY));
         }
-        return new ClassificationPlan(decisions, inlineLiterals);
+        return new ClassificationPlan(decisions, inlineLiterals, code);
     }
 
     private static boolean anyUndecided(List<LexerDecision> decisions) {
@@ -77,6 +81,11 @@ final class ClassificationPlan {
         return decisions;
     }
 
+    /** The code the string runs (see {@link Classification#code()}). */
+    CodeCalls code() {
+        return code;
+    }
+
     /**
      * The classification without the parser: final when {@link #needsParser()} is false; otherwise the timeout
      * answer, in which the undecided statements go to the primary while the lexer's findings (BEGIN, COMMIT, ...)
@@ -84,12 +93,12 @@ final class ClassificationPlan {
      */
     Classification withoutParser() {
         if (decisions.size() == 1 && decisions.get(0) instanceof Decided decided) {
-            return decided.verdict().alone();
+            return decided.verdict().alone().withCode(code);
         }
         List<StatementVerdict> verdicts = new ArrayList<>(decisions.size());
         for (LexerDecision decision : decisions) {
             verdicts.add(decision instanceof Decided decided ? decided.verdict() : StatementVerdict.UNPARSED);
         }
-        return ClassificationMerger.merge(verdicts);
+        return ClassificationMerger.merge(verdicts).withCode(code);
     }
 }

@@ -2,6 +2,7 @@ package io.pgsplit.router;
 
 import java.util.List;
 import java.util.Set;
+import java.util.function.IntPredicate;
 
 /**
  * Finds the function calls in a run of tokens: a name, or {@code schema.name}, followed by an opening
@@ -47,8 +48,14 @@ public final class FunctionCallScanner {
      */
     public static void scan(LexedStatement statement, int from, int to, Set<String> moreSyntax,
                             List<FunctionReference> out) {
+        scan(statement, from, to, moreSyntax, name -> false, out);
+    }
+
+    /** As {@link #scan(LexedStatement, int, int, List)}, passing over the names at the indexes {@code skip} accepts. */
+    static void scan(LexedStatement statement, int from, int to, Set<String> moreSyntax, IntPredicate skip,
+                     List<FunctionReference> out) {
         for (int i = from; i + 1 < to; i++) {
-            if (statement.type(i + 1) == TokenType.OPEN_PAREN) {
+            if (statement.type(i + 1) == TokenType.OPEN_PAREN && !skip.test(i)) {
                 FunctionReference call = callAt(statement, from, i, moreSyntax);
                 if (call != null) {
                     out.add(call);

@@ -24,15 +24,17 @@ final class ParseJob implements Runnable {
     private static final Logger log = LoggerFactory.getLogger(ParseJob.class);
 
     private final List<LexerDecision> decisions;
+    private final CodeCalls code;
     private final Function<String, CCJSqlParser> parserFactory;
     private final AstClassifier astClassifier;
     private final CompletableFuture<Classification> result;
     private volatile boolean abandoned;
     private volatile CCJSqlParser running;
 
-    ParseJob(List<LexerDecision> decisions, Function<String, CCJSqlParser> parserFactory,
+    ParseJob(List<LexerDecision> decisions, CodeCalls code, Function<String, CCJSqlParser> parserFactory,
              AstClassifier astClassifier, CompletableFuture<Classification> result) {
         this.decisions = decisions;
+        this.code = code;
         this.parserFactory = parserFactory;
         this.astClassifier = astClassifier;
         this.result = result;
@@ -47,7 +49,7 @@ final class ParseJob implements Runnable {
             }
             verdicts.add(decision instanceof Decided decided ? decided.verdict() : parse((NeedsParser) decision));
         }
-        result.complete(ClassificationMerger.merge(verdicts));
+        result.complete(ClassificationMerger.merge(verdicts).withCode(code));
     }
 
     /** Called once the result was settled without this job; safe from any thread. */

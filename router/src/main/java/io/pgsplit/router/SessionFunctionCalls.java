@@ -53,6 +53,11 @@ final class SessionFunctionCalls {
         }
     }
 
+    /** Whether the {@code set_config(} opening at {@code open} has three constant arguments, so the proxy can track it. */
+    static boolean isReplayableSetConfig(LexedStatement statement, int open) {
+        return setConfig(statement, open) instanceof SetConfig;
+    }
+
     /**
      * Reads {@code set_config(name, value, is_local)} by position rather than by matching parentheses, so nested
      * calls cost nothing extra: anything but three constants is a computed or bound argument.

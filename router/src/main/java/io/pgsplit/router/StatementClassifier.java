@@ -125,7 +125,7 @@ public final class StatementClassifier {
         if (earlier != null) {
             return earlier.copy();
         }
-        ParseJob job = new ParseJob(plan.decisions(), parserFactory, astClassifier, result);
+        ParseJob job = new ParseJob(plan.decisions(), plan.code(), parserFactory, astClassifier, result);
         Runnable giveUp = () -> {
             if (!result.isDone()) {
                 // Abandon and forget before completing, so whoever sees the fallback also sees a free cache slot.

@@ -122,6 +122,13 @@ final class TestProxy implements AutoCloseable {
     return server;
   }
 
+  /** {@code pgsplit_connection_resets_total{reason}}; 0 before the first such reset. */
+  double resets(String reason) {
+    return PrometheusScrape.parse(server.metrics().scrape())
+        .samples("pgsplit_connection_resets_total", "reason", reason).stream()
+        .mapToDouble(PrometheusScrape.Sample::value).sum();
+  }
+
   /** Statements and Sync groups the proxy routed for {@code reason} to servers of {@code role}. */
   long routed(String role, String reason) {
     return server.metrics().routeCounts().stream()
@@ -148,6 +155,7 @@ final class TestProxy implements AutoCloseable {
     private Optional<Integer> maxPreparedStatements = Optional.empty();
     private Optional<Integer> maxPendingLogins = Optional.empty();
     private boolean admin;
+    private Optional<String> routing = Optional.empty();
 
     Config(SessionCluster cluster, List<PgNode> servers) {
       this.cluster = cluster;
@@ -195,6 +203,12 @@ final class TestProxy implements AutoCloseable {
 
     Config maxPendingLogins(int max) {
       this.maxPendingLogins = Optional.of(max);
+      return this;
+    }
+
+    /** The body of the {@code routing} section in flow style, e.g. {@code catalog: off}. */
+    Config routing(String settings) {
+      this.routing = Optional.of(settings);
       return this;
     }
 
@@ -247,6 +261,7 @@ final class TestProxy implements AutoCloseable {
       if (!limits.isEmpty()) {
         yaml.append("limits: {").append(String.join(", ", limits)).append("}\n");
       }
+      routing.ifPresent(settings -> yaml.append("routing: {").append(settings).append("}\n"));
       return yaml.toString();
     }
 

@@ -31,7 +31,8 @@ public final class BackendConnection {
     private BackendListener listener;
     private TransactionStatus transactionStatus = TransactionStatus.IDLE;
     private boolean groupOpen;
-    private boolean unseenState;
+    /** Why the connection must be reset before another client uses it (a metric label), or null. */
+    private String unseenState;
     private boolean parameterReported;
     private boolean closing;
     /** Part of a large message went to the client, the rest has not arrived (BackendHandler#relaysInParts). */
@@ -127,11 +128,18 @@ public final class BackendConnection {
      * parameter the server reported unasked): the connection must be reset before another client uses it.
      */
     public boolean hasUnseenState() {
+        return unseenState != null;
+    }
+
+    /** The first reason the connection was marked for (the {@code reason} of {@code pgsplit_connection_resets_total}). */
+    public String unseenStateReason() {
         return unseenState;
     }
 
-    public void markUnseenState() {
-        unseenState = true;
+    public void markUnseenState(String reason) {
+        if (unseenState == null) {
+            unseenState = reason;
+        }
     }
 
     /** The server reported a parameter change (ParameterStatus) while answering a client's work. */
@@ -147,18 +155,24 @@ public final class BackendConnection {
     }
 
     /**
-     * Writes (without flushing) {@code DISCARD ALL}, answered invisibly, so that nothing of one
+     * Writes (without flushing) {@code RESET ALL} and {@code DISCARD ALL}, answered invisibly, so that nothing of one
      * client's session state reaches the next (settings, role, prepared statements, temporary tables,
      * advisory locks, LISTEN); the bookkeeping of what the connection carries starts afresh at once,
      * since nothing sent after it can see what was before. Call only outside a transaction.
+     *
+     * <p>{@code RESET ALL} goes first, as a query of its own: DISCARD ALL takes a snapshot, which a
+     * setting left behind can forbid ({@code default_transaction_isolation = serializable} on a hot
+     * standby), while RESET needs none, and the isolation level of a transaction is fixed at its start.
      */
     public void discardSessionState() {
+        pending.addInjectedQuery();
+        channel.write(new Query("RESET ALL").encode(channel.alloc()), channel.voidPromise());
         pending.addInjectedQuery();
         channel.write(new Query("DISCARD ALL").encode(channel.alloc()), channel.voidPromise());
         settings.discarded();
         statements.clear();
         sqlPrepared.clear();
-        unseenState = false;
+        unseenState = null;
     }
 
     /** True while the client is owed replies (injected queries do not count). */

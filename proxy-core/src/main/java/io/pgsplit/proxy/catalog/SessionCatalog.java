@@ -2,10 +2,12 @@ package io.pgsplit.proxy.catalog;
 
 import io.pgsplit.proxy.state.SessionSettings;
 import io.pgsplit.router.Classification;
+import io.pgsplit.router.CodeCalls;
 import io.pgsplit.router.SearchPathSetting;
 import io.pgsplit.router.catalog.CatalogRouting;
 import io.pgsplit.router.catalog.FunctionCatalog;
 import io.pgsplit.router.catalog.SearchPath;
+import io.pgsplit.router.catalog.SessionRisk;
 
 /**
  * One session's view of the routing catalog: its database's snapshot and its search_path (set at startup or with
@@ -40,6 +42,19 @@ public final class SessionCatalog {
             return classification;
         }
         return CatalogRouting.apply(classification, sql, catalog, searchPath(catalog), user);
+    }
+
+    /**
+     * Whether the code {@code classification} runs may change session state pgsplit cannot follow: any call not
+     * proven built-in by the catalog (or, without one, by {@link io.pgsplit.router.catalog.SessionNeutralBuiltins}).
+     */
+    public SessionRisk sessionRisk(Classification classification) {
+        CodeCalls code = classification.code();
+        if (code.isEmpty()) {
+            return SessionRisk.NONE;
+        }
+        FunctionCatalog catalog = registry.enabled() ? registry.current(database) : null;
+        return SessionRisk.of(code, catalog, catalog == null ? null : searchPath(catalog), user);
     }
 
     /** The session's search_path now; null when its setting cannot be read (then no unqualified call is trusted). */

@@ -47,6 +47,7 @@ public final class ProxyMetrics implements AutoCloseable {
 
     private final Map<String, Timer> fenceWaits = new ConcurrentHashMap<>();
     private final Map<String, Counter> sessionPins = new ConcurrentHashMap<>();
+    private final Map<String, Counter> connectionResets = new ConcurrentHashMap<>();
     private final PrometheusMeterRegistry registry = new PrometheusMeterRegistry(PrometheusConfig.DEFAULT);
     private final RouteCounters statements = new RouteCounters(registry);
     private final Map<String, ServerConnectionCounts> serverConnections = new ConcurrentHashMap<>();
@@ -191,6 +192,16 @@ public final class ProxyMetrics implements AutoCloseable {
     public void sessionPinned(String reason) {
         sessionPins.computeIfAbsent(reason, r -> Counter.builder("pgsplit.session.pins")
                 .description("Sessions pinned to the primary, by the state that pinned them")
+                .tag("reason", r).register(registry)).increment();
+    }
+
+    /**
+     * A pooled connection ran something whose effect on its session state pgsplit could not follow, and was
+     * reset (DISCARD ALL) or, when the client left it so, closed before another client could use it.
+     */
+    public void connectionReset(String reason) {
+        connectionResets.computeIfAbsent(reason, r -> Counter.builder("pgsplit.connection.resets")
+                .description("Pooled server connections reset before the next client, by what made them need it")
                 .tag("reason", r).register(registry)).increment();
     }
 

@@ -4,6 +4,7 @@ import io.pgsplit.health.Role;
 import io.pgsplit.health.ServerAddress;
 import io.pgsplit.health.ServerHealth;
 import io.pgsplit.health.Topology;
+import io.pgsplit.protocol.backend.TransactionStatus;
 import io.pgsplit.proxy.backend.BackendConnection;
 import io.pgsplit.proxy.backend.BackendListener;
 import io.pgsplit.proxy.config.PoolMode;
@@ -150,15 +151,21 @@ final class ConnectionLeases {
         }
         BackendConnection connection = lease.connection();
         if (connection.hasUnseenState() && connection.isActive()) {
-            // What this client did that pgsplit could not see must not reach the next one.
-            connection.discardSessionState();
-            connection.flush();
-            lease.releaseWhenIdle(true);
+            reset(lease); // what this client did that pgsplit could not see must not reach the next one
         } else if (connection.isIdle() || !connection.isActive()) {
             end(lease, true);
         } else {
             lease.releaseWhenIdle(true);
         }
+    }
+
+    /** RESET ALL and DISCARD ALL, counted; the lease goes back once they are answered ({@link #injectedQueryAnswered}). */
+    private void reset(Lease lease) {
+        BackendConnection connection = lease.connection();
+        metrics.connectionReset(connection.unseenStateReason());
+        connection.discardSessionState();
+        connection.flush();
+        lease.releaseWhenIdle(true);
     }
 
     /**
@@ -168,7 +175,7 @@ final class ConnectionLeases {
     void injectedQueryAnswered(BackendConnection connection, boolean failed) {
         Lease lease = leaseOf(connection);
         if (failed && lease != null) {
-            connection.markUnseenState();
+            connection.markUnseenState("failed_reset");
         }
         if (lease != null && lease.releaseWhenIdle() && connection.isIdle()) {
             end(lease, !failed);
@@ -295,13 +302,41 @@ final class ConnectionLeases {
         }
     }
 
-    /** The session ends: its own connection says Terminate, borrowed ones go back (closed if they are not clean). */
-    void closeAll() {
+    /**
+     * The session ends: its own connection says Terminate, borrowed ones go back (closed if they are not clean).
+     * A borrowed one that carries state pgsplit did not see, or that the session kept for its state ({@code pinned}:
+     * a temporary table, an advisory lock, …), is reset first and goes back once that is answered; so does one
+     * still waiting for the answer to a query the proxy sent behind the client's last group.
+     */
+    void closeAll(boolean pinned) {
         if (primary != null) {
-            end(primary, true);
+            closeLease(primary, pinned);
         }
         if (replica != null) {
-            end(replica, true);
+            closeLease(replica, false);
+        }
+    }
+
+    private void closeLease(Lease lease, boolean pinned) {
+        BackendConnection connection = lease.connection();
+        boolean pooled = lease.lifetime() == Lease.Lifetime.POOLED;
+        if (pooled && pinned) {
+            connection.markUnseenState("pinned_session");
+        }
+        lease.pinned(false, metrics);
+        boolean settled = connection.isIdle() || lease.releaseWhenIdle() && !connection.owesClient()
+                && connection.transactionStatus() == TransactionStatus.IDLE;
+        if (!pooled || !connection.isActive() || !settled) {
+            end(lease, true);
+            return;
+        }
+        connection.setAutoRead(true); // the client is gone: nothing may hold back the answers still awaited
+        if (connection.hasUnseenState()) {
+            reset(lease);
+        } else if (!connection.isIdle()) {
+            lease.releaseWhenIdle(true);
+        } else {
+            end(lease, true);
         }
     }
 }

@@ -187,7 +187,7 @@ final class RequestRouter {
             if (error != null) {
                 connectFailed(s.attempt(), to, error);
             } else if (parts.machine().isClosed()) {
-                parts.leases().closeAll();
+                parts.leases().closeAll(parts.effects().state().isPinned());
             } else {
                 lease.connection().setAutoRead(parts.io().isWritable());
             }

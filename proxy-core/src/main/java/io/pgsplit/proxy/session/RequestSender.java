@@ -6,6 +6,7 @@ import io.pgsplit.proxy.backend.BackendConnection;
 import io.pgsplit.proxy.backend.Dispatch;
 import io.pgsplit.proxy.metrics.ProxyMetrics;
 import io.pgsplit.router.Classification;
+import io.pgsplit.router.catalog.SessionRisk;
 import java.util.ArrayList;
 import java.util.List;
 
@@ -75,6 +76,9 @@ final class RequestSender {
                     renamed.preludeCloses(), renamed.clientParses(), renamed.clientCloses(), endsWithSync, renamed.replies()));
         }
         markUnflushed(server);
+        if (analysis.risk() != SessionRisk.NONE && lease.lifetime() == Lease.Lifetime.POOLED) {
+            server.markUnseenState(analysis.risk().label()); // reset before the next client (ConnectionLeases)
+        }
         statements.sent(s, server.statements());
         if (classification != null) {
             transaction.sent(classification);

@@ -4,10 +4,12 @@ import io.pgsplit.proxy.catalog.SessionCatalog;
 import io.pgsplit.proxy.statements.PreparedStatementDef;
 import io.pgsplit.proxy.state.SessionState;
 import io.pgsplit.router.Classification;
+import io.pgsplit.router.CodeCalls;
 import io.pgsplit.router.RouteReason;
 import io.pgsplit.router.SessionCommand;
 import io.pgsplit.router.StatementClassifier;
 import io.pgsplit.router.StatementKind;
+import io.pgsplit.router.catalog.SessionRisk;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.function.Function;
@@ -65,12 +67,15 @@ final class SegmentAnalyzer {
         if (classification == null || executedStatement(classification, def.sessionCommands()) != null) {
             return null;
         }
-        return new Analysis(catalog.judge(classification, def.sql()), def.sessionCommands(), List.of());
+        return new Analysis(catalog.judge(classification, def.sql()), def.sessionCommands(), List.of(),
+                catalog.sessionRisk(classification));
     }
 
     /** The parser answered: the answer stays with the statement, or with the request for a simple Query's text. */
     void learn(Segment s, PendingParse pending, Classification classification) {
-        Classification known = classification == null ? Classification.unparsed() : classification;
+        // Nothing is known of a text without an answer, so nothing proves the code it runs harmless either.
+        Classification known = classification == null ? Classification.unparsed().withCode(CodeCalls.OPAQUE)
+                : classification;
         PreparedStatementDef def = pending.def();
         if (def == null) {
             s.attempt().parsed(pending.sql(), known);
@@ -106,6 +111,7 @@ final class SegmentAnalyzer {
         private List<Classification> classifications;
         private List<SessionCommand> commands = List.of();
         private List<String> executed = List.of();
+        private SessionRisk risk = SessionRisk.NONE;
         private PendingParse pending;
 
         Parts(Segment segment) {
@@ -123,7 +129,7 @@ final class SegmentAnalyzer {
                 return pending;
             }
             Classification combined = classifications == null ? first : SegmentClassification.combine(classifications);
-            return new Analysis(combined, commands, executed);
+            return new Analysis(combined, commands, executed, risk);
         }
 
         private void add(Classification classification) {
@@ -172,6 +178,7 @@ final class SegmentAnalyzer {
                 addCommands(commandsIn(routed, classification));
             }
             add(catalog.judge(classification, routed));
+            noteRisk(classification);
             addCommands(found);
             deallocated(found);
             return true;
@@ -215,10 +222,18 @@ final class SegmentAnalyzer {
                     addCommands(commandsIn(routed, classification));
                 }
                 add(catalog.judge(classification, routed));
+                noteRisk(classification);
                 addCommands(def.sessionCommands());
                 deallocated(def.sessionCommands());
             }
             return true;
+        }
+
+        /** The first risk found stands for the request: any one makes its connection need a reset. */
+        private void noteRisk(Classification classification) {
+            if (risk == SessionRisk.NONE) {
+                risk = catalog.sessionRisk(classification);
+            }
         }
 
         /** From this request's own parse answers, the cache or the lexer; null after starting a parse. */

@@ -112,6 +112,9 @@ public final class SessionMachine implements BackendListener, SessionWaits.Host 
     }
 
     public void onClientWritabilityChanged(boolean writable) {
+        if (isClosed()) {
+            return; // a closing client turns unwritable; a connection still being reset must read its answers
+        }
         parts.leases().setAutoRead(writable);
     }
 
@@ -212,7 +215,7 @@ public final class SessionMachine implements BackendListener, SessionWaits.Host 
             TransactionTracker transaction = parts.transaction();
             boolean settingsChanged = parts.effects().answered(transaction.answered(status), status, failed, server);
             if (server.takeParameterReported() && !settingsChanged && lease.lifetime() == Lease.Lifetime.POOLED) {
-                server.markUnseenState(); // a parameter changed that no statement of this client's changed
+                server.markUnseenState("parameter_status"); // a parameter changed that no statement of this client's changed
             }
             if (lease.isPrimary() && !server.owesClient() && parts.fence().takeAskAfterReadyForQuery()) {
                 parts.sender().askWalPosition(server);
@@ -264,6 +267,9 @@ public final class SessionMachine implements BackendListener, SessionWaits.Host 
 
     @Override
     public void onInjectedValue(BackendConnection server, String value) {
+        if (isClosed()) {
+            return; // a connection the session still hands back after its end (ConnectionLeases#closeAll)
+        }
         try {
             parts.fence().onPosition(value);
             parts.waits().fenceWaitOver();
@@ -290,6 +296,9 @@ public final class SessionMachine implements BackendListener, SessionWaits.Host 
 
     @Override
     public void onServerReadComplete(BackendConnection server) {
+        if (isClosed()) {
+            return; // the closed client is never writable again; a connection still being reset must read on
+        }
         parts.io().flush();
         if (!parts.io().isWritable()) {
             server.setAutoRead(false);
@@ -408,7 +417,7 @@ public final class SessionMachine implements BackendListener, SessionWaits.Host 
         parts.requests().release();
         parts.claim().close();
         parts.retry().release(parts.requests());
-        parts.leases().closeAll();
+        parts.leases().closeAll(parts.effects().state().isPinned());
         onClosed.run();
         parts.io().close();
     }

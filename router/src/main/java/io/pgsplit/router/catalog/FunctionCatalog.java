@@ -107,6 +107,36 @@ public final class FunctionCatalog {
         return found ? FunctionLookup.READS : FunctionLookup.UNKNOWN;
     }
 
+    /**
+     * Whether a call can only reach a built-in ({@code pg_catalog}) function: qualified with {@code pg_catalog}, or
+     * unqualified with no schema of {@code path} holding a function of that name (the server may pick any of them
+     * by argument types) and no schema of the path unknown to this snapshot. A null path trusts no unqualified call.
+     */
+    public boolean isBuiltIn(FunctionReference call, SearchPath path, String user) {
+        Map<String, FunctionSafety> bySchema = functions.get(call.name());
+        if (bySchema == null || !bySchema.containsKey(SearchPath.CATALOG_SCHEMA)) {
+            return false;
+        }
+        if (call.qualified()) {
+            return SearchPath.CATALOG_SCHEMA.equals(call.schema());
+        }
+        if (path == null) {
+            return false;
+        }
+        List<String> entries = path.schemas();
+        for (int i = 0; i < entries.size(); i++) {
+            boolean userSchema = SearchPath.USER.equals(entries.get(i));
+            String schema = userSchema ? user : entries.get(i);
+            if (schema.equals(SearchPath.CATALOG_SCHEMA) || schema.equals("pg_temp")) {
+                continue; // temporary functions are never found by an unqualified call
+            }
+            if (!schemas.contains(schema) && !userSchema || bySchema.containsKey(schema)) {
+                return false;
+            }
+        }
+        return true;
+    }
+
     /** True when the database has a view whose query calls a function that may write. */
     public boolean hasWritingViews() {
         return !writingViews.isEmpty();
