@@ -104,8 +104,11 @@ public final class LexedStatement {
 
     /** The upper-cased text of an unquoted word, or null when the token is not a word. */
     public String word(int index) {
-        return type(index) == TokenType.WORD ? sql.substring(startOf(index), endOf(index)).toUpperCase(Locale.ROOT)
-                : null;
+        if (type(index) != TokenType.WORD) {
+            return null;
+        }
+        String known = KnownWords.lookup(sql, startOf(index), endOf(index));
+        return known != null ? known : sql.substring(startOf(index), endOf(index)).toUpperCase(Locale.ROOT);
     }
 
     /**

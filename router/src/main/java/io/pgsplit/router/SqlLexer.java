@@ -19,6 +19,11 @@ public final class SqlLexer {
 
     private static final String HINT = "pgsplit:primary";
     private static final int[] NO_TOKENS = new int[0];
+    private static final int SCRATCH_TOKENS = 64;
+    /** A scratch array grown past this (a huge multi-row INSERT) is not kept for the thread. */
+    private static final int KEPT_SCRATCH_TOKENS = 4096;
+    private static final ThreadLocal<int[]> SCRATCH =
+            ThreadLocal.withInitial(() -> new int[SCRATCH_TOKENS * LexedStatement.SLOTS]);
 
     /** How far the statement's leading words match {@code CREATE [OR REPLACE] FUNCTION|PROCEDURE}. */
     private enum Header { START, CREATE, CREATE_OR, CREATE_OR_REPLACE, ROUTINE, OTHER }
@@ -29,8 +34,12 @@ public final class SqlLexer {
     private int pos;
 
     private int statementStart;
-    /** Handed over to each finished statement as is (no copy); the next statement starts a new one on demand. */
-    private int[] tokens = new int[16 * LexedStatement.SLOTS];
+    /**
+     * The tokens of the statement being lexed, in this thread's scratch array: each finished statement gets an
+     * exact copy, so lexing allocates only what the statements keep. Never used by two lexers at once: a lexer
+     * runs to the end without calling out.
+     */
+    private int[] tokens = SCRATCH.get();
     private int tokenCount;
     private boolean primaryHint;
     private int parenDepth;
@@ -244,10 +253,11 @@ public final class SqlLexer {
 
     private void addToken(TokenType type, int start, int end) {
         int slot = tokenCount * LexedStatement.SLOTS;
-        if (tokens == null) {
-            tokens = new int[16 * LexedStatement.SLOTS];
-        } else if (slot + LexedStatement.SLOTS > tokens.length) {
+        if (slot + LexedStatement.SLOTS > tokens.length) {
             tokens = Arrays.copyOf(tokens, tokens.length * 2);
+            if (tokens.length <= KEPT_SCRATCH_TOKENS * LexedStatement.SLOTS) {
+                SCRATCH.set(tokens);
+            }
         }
         tokens[slot] = type.ordinal();
         tokens[slot + 1] = start;
@@ -293,7 +303,7 @@ public final class SqlLexer {
 
     private boolean previousWordIs(String keyword) {
         int slot = (tokenCount - 2) * LexedStatement.SLOTS;
-        return slot >= 0 && tokens != null && tokens[slot] == TokenType.WORD.ordinal() && is(tokens[slot + 1], tokens[slot + 2], keyword);
+        return slot >= 0 && tokens[slot] == TokenType.WORD.ordinal() && is(tokens[slot + 1], tokens[slot + 2], keyword);
     }
 
     private boolean is(int start, int end, String keyword) {
@@ -301,11 +311,8 @@ public final class SqlLexer {
     }
 
     private void finishStatement(int end, boolean unterminated) {
-        statements.add(new LexedStatement(sql, statementStart, end, tokenCount == 0 ? NO_TOKENS : tokens, tokenCount,
-                primaryHint, unterminated));
-        if (tokenCount > 0) {
-            tokens = null;
-        }
+        int[] kept = tokenCount == 0 ? NO_TOKENS : Arrays.copyOf(tokens, tokenCount * LexedStatement.SLOTS);
+        statements.add(new LexedStatement(sql, statementStart, end, kept, tokenCount, primaryHint, unterminated));
         tokenCount = 0;
         primaryHint = false;
         parenDepth = 0;
