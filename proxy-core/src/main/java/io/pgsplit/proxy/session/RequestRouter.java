@@ -52,7 +52,7 @@ final class RequestRouter {
         }
         RoutingAttempt attempt = s.attemptIfAny();
         if (attempt != null && attempt.poolTimeout != null && !tryOtherReplicas(s, attempt)) {
-            return true;
+            return true; // answered with 53300
         }
         if (ProxyCommandResponder.isProxyCommandRequest(s)) {
             return answerProxyCommands(s, phase);
@@ -68,9 +68,12 @@ final class RequestRouter {
         return routeAlone(s, (Analysis) analysis, phase);
     }
 
-    /** That replica's pool stayed full: a replica with a free connection serves the read; with none, 53300. */
+    /**
+     * That pool stayed full: for a replica's, a replica with a free connection serves the read; with none, and
+     * for the primary's (transaction pooling), 53300 — the server is there, its connections are all lent.
+     */
     private boolean tryOtherReplicas(Segment s, RoutingAttempt attempt) {
-        if (!decider.anyReplicaWithRoom(s, poolHasRoom, cluster.topology())) {
+        if (attempt.poolTimeoutOnPrimary || !decider.anyReplicaWithRoom(s, poolHasRoom, cluster.topology())) {
             refuse(s, SqlState.TOO_MANY_CONNECTIONS, attempt.poolTimeout, TransactionStatus.IDLE);
             return false;
         }
@@ -200,6 +203,7 @@ final class RequestRouter {
         attempt.failedServers.add(to.server().name());
         if (cause instanceof PoolTimeoutException) {
             attempt.poolTimeout = cause.getMessage();
+            attempt.poolTimeoutOnPrimary = to.role() == Role.PRIMARY;
         } else {
             log.warn("client {}: could not open a connection to {}: {}", parts.io().peer(), to.server().name(),
                     cause.getMessage());

@@ -15,8 +15,10 @@ import java.util.Set;
 final class RoutingAttempt {
     /** Servers that refused a connection for this request; a read tries another one. */
     final Set<String> failedServers = new LinkedHashSet<>(2);
-    /** Set when the replica pool stayed exhausted: the request is answered with 53300 unless another has room. */
+    /** Set when the pool stayed exhausted: the request is answered with 53300 unless another replica has room. */
     String poolTimeout;
+    /** The pool that stayed exhausted was the primary's: nothing else can serve the request, so 53300 at once. */
+    boolean poolTimeoutOnPrimary;
     /** After a pool timeout: only a replica with a free connection may serve this read, nothing waits twice. */
     boolean onlyReplicasWithRoom;
     /** The server chosen while its connection was being opened: routing again must not choose another. */
