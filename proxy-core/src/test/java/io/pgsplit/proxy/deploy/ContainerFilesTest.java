@@ -16,8 +16,9 @@ import org.junit.jupiter.api.Test;
 
 /**
  * deploy/docker: the compose demo stays on the host's network and on local images, its pgsplit configuration is
- * valid and names its servers' ports, its passwords come from the environment with no default; the image runs as a non-root user, reads /etc/pgsplit/pgsplit.yaml and drains
- * on SIGTERM. (The images themselves are exercised by the container path of the integration tests.)
+ * valid and names its servers' ports, its passwords come from the environment with no default; the image runs as
+ * a non-root user, reads /etc/pgsplit/pgsplit.yaml and drains on SIGTERM. (The images themselves are exercised by
+ * the container path of the integration tests.)
  */
 class ContainerFilesTest {
     private static final YAMLMapper YAML = new YAMLMapper();
