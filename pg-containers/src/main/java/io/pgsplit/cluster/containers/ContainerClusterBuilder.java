@@ -143,6 +143,8 @@ public final class ContainerClusterBuilder {
           .withNetworkMode("host")
           .withEnv("PG_NODE_NAME", name)
           .withEnv("PG_NODE_PORT", Integer.toString(port))
+          // The primary sets it; a standby's base backup and streaming log in with it (replication needs SCRAM too).
+          .withEnv("POSTGRES_PASSWORD", superuserPassword)
           .withCopyToContainer(Transferable.of(settingsFile), SETTINGS_FILE)
           .withLabel(CLUSTER_LABEL, id)
           .withLabels(StaleContainers.ownerLabel())
@@ -153,7 +155,7 @@ public final class ContainerClusterBuilder {
               .withStartupTimeout(START_TIMEOUT));
       if (i == 1) {
         primaryPort = port;
-        container.withEnv("POSTGRES_PASSWORD", superuserPassword).withCommand("primary");
+        container.withCommand("primary");
       } else {
         container.withEnv("PG_PRIMARY_PORT", Integer.toString(primaryPort)).withCommand("standby");
       }

@@ -2,9 +2,12 @@ package io.pgsplit.cluster.containers;
 
 import com.github.dockerjava.api.DockerClient;
 import com.github.dockerjava.api.command.InspectContainerResponse.ContainerState;
+import io.pgsplit.cluster.PgClusterException;
+import java.io.IOException;
 import java.time.Duration;
 import java.util.Optional;
 import org.testcontainers.DockerClientFactory;
+import org.testcontainers.containers.Container.ExecResult;
 import org.testcontainers.containers.GenericContainer;
 
 /**
@@ -79,6 +82,19 @@ public final class ContainerControl {
         Thread.currentThread().interrupt();
         return exit;
       }
+    }
+  }
+
+  /** Runs {@code command} in the running container as OS user {@code user} ("root", "postgres", …). */
+  public ExecResult exec(String user, String... command) {
+    try {
+      return container.execInContainerWithUser(user, command);
+    } catch (IOException e) {
+      throw new PgClusterException("Could not run " + String.join(" ", command) + " in " + container.getContainerName(),
+          e);
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+      throw new PgClusterException("Interrupted while running " + String.join(" ", command), e);
     }
   }
 

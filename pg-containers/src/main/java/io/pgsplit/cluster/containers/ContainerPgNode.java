@@ -158,6 +158,10 @@ final class ContainerPgNode implements PgNode {
     return exitExpected;
   }
 
+  ContainerControl control() {
+    return control;
+  }
+
   String containerId() {
     return container.getContainerId();
   }

@@ -11,12 +11,14 @@ import io.pgsplit.cluster.ReplicationWatch;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.sql.Connection;
+import java.sql.DriverManager;
 import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.sql.Statement;
 import java.time.Duration;
 import java.util.List;
 import java.util.Optional;
+import java.util.Properties;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.Assumptions;
 import org.junit.jupiter.api.BeforeAll;
@@ -28,10 +30,13 @@ import org.junit.jupiter.api.Timeout;
 import org.junit.jupiter.api.io.TempDir;
 import org.slf4j.LoggerFactory;
 import org.testcontainers.DockerClientFactory;
+import org.testcontainers.containers.Container.ExecResult;
 
 /**
- * The container cluster does what the failover tests do to local servers, and leaves nothing behind. Runs where a
- * Docker engine answers and holds the pgsplit-postgres image; elsewhere it is skipped, with the reason.
+ * The container cluster does what the failover tests do to local servers, and leaves nothing behind. With host
+ * networking every local process reaches its servers, so TCP logins and replication need the password and the Unix
+ * socket admits only the server's own account. Runs where a Docker engine answers and holds the pgsplit-postgres
+ * image; elsewhere it is skipped, with the reason.
  */
 @Timeout(180)
 @TestMethodOrder(MethodOrderer.OrderAnnotation.class)
@@ -68,7 +73,7 @@ class ContainerPgClusterTest {
           + "|| current_setting('cluster_name') || ' ' || inet_server_port()"))
           .isEqualTo("7MB off " + node.name() + " " + node.port());
     }
-    try (Connection app = java.sql.DriverManager.getConnection(cluster.primary().jdbcUrl(PgCluster.APP_DATABASE),
+    try (Connection app = DriverManager.getConnection(cluster.primary().jdbcUrl(PgCluster.APP_DATABASE),
         cluster.appUser(), cluster.appPassword())) {
       assertThat(app.isValid(5)).isTrue();
     }
@@ -76,6 +81,54 @@ class ContainerPgClusterTest {
 
   @Test
   @Order(2)
+  void everyTcpLoginNeedsThePassword() {
+    for (PgNode node : cluster.nodes()) {
+      assertThatThrownBy(() -> login(node, PgNode.SUPERUSER, null, false))
+          .as("%s without a password", node).hasMessageContaining("no password was provided");
+      assertThat(sqlState(() -> login(node, PgNode.SUPERUSER, "not-" + cluster.superuserPassword(), false)))
+          .as("%s with a wrong password", node).isEqualTo("28P01");
+    }
+  }
+
+  /** The attack of issue 17: any local process took a base backup from 127.0.0.1, as replication trusted it. */
+  @Test
+  @Order(3)
+  void replicationAndBaseBackupsNeedThePassword() {
+    for (PgNode node : cluster.nodes()) {
+      assertThatThrownBy(() -> login(node, PgNode.SUPERUSER, null, true))
+          .as("replication to %s without a password", node).hasMessageContaining("no password was provided");
+      assertThat(sqlState(() -> login(node, PgNode.SUPERUSER, "not-" + cluster.superuserPassword(), true)))
+          .as("replication to %s with a wrong password", node).isEqualTo("28P01");
+    }
+    PgNode primary = cluster.primary();
+    ExecResult backup = cluster.containerNodes().get(1).control().exec("postgres", "pg_basebackup",
+        "-D", "/tmp/stolen", "-h", primary.host(), "-p", Integer.toString(primary.port()), "-U", PgNode.SUPERUSER,
+        "--no-password", "-X", "none");
+    assertThat(backup.getExitCode()).as("pg_basebackup: %s", backup.getStderr()).isNotZero();
+    assertThat(backup.getStderr()).contains("no password supplied");
+  }
+
+  @Test
+  @Order(4)
+  void theUnixSocketIsPrivateAndAdmitsOnlyTheServersOwnAccount() throws SQLException {
+    for (ContainerPgNode node : cluster.containerNodes()) {
+      ContainerControl control = node.control();
+      assertThat(control.exec("postgres", "stat", "-c", "%a %U", "/run/postgresql").getStdout().strip())
+          .as("socket directory of %s", node).isEqualTo("700 postgres");
+      assertThat(query(node, "SELECT current_setting('unix_socket_permissions')")).isEqualTo("0700");
+      assertThat(control.exec("postgres", "psql", "-X", "-At", "-w", "-p", Integer.toString(node.port()), "-c",
+          "SELECT current_user").getStdout().strip()).as("the server's account on %s", node).isEqualTo("postgres");
+      ExecResult root = control.exec("root", "psql", "-X", "-At", "-w", "-h", "/run/postgresql",
+          "-p", Integer.toString(node.port()), "-U", PgNode.SUPERUSER, "-c", "SELECT 1");
+      assertThat(root.getExitCode()).as("root on %s: %s", node, root.getStdout()).isNotZero();
+      assertThat(root.getStderr()).contains("Peer authentication failed");
+      assertThat(control.exec("postgres", "cat", "/proc/1/environ").getStdout())
+          .as("the server's environment on %s", node).doesNotContain("POSTGRES_PASSWORD=", "PGPASSWORD=");
+    }
+  }
+
+  @Test
+  @Order(5)
   void stoppedReplicaRestartsWithItsDataAndStreamsAgain() throws SQLException {
     PgNode replica = cluster.replicas().get(0);
     execute(cluster.primary(), "CREATE TABLE kept (id int)");
@@ -90,7 +143,7 @@ class ContainerPgClusterTest {
   }
 
   @Test
-  @Order(3)
+  @Order(6)
   void killedAndImmediatelyStoppedReplicasRecover() {
     PgNode replica = cluster.replicas().get(1);
     replica.kill9();
@@ -102,7 +155,7 @@ class ContainerPgClusterTest {
   }
 
   @Test
-  @Order(4)
+  @Order(7)
   void suspendedReplicaHoldsItsPortButAnswersNothingUntilResumed() throws SQLException {
     PgNode replica = cluster.replicas().get(0);
     replica.suspend();
@@ -118,7 +171,7 @@ class ContainerPgClusterTest {
   }
 
   @Test
-  @Order(5)
+  @Order(8)
   void logFileHoldsTheServerOutputOnThisMachine() throws Exception {
     PgNode replica = cluster.replicas().get(0);
 
@@ -126,7 +179,7 @@ class ContainerPgClusterTest {
   }
 
   @Test
-  @Order(6)
+  @Order(9)
   void promotedReplicaTakesWrites() throws SQLException {
     PgNode replica = cluster.replicas().get(1);
     replica.promote();
@@ -136,7 +189,7 @@ class ContainerPgClusterTest {
   }
 
   @Test
-  @Order(7)
+  @Order(10)
   void aContainerThatDiesOnItsOwnIsReportedWithItsOutputAndStillRemoved(@TempDir Path logs) throws Exception {
     ContainerPgCluster doomed = ContainerPgCluster.builder().replicas(1).logTo(logs).start();
     String containerId = doomed.containerNodes().get(1).containerId();
@@ -152,13 +205,41 @@ class ContainerPgClusterTest {
   }
 
   @Test
-  @Order(8)
+  @Order(11)
   void anImageThatIsNotThereFailsAtOnceAndNothingIsPulled() {
     assertThatThrownBy(() -> ContainerPgCluster.builder().image("pgsplit-no-such-image:0").start())
         .isInstanceOf(PgClusterException.class)
         .hasMessageContaining("pgsplit-no-such-image:0 is not in the Docker engine, and nothing is pulled");
     assertThatThrownBy(() -> DockerClientFactory.instance().client().inspectImageCmd("pgsplit-no-such-image:0").exec())
         .as("no image appeared").isNotNull();
+  }
+
+  private static void login(PgNode node, String user, String password, boolean replication) throws SQLException {
+    Properties properties = new Properties();
+    properties.setProperty("user", user);
+    if (password != null) {
+      properties.setProperty("password", password);
+    }
+    if (replication) {
+      properties.setProperty("replication", "true");
+      properties.setProperty("assumeMinServerVersion", "9.4");
+      properties.setProperty("preferQueryMode", "simple");
+    }
+    properties.setProperty("connectTimeout", "5");
+    DriverManager.getConnection(node.jdbcUrl("postgres"), properties).close();
+  }
+
+  private interface Login {
+    void run() throws SQLException;
+  }
+
+  private static String sqlState(Login login) {
+    try {
+      login.run();
+      return "no error";
+    } catch (SQLException e) {
+      return e.getSQLState();
+    }
   }
 
   private static List<Container> containersOf(ContainerPgCluster cluster) {
