@@ -3,6 +3,7 @@ package io.pgsplit.it;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import io.pgsplit.cluster.DirectLogin;
 import io.pgsplit.cluster.LocalPgCluster;
 import io.pgsplit.cluster.PgNode;
 import io.pgsplit.proxy.cli.DemoEnvironment;
@@ -18,7 +19,6 @@ import java.time.Duration;
 import java.util.List;
 import java.util.Map;
 import java.util.OptionalInt;
-import java.util.Properties;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
@@ -55,17 +55,17 @@ class DemoTest {
   @Test
   void everyServerAsksATcpLoginForAPasswordNobodyCanGuess() {
     for (PgNode node : cluster.nodes()) {
-      assertThatThrownBy(() -> login(node, PgNode.SUPERUSER, null, false))
+      assertThatThrownBy(() -> DirectLogin.login(node, PgNode.SUPERUSER, null, false))
           .as("%s without a password", node).hasMessageContaining("no password was provided");
-      assertThat(sqlState(() -> login(node, PgNode.SUPERUSER, "postgres", false))).isEqualTo("28P01");
-      assertThat(sqlState(() -> login(node, cluster.appUser(), "app", false))).isEqualTo("28P01");
+      assertThat(DirectLogin.refusal(node, PgNode.SUPERUSER, "postgres", false)).isEqualTo("28P01");
+      assertThat(DirectLogin.refusal(node, cluster.appUser(), "app", false)).isEqualTo("28P01");
     }
   }
 
   @Test
   void replicationAndBaseBackupsNeedThePassword() {
     for (PgNode node : cluster.nodes()) {
-      assertThatThrownBy(() -> login(node, PgNode.SUPERUSER, null, true))
+      assertThatThrownBy(() -> DirectLogin.login(node, PgNode.SUPERUSER, null, true))
           .as("replication to %s without a password", node).hasMessageContaining("no password was provided");
     }
     PgNode primary = cluster.primary();
@@ -111,33 +111,8 @@ class DemoTest {
     assertThat(psql.requireSuccess().stdout().strip()).isEqualTo("apple");
   }
 
-  private static void login(PgNode node, String user, String password, boolean replication) throws SQLException {
-    Properties properties = new Properties();
-    properties.setProperty("user", user);
-    if (password != null) {
-      properties.setProperty("password", password);
-    }
-    if (replication) {
-      properties.setProperty("replication", "true");
-      properties.setProperty("assumeMinServerVersion", "9.4");
-      properties.setProperty("preferQueryMode", "simple");
-    }
-    properties.setProperty("connectTimeout", "5");
-    DriverManager.getConnection(node.jdbcUrl("postgres"), properties).close();
-  }
 
-  private interface Login {
-    void run() throws SQLException;
-  }
 
-  private static String sqlState(Login login) {
-    try {
-      login.run();
-      throw new AssertionError("the login succeeded");
-    } catch (SQLException e) {
-      return e.getSQLState();
-    }
-  }
 
   private static String show(Connection connection, String setting) throws SQLException {
     try (Statement statement = connection.createStatement(); ResultSet row = statement.executeQuery("SHOW " + setting)) {

@@ -106,7 +106,7 @@ class MemoryBudgetTest {
       await("the background client's first reads").atMost(Duration.ofSeconds(10))
           .until(() -> reads.replicaReads() >= 3);
       greedy.sendHeader('Q', 2 << 20);
-      assertFatalErrorThenClose(greedy, OUT_OF_MEMORY);
+      greedy.assertFatalThenClosed(OUT_OF_MEMORY);
 
       modest.sendQuery(selectLengthOf(QUERY_BYTES));
       assertThat(dataRow(modest.readUntilReadyForQuery())).isEqualTo(String.valueOf(QUERY_BYTES - overhead()));
@@ -235,21 +235,7 @@ class MemoryBudgetTest {
   }
 
   private static WireClient loggedInClient() throws IOException {
-    WireClient client = WireClient.connect(proxy.listenAddress());
-    try {
-      client.loginWithCleartextPassword(cluster.cluster().appUser(), cluster.cluster().appPassword());
-      return client;
-    } catch (IOException | RuntimeException | AssertionError e) {
-      client.close();
-      throw e;
-    }
+    return WireClient.loggedIn(proxy.listenAddress(), cluster.cluster().appUser(), cluster.cluster().appPassword());
   }
 
-  private static void assertFatalErrorThenClose(WireClient client, String sqlState) throws IOException {
-    BackendMessage error = client.readMessage();
-    assertThat(error.type()).as("answer: %s", error).isEqualTo('E');
-    assertThat(error.sqlState()).as("SQLSTATE of %s", error).isEqualTo(sqlState);
-    assertThat(error.field('S')).isEqualTo("FATAL");
-    assertThat(client.isClosedByPeer()).as("connection closed after %s", error).isTrue();
-  }
 }

@@ -59,7 +59,7 @@ class ProtocolAbuseTest {
   void startupPacketLongerThan10000BytesIsRefusedWith08P01() throws IOException {
     try (WireClient client = WireClient.connect(proxy.listenAddress())) {
       client.send(ByteBuffer.allocate(108).putInt(20_000).putInt(WireClient.PROTOCOL_3_0).array());
-      assertFatalErrorThenClose(client, PROTOCOL_VIOLATION);
+      client.assertFatalThenClosed(PROTOCOL_VIOLATION);
     }
   }
 
@@ -67,7 +67,7 @@ class ProtocolAbuseTest {
   void startupPacketWithLength3IsRefusedWith08P01() throws IOException {
     try (WireClient client = WireClient.connect(proxy.listenAddress())) {
       client.send(new byte[] {0, 0, 0, 3, 'x', 'y', 'z', 0});
-      assertFatalErrorThenClose(client, PROTOCOL_VIOLATION);
+      client.assertFatalThenClosed(PROTOCOL_VIOLATION);
     }
   }
 
@@ -75,7 +75,7 @@ class ProtocolAbuseTest {
   void unknownMessageTypeAfterLoginIsRefusedWith08P01() throws IOException {
     try (WireClient client = loggedInClient()) {
       client.sendMessage('!', new byte[0]);
-      assertFatalErrorThenClose(client, PROTOCOL_VIOLATION);
+      client.assertFatalThenClosed(PROTOCOL_VIOLATION);
     }
   }
 
@@ -83,7 +83,7 @@ class ProtocolAbuseTest {
   void messageLengthBelowFourIsRefusedWith08P01() throws IOException {
     try (WireClient client = loggedInClient()) {
       client.sendHeader('Q', 2);
-      assertFatalErrorThenClose(client, PROTOCOL_VIOLATION);
+      client.assertFatalThenClosed(PROTOCOL_VIOLATION);
     }
   }
 
@@ -92,7 +92,7 @@ class ProtocolAbuseTest {
   void messageLargerThanMaxMessageSizeIsRefusedBeforeItsBodyArrives() throws IOException {
     try (WireClient client = loggedInClient()) {
       client.sendHeader('Q', 2 * MAX_MESSAGE_SIZE);
-      assertFatalErrorThenClose(client, PROTOCOL_VIOLATION);
+      client.assertFatalThenClosed(PROTOCOL_VIOLATION);
     }
   }
 
@@ -122,7 +122,7 @@ class ProtocolAbuseTest {
   void protocol4StartupIsRefusedWith0A000() throws IOException {
     try (WireClient client = WireClient.connect(proxy.listenAddress())) {
       client.sendStartup(4, 0, cluster.cluster().appUser(), ProxiedCluster.DATABASE);
-      assertFatalErrorThenClose(client, "0A000");
+      client.assertFatalThenClosed("0A000");
     }
   }
 
@@ -138,23 +138,9 @@ class ProtocolAbuseTest {
   }
 
   private static WireClient loggedInClient() throws IOException {
-    WireClient client = WireClient.connect(proxy.listenAddress());
-    try {
-      client.loginWithCleartextPassword(cluster.cluster().appUser(), cluster.cluster().appPassword());
-      return client;
-    } catch (IOException | RuntimeException | AssertionError e) {
-      client.close();
-      throw e;
-    }
+    return WireClient.loggedIn(proxy.listenAddress(), cluster.cluster().appUser(), cluster.cluster().appPassword());
   }
 
-  private static void assertFatalErrorThenClose(WireClient client, String sqlState) throws IOException {
-    BackendMessage error = client.readMessage();
-    assertThat(error.type()).as("answer: %s", error).isEqualTo('E');
-    assertThat(error.sqlState()).as("SQLSTATE of %s", error).isEqualTo(sqlState);
-    assertThat(error.field('S')).isEqualTo("FATAL");
-    assertThat(client.isClosedByPeer()).as("connection closed after %s", error).isTrue();
-  }
 
   private static void assertReadsOnAReplica(WireClient client) throws IOException {
     client.sendQuery("SELECT pg_is_in_recovery()");

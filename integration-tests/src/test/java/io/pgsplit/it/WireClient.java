@@ -88,6 +88,29 @@ final class WireClient implements AutoCloseable {
   }
 
   /** Protocol 3.0 startup answered by cleartext password authentication, up to the first ReadyForQuery. */
+  /** A client connected to {@code address} and logged in with a cleartext password; closed again if that fails. */
+  static WireClient loggedIn(InetSocketAddress address, String user, String password) throws IOException {
+    WireClient client = connect(address);
+    try {
+      client.loginWithCleartextPassword(user, password);
+      return client;
+    } catch (IOException | RuntimeException | AssertionError e) {
+      client.close();
+      throw e;
+    }
+  }
+
+  /** The next message is a FATAL ErrorResponse with {@code sqlState}, and the peer closes after it. */
+  void assertFatalThenClosed(String sqlState) throws IOException {
+    BackendMessage error = readMessage();
+    if (error.type() != 'E' || !sqlState.equals(error.sqlState()) || !"FATAL".equals(error.field('S'))) {
+      throw new AssertionError("expected FATAL " + sqlState + ", got " + error);
+    }
+    if (!isClosedByPeer()) {
+      throw new AssertionError("connection still open after " + error);
+    }
+  }
+
   void loginWithCleartextPassword(String user, String password) throws IOException {
     sendStartup(3, 0, user, ProxiedCluster.DATABASE);
     answerCleartextPasswordRequest(readMessage(), password);

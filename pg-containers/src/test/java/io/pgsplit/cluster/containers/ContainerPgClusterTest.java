@@ -4,8 +4,9 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import com.github.dockerjava.api.model.Container;
-import io.pgsplit.cluster.PgClusterException;
+import io.pgsplit.cluster.DirectLogin;
 import io.pgsplit.cluster.PgCluster;
+import io.pgsplit.cluster.PgClusterException;
 import io.pgsplit.cluster.PgNode;
 import io.pgsplit.cluster.ReplicationWatch;
 import java.nio.file.Files;
@@ -18,7 +19,6 @@ import java.sql.Statement;
 import java.time.Duration;
 import java.util.List;
 import java.util.Optional;
-import java.util.Properties;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.Assumptions;
 import org.junit.jupiter.api.BeforeAll;
@@ -83,9 +83,9 @@ class ContainerPgClusterTest {
   @Order(2)
   void everyTcpLoginNeedsThePassword() {
     for (PgNode node : cluster.nodes()) {
-      assertThatThrownBy(() -> login(node, PgNode.SUPERUSER, null, false))
+      assertThatThrownBy(() -> DirectLogin.login(node, PgNode.SUPERUSER, null, false))
           .as("%s without a password", node).hasMessageContaining("no password was provided");
-      assertThat(sqlState(() -> login(node, PgNode.SUPERUSER, "not-" + cluster.superuserPassword(), false)))
+      assertThat(DirectLogin.refusal(node, PgNode.SUPERUSER, "not-" + cluster.superuserPassword(), false))
           .as("%s with a wrong password", node).isEqualTo("28P01");
     }
   }
@@ -95,9 +95,9 @@ class ContainerPgClusterTest {
   @Order(3)
   void replicationAndBaseBackupsNeedThePassword() {
     for (PgNode node : cluster.nodes()) {
-      assertThatThrownBy(() -> login(node, PgNode.SUPERUSER, null, true))
+      assertThatThrownBy(() -> DirectLogin.login(node, PgNode.SUPERUSER, null, true))
           .as("replication to %s without a password", node).hasMessageContaining("no password was provided");
-      assertThat(sqlState(() -> login(node, PgNode.SUPERUSER, "not-" + cluster.superuserPassword(), true)))
+      assertThat(DirectLogin.refusal(node, PgNode.SUPERUSER, "not-" + cluster.superuserPassword(), true))
           .as("replication to %s with a wrong password", node).isEqualTo("28P01");
     }
     PgNode primary = cluster.primary();
@@ -214,33 +214,8 @@ class ContainerPgClusterTest {
         .as("no image appeared").isNotNull();
   }
 
-  private static void login(PgNode node, String user, String password, boolean replication) throws SQLException {
-    Properties properties = new Properties();
-    properties.setProperty("user", user);
-    if (password != null) {
-      properties.setProperty("password", password);
-    }
-    if (replication) {
-      properties.setProperty("replication", "true");
-      properties.setProperty("assumeMinServerVersion", "9.4");
-      properties.setProperty("preferQueryMode", "simple");
-    }
-    properties.setProperty("connectTimeout", "5");
-    DriverManager.getConnection(node.jdbcUrl("postgres"), properties).close();
-  }
 
-  private interface Login {
-    void run() throws SQLException;
-  }
 
-  private static String sqlState(Login login) {
-    try {
-      login.run();
-      return "no error";
-    } catch (SQLException e) {
-      return e.getSQLState();
-    }
-  }
 
   private static List<Container> containersOf(ContainerPgCluster cluster) {
     return DockerClientFactory.instance().client().listContainersCmd().withShowAll(true)
