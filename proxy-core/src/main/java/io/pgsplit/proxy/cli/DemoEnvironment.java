@@ -30,6 +30,7 @@ public final class DemoEnvironment implements AutoCloseable {
     private static final ObjectMapper JSON = new ObjectMapper();
     private static final SecureRandom RANDOM = new SecureRandom();
     private static final String APP_USER = "app";
+    private static final int DEMO_MAX_CLIENTS = 190;
 
     private final LocalPgCluster cluster;
     private final PgSplitConfig config;
@@ -87,6 +88,10 @@ public final class DemoEnvironment implements AutoCloseable {
                 .append("  - { name: ").append(quoted(cluster.appUser()))
                 .append(", password: ").append(quoted(cluster.appPassword())).append(" }\n")
                 .append("health:\n  interval: 500ms\n")
+                // In session mode a client that writes holds a primary connection of its own: the demo's servers
+                // allow 200 (3 reserved for superusers, 2 for pgsplit's probe and catalog reader), so the demo
+                // admits no more clients than they can carry, and the start-up check has nothing to warn about.
+                .append("limits:\n  max_client_connections: ").append(DEMO_MAX_CLIENTS).append('\n')
                 .toString();
     }
 
