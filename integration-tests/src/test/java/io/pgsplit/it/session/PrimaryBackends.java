@@ -18,7 +18,8 @@ final class PrimaryBackends implements AutoCloseable {
       + " AND backend_type = 'client backend' AND pid <> pg_backend_pid() AND application_name NOT LIKE 'pgsplit-%'";
 
   private static final String DESCRIBE = "SELECT string_agg(pid || ' ' || coalesce(application_name, '') || ' '"
-      + " || coalesce(state, '') || ' ' || backend_start || ' ' || left(query, 60), E'\\n') FROM pg_stat_activity"
+      + " || coalesce(state, '') || ' port ' || coalesce(client_port::text, '') || ' ' || backend_start || ' '"
+      + " || left(query, 60), E'\\n') FROM pg_stat_activity"
       + " WHERE datname = current_database() AND backend_type = 'client backend' AND pid <> pg_backend_pid()";
 
   private final Connection connection;
@@ -48,10 +49,16 @@ final class PrimaryBackends implements AutoCloseable {
    */
   static PrimaryBackends sampleFromNone(SessionCluster cluster, PgNode node) throws SQLException {
     PrimaryBackends backends = new PrimaryBackends(cluster.connectDirectly(node));
+    String before = backends.describe();
     try {
-      org.awaitility.Awaitility.await("backends of earlier proxies gone: " + backends.describe())
-          .atMost(java.time.Duration.ofSeconds(10)).pollInterval(java.time.Duration.ofMillis(20))
+      org.awaitility.Awaitility.await("backends of earlier proxies gone")
+          .atMost(java.time.Duration.ofSeconds(20)).pollInterval(java.time.Duration.ofMillis(20))
           .until(() -> backends.now() == 0);
+    } catch (org.awaitility.core.ConditionTimeoutException e) {
+      AssertionError stuck = new AssertionError("backends of earlier proxies still there after 20 s:\n"
+          + backends.describe() + "\nwhen the wait began:\n" + before, e);
+      backends.connection.close();
+      throw stuck;
     } catch (RuntimeException e) {
       backends.connection.close();
       throw e;

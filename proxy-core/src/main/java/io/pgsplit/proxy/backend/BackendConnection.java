@@ -2,7 +2,7 @@ package io.pgsplit.proxy.backend;
 
 import io.netty.buffer.ByteBuf;
 import io.netty.channel.Channel;
-import io.netty.channel.ChannelFutureListener;
+import io.netty.channel.socket.DuplexChannel;
 import io.pgsplit.protocol.backend.TransactionStatus;
 import io.pgsplit.protocol.frontend.Query;
 import io.pgsplit.protocol.frontend.Terminate;
@@ -12,6 +12,7 @@ import java.util.Collections;
 import java.util.HashMap;
 import java.util.LinkedHashMap;
 import java.util.Map;
+import java.util.concurrent.TimeUnit;
 
 /**
  * One authenticated connection to one PostgreSQL server, living on the event loop of the sessions it
@@ -20,6 +21,8 @@ import java.util.Map;
  * it whose effects pgsplit could not see.
  */
 public final class BackendConnection {
+    /** How long a server may take to close after Terminate before pgsplit closes on it. */
+    static final long TERMINATE_GRACE_MILLIS = 2_000;
     private final String serverName;
     private final Channel channel;
     private final Map<String, String> parameters = new LinkedHashMap<>();
@@ -240,15 +243,54 @@ public final class BackendConnection {
         return channel.isOpen() && !channel.isWritable();
     }
 
-    /** Says goodbye with Terminate so the server ends the session cleanly, then closes. */
+    /**
+     * Says goodbye with Terminate and lets the server close: the connection counts as closed only once its backend
+     * has gone, so a pool slot it frees is never taken by a new connection while the old backend still counts
+     * against the server's limits (a pool that moves a connection between event loops closes one and opens one).
+     * A server that does not close within {@link #TERMINATE_GRACE_MILLIS} is closed on.
+     */
     public void terminate() {
         if (closing) {
             return;
         }
         closing = true;
-        if (channel.isActive()) {
-            channel.writeAndFlush(Terminate.encode(channel.alloc())).addListener(ChannelFutureListener.CLOSE);
+        if (!channel.isActive()) {
+            channel.close();
+            return;
         }
+        channel.config().setAutoRead(true); // the server's close must be seen
+        channel.writeAndFlush(Terminate.encode(channel.alloc())).addListener(sent -> closeWhenServerHas(sent.isSuccess()));
+    }
+
+    /**
+     * Ends a connection whose state is unknown (mid-transaction, owing replies) without a Terminate: half-closes it,
+     * so the server sees end-of-file, rolls back and lets go, and closes once it has (or after the grace). As with
+     * {@link #terminate}, the connection counts as closed only once its backend has gone.
+     */
+    public void hangUp() {
+        if (closing) {
+            return;
+        }
+        closing = true;
+        if (!(channel instanceof DuplexChannel duplex) || !channel.isActive()) {
+            channel.close();
+            return;
+        }
+        channel.config().setAutoRead(true);
+        duplex.shutdownOutput().addListener(done -> closeWhenServerHas(done.isSuccess()));
+    }
+
+    private void closeWhenServerHas(boolean told) {
+        if (!told) {
+            channel.close();
+        } else {
+            channel.eventLoop().schedule(() -> channel.close(), TERMINATE_GRACE_MILLIS, TimeUnit.MILLISECONDS);
+        }
+    }
+
+    /** Runs {@code action} once the connection is closed (at once if it is), on its event loop. */
+    public void whenClosed(Runnable action) {
+        channel.closeFuture().addListener(closed -> action.run());
     }
 
     /** Closes at once; used when the connection can no longer be trusted. */

@@ -212,14 +212,16 @@ final class LoopPool {
     }
 
     /** Closes a connection that counted against the limit and passes its slot on. */
+    /** The slot is free once the connection is closed, not before: the server must never see one more. */
     private void discard(BackendConnection connection, boolean clean) {
         connection.attach(DiscardingListener.INSTANCE);
+        server.closingStarted();
+        connection.whenClosed(server::closed);
         if (clean) {
             connection.terminate();
         } else {
-            connection.abort();
+            connection.hangUp();
         }
-        server.slotReleased();
     }
 
     // ---------------------------------------------------------------- queueing

@@ -21,6 +21,8 @@ final class ServerPool {
     private final ServerPools pools;
     /** Connections that count against the limit: lent, idle, or being opened. */
     private final AtomicInteger open = new AtomicInteger();
+    /** Of {@link #open}: connections closed but not yet let go by the server; their slots are not free yet. */
+    private final AtomicInteger closing = new AtomicInteger();
     private final AtomicInteger generation = new AtomicInteger();
     private final AtomicInteger lent = new AtomicInteger();
     private final AtomicInteger idle = new AtomicInteger();
@@ -69,8 +71,19 @@ final class ServerPool {
     }
 
     /** The limit was lowered: a returning connection is closed instead of kept. */
+    /** More connections kept than the limit allows (after a reload lowered it); those closing do not count. */
     boolean overLimit() {
-        return open.get() > settings().maxPerServer();
+        return open.get() - closing.get() > settings().maxPerServer();
+    }
+
+    /** A connection is being closed: its slot stays taken until {@link #closed}, when the server has let go of it. */
+    void closingStarted() {
+        closing.incrementAndGet();
+    }
+
+    void closed() {
+        closing.decrementAndGet();
+        slotReleased();
     }
 
     /** A connection counted against the limit is gone (closed, or its opening failed). */
@@ -153,7 +166,7 @@ final class ServerPool {
     PoolStats stats() {
         int lentNow = lent.get();
         int idleNow = idle.get();
-        return new PoolStats(lentNow, idleNow, Math.max(0, open.get() - lentNow - idleNow), waiting.get());
+        return new PoolStats(lentNow, idleNow, Math.max(0, open.get() - closing.get() - lentNow - idleNow), waiting.get());
     }
 
     PoolTimeoutException timeout(Duration waited) {

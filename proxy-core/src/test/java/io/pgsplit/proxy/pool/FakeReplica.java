@@ -22,6 +22,9 @@ import java.util.concurrent.ConcurrentHashMap;
 /** A server on an in-memory address that trusts every user and ignores what clients send; tests make it speak or hang up. */
 final class FakeReplica implements AutoCloseable {
     private final Map<SocketAddress, Channel> serverSides = new ConcurrentHashMap<>();
+    private final java.util.concurrent.atomic.AtomicInteger highest = new java.util.concurrent.atomic.AtomicInteger();
+    /** How long a backend takes to go after a Terminate: a busy server's does not vanish at once. */
+    private volatile long terminateDelayMillis;
     private final Channel listener;
     final LocalAddress address;
 
@@ -57,6 +60,15 @@ final class FakeReplica implements AutoCloseable {
         return serverSides.size();
     }
 
+    /** The most connections the server had open at once. */
+    int highestConnectionCount() {
+        return highest.get();
+    }
+
+    void terminateDelay(long millis) {
+        terminateDelayMillis = millis;
+    }
+
     private Channel serverSideOf(BackendConnection connection) {
         return serverSides.get(connection.channel().localAddress());
     }
@@ -72,13 +84,25 @@ final class FakeReplica implements AutoCloseable {
         @Override
         public void channelActive(ChannelHandlerContext ctx) {
             serverSides.put(ctx.channel().remoteAddress(), ctx.channel());
+            highest.accumulateAndGet(serverSides.size(), Math::max);
         }
 
-        /** The first message is the StartupMessage: trust it. Anything later is dropped unanswered. */
+        /**
+         * The first message is the StartupMessage: trust it. A Terminate ends the session, as PostgreSQL closes
+         * after one. Anything else is dropped unanswered.
+         */
         @Override
         public void channelRead(ChannelHandlerContext ctx, Object msg) {
+            boolean terminate = started && msg instanceof io.netty.buffer.ByteBuf bytes && bytes.isReadable()
+                    && bytes.getByte(bytes.readerIndex()) == 'X';
             ReferenceCountUtil.release(msg);
-            if (!started) {
+            if (terminate) {
+                // As PostgreSQL: the backend is gone (from pg_stat_activity) before its socket closes.
+                ctx.executor().schedule(() -> {
+                    serverSides.remove(ctx.channel().remoteAddress());
+                    ctx.close();
+                }, terminateDelayMillis, java.util.concurrent.TimeUnit.MILLISECONDS);
+            } else if (!started) {
                 started = true;
                 ctx.write(new AuthenticationOk().encode(ctx.alloc()));
                 ctx.writeAndFlush(new ReadyForQuery(TransactionStatus.IDLE).encode(ctx.alloc()));

@@ -189,6 +189,20 @@ class ServerPoolsTest {
         assertThat(stats()).isEqualTo(new PoolStats(1, 0, 0, 0));
     }
 
+    /** The waiting loop opens its connection only once the server has let go of the one closed for it. */
+    @Test
+    void aSlotFreedByClosingAConnectionIsTakenOnlyOnceTheServerClosedIt() throws Exception {
+        replica.terminateDelay(300);
+        pools(1);
+        BackendConnection first = acquired(loopA, ALICE);
+        CompletableFuture<BackendConnection> queuedOnB = acquire(loopB, ALICE);
+
+        release(ALICE, first, true);
+        queuedOnB.get(PATIENCE_SECONDS, SECONDS);
+
+        assertThat(replica.highestConnectionCount()).as("connections the server had at once").isEqualTo(1);
+    }
+
     @Test
     void releaseOnAnotherLoopClosesTheConnectionAndTheWaitingLoopOpensItsOwn() throws Exception {
         pools(1);
