@@ -20,10 +20,12 @@ final class JvmPgSplitProcess implements PgSplitProcess {
 
   private final Process process;
   private final Path log;
+  private final String configPath;
 
-  private JvmPgSplitProcess(Process process, Path log) {
+  private JvmPgSplitProcess(Process process, Path log, Path config) {
     this.process = process;
     this.log = log;
+    this.configPath = config.toAbsolutePath().toString();
   }
 
   /** Starts {@code pgsplit --config config [options]} and returns once it is ready for clients and signals. */
@@ -60,7 +62,7 @@ final class JvmPgSplitProcess implements PgSplitProcess {
         .redirectOutput(log.toFile());
     builder.environment().putAll(environment);
     Process process = builder.start();
-    JvmPgSplitProcess pgsplit = new JvmPgSplitProcess(process, log);
+    JvmPgSplitProcess pgsplit = new JvmPgSplitProcess(process, log, config);
     try {
       pgsplit.awaitLog(READY, START_TIMEOUT);
     } catch (RuntimeException | AssertionError e) {
@@ -96,6 +98,11 @@ final class JvmPgSplitProcess implements PgSplitProcess {
       throw new AssertionError("pgsplit " + pid() + " still runs " + timeout.toMillis() + " ms later\n" + log());
     }
     return process.exitValue();
+  }
+
+  @Override
+  public String configPath() {
+    return configPath;
   }
 
   @Override

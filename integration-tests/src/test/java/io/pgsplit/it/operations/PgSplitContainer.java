@@ -34,11 +34,13 @@ final class PgSplitContainer implements PgSplitProcess {
   private final GenericContainer<?> container;
   private final ContainerControl control;
   private final Path logFile;
+  private final String configPath;
 
-  private PgSplitContainer(GenericContainer<?> container, Path logFile) {
+  private PgSplitContainer(GenericContainer<?> container, Path logFile, String configPath) {
     this.container = container;
     this.control = new ContainerControl(container);
     this.logFile = logFile;
+    this.configPath = configPath;
   }
 
   static PgSplitContainer start(Path config, Path log, String... options) throws IOException {
@@ -46,7 +48,8 @@ final class PgSplitContainer implements PgSplitProcess {
     // The image runs as its own user, who must read what a test wrote into a private temporary directory.
     Files.setPosixFilePermissions(directory, PosixFilePermissions.fromString("rwxr-xr-x"));
     Files.createDirectories(log.getParent());
-    List<String> command = new ArrayList<>(List.of("--config", CONFIG_DIRECTORY + "/" + config.getFileName()));
+    String configPath = CONFIG_DIRECTORY + "/" + config.getFileName();
+    List<String> command = new ArrayList<>(List.of("--config", configPath));
     command.addAll(List.of(options));
     GenericContainer<?> container = new GenericContainer<>(
         LocalImages.require(DockerClientFactory.instance().client(), IMAGE))
@@ -58,7 +61,7 @@ final class PgSplitContainer implements PgSplitProcess {
         .withCommand(command.toArray(String[]::new))
         .withStartupAttempts(1)
         .waitingFor(Wait.forLogMessage(".*" + READY + ".*\\s", 1).withStartupTimeout(START_TIMEOUT));
-    PgSplitContainer pgsplit = new PgSplitContainer(container, log);
+    PgSplitContainer pgsplit = new PgSplitContainer(container, log, configPath);
     try {
       container.start();
     } catch (RuntimeException e) {
@@ -71,6 +74,11 @@ final class PgSplitContainer implements PgSplitProcess {
   @Override
   public void signal(String name) {
     control.signal(name);
+  }
+
+  @Override
+  public String configPath() {
+    return configPath;
   }
 
   @Override

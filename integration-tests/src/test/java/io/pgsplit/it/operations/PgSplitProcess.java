@@ -31,6 +31,9 @@ interface PgSplitProcess extends AutoCloseable {
   /** Everything pgsplit wrote to its console so far. */
   String log();
 
+  /** The configuration file's path as pgsplit itself sees it (inside its container, when it runs in one). */
+  String configPath();
+
   /** The exit code once pgsplit has ended; empty while it runs. */
   OptionalInt exitCode();
 
