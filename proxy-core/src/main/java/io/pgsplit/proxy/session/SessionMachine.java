@@ -160,7 +160,7 @@ public final class SessionMachine implements BackendListener, SessionWaits.Host 
     /** Reads from the client only when it can act on it, every live server takes bytes and the budget has room. */
     private void updateClientReading() {
         boolean wanted = parts.waits().running() && !isClosed() && !parts.leases().holdsBackClient();
-        parts.io().reading(parts.claim().settle(parts.requests().bytesNeeded(), wanted) && wanted && !isClosed());
+        parts.io().reading(parts.claim().settle(parts.requests().bytesNeeded(), wanted) && wanted);
     }
 
     /** Returns true when the request is dealt with, false when the session must wait. */

@@ -118,7 +118,7 @@ final class StatementRenaming {
         } else {
             held = server.register(def.contentKey());
             clientParses.add(new Registration(def.contentKey(), held));
-            out.addComponent(true, renamed(bytes, index, length, index + HEADER_LENGTH, held.name()));
+            appendRenamed(out, bytes, index, length, index + HEADER_LENGTH, held.name());
         }
         runStart = index + length;
     }
@@ -142,7 +142,7 @@ final class StatementRenaming {
             return; // unknown here: the server says it does not exist (or it is the client's own SQL PREPARE)
         }
         flushRun(bytes, index);
-        out.addComponent(true, renamed(bytes, index, length, nameStart, serverName));
+        appendRenamed(out, bytes, index, length, nameStart, serverName);
         runStart = index + length;
     }
 
@@ -169,7 +169,7 @@ final class StatementRenaming {
             preludeParses.add(new Registration(def.contentKey(), held));
             ByteBuf original = Unpooled.wrappedBuffer(def.parseMessage());
             try {
-                prelude().addComponent(true, renamed(original, 0, original.readableBytes(), HEADER_LENGTH, held.name()));
+                appendRenamed(prelude(), original, 0, original.readableBytes(), HEADER_LENGTH, held.name());
             } finally {
                 original.release();
             }
@@ -231,17 +231,22 @@ final class StatementRenaming {
         }
     }
 
-    /** The message at {@code index} with the name that starts at {@code nameStart} replaced. */
-    private ByteBuf renamed(ByteBuf bytes, int index, int length, int nameStart, String name) {
+    /**
+     * Appends to {@code to} the message at {@code index} with the name that starts at {@code nameStart} replaced: a new head (type,
+     * length, what precedes the name, the new name) and the rest as a slice of the client's bytes, so a Bind's
+     * parameter values are not copied.
+     */
+    private void appendRenamed(CompositeByteBuf to, ByteBuf bytes, int index, int length, int nameStart, String name) {
         int nameEnd = nameStart + bytes.bytesBefore(nameStart, index + length - nameStart, (byte) 0);
         byte[] newName = name.getBytes(StandardCharsets.UTF_8);
         int newLength = length - (nameEnd - nameStart) + newName.length;
-        ByteBuf message = alloc.buffer(newLength);
-        message.writeByte(bytes.getByte(index)).writeInt(newLength - 1);
-        message.writeBytes(bytes, index + HEADER_LENGTH, nameStart - index - HEADER_LENGTH);
-        message.writeBytes(newName);
-        message.writeBytes(bytes, nameEnd, index + length - nameEnd);
-        return message;
+        int prefix = nameStart - index - HEADER_LENGTH;
+        ByteBuf head = alloc.buffer(HEADER_LENGTH + prefix + newName.length);
+        head.writeByte(bytes.getByte(index)).writeInt(newLength - 1);
+        head.writeBytes(bytes, index + HEADER_LENGTH, prefix);
+        head.writeBytes(newName);
+        to.addComponent(true, head);
+        to.addComponent(true, bytes.retainedSlice(nameEnd, index + length - nameEnd));
     }
 
     private static String cString(ByteBuf bytes, int start) {
