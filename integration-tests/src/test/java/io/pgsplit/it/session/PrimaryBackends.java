@@ -56,7 +56,8 @@ final class PrimaryBackends implements AutoCloseable {
           .until(() -> backends.now() == 0);
     } catch (org.awaitility.core.ConditionTimeoutException e) {
       AssertionError stuck = new AssertionError("backends of earlier proxies still there after 20 s:\n"
-          + backends.describe() + "\nwhen the wait began:\n" + before, e);
+          + backends.describe() + "\nwhen the wait began:\n" + before
+          + "\nthis process's own sockets to the server, by local port: " + OwnSockets.localPortsTo(node.port()), e);
       backends.connection.close();
       throw stuck;
     } catch (RuntimeException e) {

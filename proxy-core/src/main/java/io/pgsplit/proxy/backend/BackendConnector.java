@@ -21,6 +21,7 @@ import java.time.Duration;
 import java.util.Map;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.Executor;
+import java.util.concurrent.RejectedExecutionException;
 import java.util.concurrent.TimeUnit;
 
 /**
@@ -71,7 +72,12 @@ public final class BackendConnector {
             } else if (loop.inEventLoop()) {
                 open(loop, serverName, host, address, startupParameters, user, login, ready);
             } else {
-                loop.execute(() -> open(loop, serverName, host, address, startupParameters, user, login, ready));
+                try {
+                    loop.execute(() -> open(loop, serverName, host, address, startupParameters, user, login, ready));
+                } catch (RejectedExecutionException stopped) {
+                    ready.completeExceptionally(new BackendStartupException("pgsplit is shutting down: no new connection"
+                            + " to server " + serverName, stopped));
+                }
             }
         });
         return ready;
@@ -83,6 +89,13 @@ public final class BackendConnector {
                       CompletableFuture<BackendConnection> ready) {
         if (ready.isDone()) {
             return; // the connect timeout passed while the name was being looked up
+        }
+        if (loop.isShuttingDown()) {
+            // The loop closes its channels once as it stops; one registered after that would outlive it, with its
+            // server backend, and the timeout that would end this wait was cancelled with the loop's other tasks.
+            ready.completeExceptionally(new BackendStartupException("pgsplit is shutting down: no new connection to server "
+                    + serverName, (Throwable) null));
+            return;
         }
         BackendHandler handler = new BackendHandler(new BackendAuthenticator(user, login, SALTED_PASSWORDS), slowWork,
                 StartupMessage.v3(startupParameters).encode(ByteBufAllocator.DEFAULT), maxMessageSize, ready, serverName);

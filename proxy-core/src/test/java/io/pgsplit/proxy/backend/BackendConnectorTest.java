@@ -61,6 +61,38 @@ class BackendConnectorTest {
         }
     }
 
+    /**
+     * A connection asked for on a loop that is shutting down is refused: the loop closes its channels once, and one
+     * registered after that would stay open after the loop is gone, its socket (and its server's backend) leaked.
+     */
+    @ParameterizedTest
+    @EnumSource(Transport.class)
+    void aLoopThatIsShuttingDownOpensNoConnection(Transport transport) throws Exception {
+        group = transport.newGroup(1, "connector-test-" + transport.configName());
+        ServerTls plain = ServerTls.of(new ServerTlsConfig(ServerTlsConfig.Mode.DISABLE, List.of(), Optional.empty()), List.of());
+        BackendConnector connector = new BackendConnector(1 << 20, Duration.ofSeconds(5), Runnable::run, plain,
+                new ServerAddressResolver());
+        EventLoop loop = group.next();
+
+        try (ServerSocket server = new ServerSocket(0, 1, InetAddress.getLoopbackAddress())) {
+            server.setSoTimeout(1_000);
+            CompletableFuture<BackendConnection> ready = CompletableFuture.supplyAsync(() -> {
+                group.shutdownGracefully(0, 1, TimeUnit.SECONDS); // from a task: nothing runs on the loop before the connect
+                return connector.connect(loop, "pg1", "127.0.0.1", server.getLocalPort(), Map.of("user", "app"), "app",
+                        new ServerLogin.None("trusted"));
+            }, loop).get(10, TimeUnit.SECONDS);
+            group.terminationFuture().await(10, TimeUnit.SECONDS);
+
+            assertThat(ready).isCompletedExceptionally();
+            try (Socket accepted = server.accept()) {
+                accepted.setSoTimeout(2_000);
+                assertThat(accepted.getInputStream().read()).as("a connection left open by a terminated loop").isEqualTo(-1);
+            } catch (java.net.SocketTimeoutException nothingConnected) {
+                // the right outcome: no connection was attempted
+            }
+        }
+    }
+
     /** Reads the StartupMessage and answers AuthenticationOk and ReadyForQuery, as a trust-authenticating server. */
     private static void trustOneClient(ServerSocket server) {
         try (Socket client = server.accept()) {
