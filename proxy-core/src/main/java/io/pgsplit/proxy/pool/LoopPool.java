@@ -30,8 +30,11 @@ final class LoopPool {
     private final Map<BackendConnection, Integer> lent = new IdentityHashMap<>();
     private final IdleConnectionListener idleListener = new IdleConnectionListener(this);
     private final AtomicBoolean awaitingSlot = new AtomicBoolean();
-    /** Read by other loops choosing where to evict; written only here. */
+    // Read by other loops deciding whether a slot should move here; written only on this loop.
     private volatile int idleCount;
+    /** Connections of this loop counted against the limit: lent, idle or being opened. */
+    private volatile int held;
+    private volatile int waitingCount;
 
     LoopPool(ServerPool server, EventLoop loop) {
         this.server = server;
@@ -116,6 +119,7 @@ final class LoopPool {
 
     /** Opens a connection in a slot already claimed; the acquire timeout covers only the wait for a slot. */
     private void open(PoolKey key, CompletableFuture<BackendConnection> result) {
+        held++;
         int generation = server.generation();
         CompletableFuture<BackendConnection> opening;
         try {
@@ -135,6 +139,7 @@ final class LoopPool {
     private void opened(PoolKey key, int generation, BackendConnection connection, Throwable error,
                         CompletableFuture<BackendConnection> result) {
         if (error != null) {
+            held--;
             server.slotReleased();
             result.completeExceptionally(error instanceof CompletionException && error.getCause() != null ? error.getCause() : error);
             return;
@@ -173,8 +178,8 @@ final class LoopPool {
             discard(connection, false); // its state is unknown or mid-transaction: closing rolls it back
             return;
         }
-        if (generation != server.generation() || server.isClosed() || server.overLimit()) {
-            discard(connection, true);
+        if (generation != server.generation() || server.isClosed() || server.overLimit() || server.shortOfSlotsElsewhere(this)) {
+            discard(connection, true); // a slot that moves to another loop costs it a new connection: only to even out shares
             return;
         }
         Waiter waiter = takeWaiter(key);
@@ -184,8 +189,8 @@ final class LoopPool {
         }
         park(new IdleConnection(key, connection, generation));
         // Parked before looking, so a client queuing elsewhere meanwhile either is seen here or sees this connection to evict.
-        if (server.hasWaiters()) {
-            evictOldestIdleNow(); // a client of another loop, user or database needs the slot more than the idle list does
+        if (!waiters.isEmpty() || (hasSpareIdle() && server.hasWaiters())) {
+            evictOldestIdleNow(); // a client of another user or database here, or of a loop with none spare, needs the slot
         }
     }
 
@@ -202,6 +207,7 @@ final class LoopPool {
     void idleConnectionClosed(BackendConnection connection) {
         if (idle.removeIf(entry -> entry.connection() == connection)) {
             idleRemoved();
+            held--;
             server.slotReleased();
         }
     }
@@ -214,6 +220,7 @@ final class LoopPool {
     /** Closes a connection that counted against the limit and passes its slot on. */
     /** The slot is free once the connection is closed, not before: the server must never see one more. */
     private void discard(BackendConnection connection, boolean clean) {
+        held--;
         connection.attach(DiscardingListener.INSTANCE);
         server.closingStarted();
         connection.whenClosed(server::closed);
@@ -228,6 +235,7 @@ final class LoopPool {
 
     private void enqueue(Waiter waiter) {
         waiters.addLast(waiter);
+        waitingCount++;
         server.waitingChanged(1);
         Duration timeout = server.settings().acquireTimeout();
         waiter.timeout(loop.schedule(() -> {
@@ -251,6 +259,7 @@ final class LoopPool {
             return false;
         }
         waiter.stopTimer();
+        waitingCount--;
         server.waitingChanged(-1);
         return true;
     }
@@ -317,6 +326,19 @@ final class LoopPool {
 
     int idleCount() {
         return idleCount;
+    }
+
+    /** More than one connection idle: this loop can give one up without making its own clients wait or reconnect. */
+    boolean hasSpareIdle() {
+        return idleCount > 1;
+    }
+
+    int held() {
+        return held;
+    }
+
+    boolean hasWaiters() {
+        return waitingCount > 0;
     }
 
     void evictOldestIdle() {

@@ -116,13 +116,17 @@ final class ServerPool {
 
     /**
      * A client queued on {@code requester} while the server is at its limit: an idle connection on
-     * another loop (of any user or database) is holding a slot nobody uses. The loop with the most
-     * idle connections closes its least recently used one, and the freed slot goes to the queue.
+     * another loop (of any user or database) holds a slot. Moving a slot between loops closes one
+     * connection and opens another, so a loop gives one up only when it has a spare idle one or
+     * holds clearly more than the requester: otherwise loops that are busy alike would trade
+     * connections back and forth at every release. The loop with the most idle connections closes
+     * its least recently used one, and the freed slot goes to the queue.
      */
     void evictIdleElsewhere(LoopPool requester) {
         LoopPool richest = null;
         for (LoopPool candidate : loops.values()) {
             if (candidate != requester && candidate.idleCount() > 0
+                    && (candidate.hasSpareIdle() || shortOfSlots(requester, candidate))
                     && (richest == null || candidate.idleCount() > richest.idleCount())) {
                 richest = candidate;
             }
@@ -130,6 +134,28 @@ final class ServerPool {
         if (richest != null) {
             richest.evictOldestIdle();
         }
+    }
+
+    /**
+     * True when a loop with clients queued holds no connection, or at least two fewer than {@code owner}: a
+     * connection {@code owner} is taking back should then go to that loop (closed here, opened there), even before
+     * {@code owner}'s own queue, so that every loop with clients gets its share and no loop starves.
+     */
+    boolean shortOfSlotsElsewhere(LoopPool owner) {
+        if (!hasWaiters()) {
+            return false; // the common case: nobody queued anywhere, no iteration
+        }
+        for (LoopPool candidate : loops.values()) {
+            if (candidate != owner && candidate.hasWaiters() && shortOfSlots(candidate, owner)) {
+                return true;
+            }
+        }
+        return false;
+    }
+
+    private static boolean shortOfSlots(LoopPool needy, LoopPool owner) {
+        int needyHeld = needy.held();
+        return needyHeld == 0 || needyHeld + 1 < owner.held();
     }
 
     /** The server is down or removed: nothing idle or queued of this generation is served again. */

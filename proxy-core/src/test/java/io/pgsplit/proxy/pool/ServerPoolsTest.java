@@ -219,6 +219,86 @@ class ServerPoolsTest {
         assertThat(stats()).isEqualTo(new PoolStats(1, 0, 0, 0));
     }
 
+    /** Moving a slot between loops costs a server connection: loops that hold even shares keep them. */
+    @Test
+    void aLoopDoesNotGiveUpAConnectionToALoopHoldingAsMany() throws Exception {
+        pools(4);
+        BackendConnection a1 = acquired(loopA, ALICE);
+        acquired(loopA, ALICE);
+        BackendConnection b1 = acquired(loopB, ALICE);
+        acquired(loopB, ALICE);
+        CompletableFuture<BackendConnection> queuedOnB = acquire(loopB, ALICE);
+
+        release(ALICE, a1, true);
+
+        assertThat(a1.channel().isOpen()).as("kept idle on its loop").isTrue();
+        assertThat(stats()).isEqualTo(new PoolStats(3, 1, 0, 1));
+        release(ALICE, b1, true);
+        assertThat(queuedOnB.get(PATIENCE_SECONDS, SECONDS)).isSameAs(b1);
+        assertThat(opener.opened()).isEqualTo(4);
+    }
+
+    /** A loop holding two more than a loop with clients queued gives one up, even before its own queue. */
+    @Test
+    void aLoopHoldingClearlyMoreGivesUpAConnectionToAQueuedLoop() throws Exception {
+        pools(3);
+        BackendConnection a1 = acquired(loopA, ALICE);
+        acquired(loopA, ALICE);
+        acquired(loopB, ALICE);
+        CompletableFuture<BackendConnection> queuedOnA = acquire(loopA, ALICE);
+        CompletableFuture<BackendConnection> queuedOnB = acquire(loopB, ALICE);
+        release(ALICE, a1, true);
+
+        assertThat(queuedOnA.get(PATIENCE_SECONDS, SECONDS)).as("2 against 1: loop A keeps its connection").isSameAs(a1);
+        assertThat(queuedOnB).isNotDone();
+        BackendConnection a2 = queuedOnA.get();
+        CompletableFuture<BackendConnection> againOnA = acquire(loopA, ALICE);
+        // Loop B is served by its own releases; loop A's third client waits for A's next release.
+        assertThat(againOnA).isNotDone();
+        release(ALICE, a2, true);
+        assertThat(againOnA.get(PATIENCE_SECONDS, SECONDS)).isSameAs(a2);
+        assertThat(opener.opened()).isEqualTo(3);
+    }
+
+    /**
+     * Clients of one user on two loops, each borrowing, holding for a moment, returning and coming back, as pgbench
+     * clients do: once each loop holds its share, connections are lent and taken back, not closed and reopened.
+     */
+    @Test
+    void busyLoopsKeepTheirSharesInsteadOfTradingConnections() throws Exception {
+        pools(4);
+        List<CompletableFuture<Void>> clients = new ArrayList<>();
+        for (int i = 0; i < 12; i++) {
+            EventLoop loop = i % 2 == 0 ? loopA : loopB;
+            CompletableFuture<Void> done = new CompletableFuture<>();
+            clients.add(done);
+            loop.execute(() -> borrowRepeatedly(loop, 40, done));
+        }
+
+        CompletableFuture.allOf(clients.toArray(CompletableFuture[]::new)).get(PATIENCE_SECONDS, SECONDS);
+
+        assertThat(opener.peak()).isLessThanOrEqualTo(4);
+        assertThat(opener.opened()).as("connections opened for 480 borrowings of 4 slots").isLessThanOrEqualTo(8);
+    }
+
+    /** Borrows, holds for a millisecond, returns, waits a millisecond, {@code times} times over. */
+    private void borrowRepeatedly(EventLoop loop, int times, CompletableFuture<Void> done) {
+        if (times == 0) {
+            done.complete(null);
+            return;
+        }
+        pools.acquire(loop, ALICE).whenComplete((connection, error) -> {
+            if (error != null) {
+                done.completeExceptionally(error);
+                return;
+            }
+            loop.schedule(() -> {
+                pools.release(ALICE, connection, true);
+                loop.schedule(() -> borrowRepeatedly(loop, times - 1, done), 1, MILLISECONDS);
+            }, 1, MILLISECONDS);
+        });
+    }
+
     @Test
     void manyClientsOfTwoUsersOnTwoLoopsAreAllServedWithinTheLimit() throws Exception {
         pools(3);
