@@ -35,6 +35,8 @@ final class LoopPool {
     /** Connections of this loop counted against the limit: lent, idle or being opened. */
     private volatile int held;
     private volatile int waitingCount;
+    /** When the oldest idle connection was parked (System.nanoTime), for other loops asking whether it rests. */
+    private volatile long oldestIdleSince;
 
     LoopPool(ServerPool server, EventLoop loop) {
         this.server = server;
@@ -187,10 +189,10 @@ final class LoopPool {
             lend(key, connection, generation, waiter.future);
             return;
         }
-        park(new IdleConnection(key, connection, generation));
+        park(new IdleConnection(key, connection, generation, System.nanoTime()));
         // Parked before looking, so a client queuing elsewhere meanwhile either is seen here or sees this connection to evict.
-        if (!waiters.isEmpty() || (hasSpareIdle() && server.hasWaiters())) {
-            evictOldestIdleNow(); // a client of another user or database here, or of a loop with none spare, needs the slot
+        if (!waiters.isEmpty()) {
+            evictOldestIdleNow(); // a client of another user or database here needs the slot
         }
     }
 
@@ -198,6 +200,9 @@ final class LoopPool {
         BackendConnection connection = entry.connection();
         connection.attach(idleListener);
         connection.setAutoRead(true); // a paused channel would not notice the server closing it
+        if (idle.isEmpty()) {
+            oldestIdleSince = entry.parkedAt();
+        }
         idle.addLast(entry);
         idleCount++;
         server.idleChanged(1);
@@ -213,6 +218,10 @@ final class LoopPool {
     }
 
     private void idleRemoved() {
+        IdleConnection oldest = idle.peekFirst();
+        if (oldest != null) {
+            oldestIdleSince = oldest.parkedAt();
+        }
         idleCount--;
         server.idleChanged(-1);
     }
@@ -328,9 +337,9 @@ final class LoopPool {
         return idleCount;
     }
 
-    /** More than one connection idle: this loop can give one up without making its own clients wait or reconnect. */
-    boolean hasSpareIdle() {
-        return idleCount > 1;
+    /** True when this loop's oldest idle connection was parked more than {@code nanos} before {@code now}. */
+    boolean idleLongerThan(long nanos, long now) {
+        return idleCount > 0 && now - oldestIdleSince > nanos;
     }
 
     int held() {

@@ -6,6 +6,7 @@ import java.time.Duration;
 import java.util.Queue;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ConcurrentLinkedQueue;
+import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
 
 /**
@@ -17,6 +18,8 @@ import java.util.concurrent.atomic.AtomicInteger;
  * connection on its own loop. A loop is in that line at most once, so loops take turns.
  */
 final class ServerPool {
+    /** A connection idle this long is not just between two queries of its loop's clients: another loop may have it. */
+    static final long RESTING_NANOS = TimeUnit.MILLISECONDS.toNanos(100);
     private final String serverName;
     private final ServerPools pools;
     /** Connections that count against the limit: lent, idle, or being opened. */
@@ -116,17 +119,18 @@ final class ServerPool {
 
     /**
      * A client queued on {@code requester} while the server is at its limit: an idle connection on
-     * another loop (of any user or database) holds a slot. Moving a slot between loops closes one
-     * connection and opens another, so a loop gives one up only when it has a spare idle one or
-     * holds clearly more than the requester: otherwise loops that are busy alike would trade
-     * connections back and forth at every release. The loop with the most idle connections closes
-     * its least recently used one, and the freed slot goes to the queue.
+     * another loop (of any user or database) holds a slot. The loop with the most idle connections
+     * closes its least recently used one, and the freed slot goes to the queue, when that loop
+     * holds more than its share or has had a connection idle for a while: one idle only between two
+     * of its clients' queries would be reopened there at once.
      */
     void evictIdleElsewhere(LoopPool requester) {
+        int share = fairShare();
+        long now = System.nanoTime();
         LoopPool richest = null;
         for (LoopPool candidate : loops.values()) {
             if (candidate != requester && candidate.idleCount() > 0
-                    && (candidate.hasSpareIdle() || shortOfSlots(requester, candidate))
+                    && (owes(candidate, requester, share) || candidate.idleLongerThan(RESTING_NANOS, now))
                     && (richest == null || candidate.idleCount() > richest.idleCount())) {
                 richest = candidate;
             }
@@ -137,25 +141,41 @@ final class ServerPool {
     }
 
     /**
-     * True when a loop with clients queued holds no connection, or at least two fewer than {@code owner}: a
-     * connection {@code owner} is taking back should then go to that loop (closed here, opened there), even before
-     * {@code owner}'s own queue, so that every loop with clients gets its share and no loop starves.
+     * True when {@code owner} should give the connection it is taking back to another loop with clients queued
+     * (closed here, opened there), even before its own queue: that loop holds none, or {@code owner} holds more
+     * than an even share of the limit among the loops that use this server and at least two more than that loop.
+     * A move costs a new server connection, so loops busy alike keep what they hold; and since a loop stops giving
+     * at its share, slots still on their way to the other loop cannot make it give too many.
      */
     boolean shortOfSlotsElsewhere(LoopPool owner) {
         if (!hasWaiters()) {
             return false; // the common case: nobody queued anywhere, no iteration
         }
+        int share = fairShare();
         for (LoopPool candidate : loops.values()) {
-            if (candidate != owner && candidate.hasWaiters() && shortOfSlots(candidate, owner)) {
+            if (candidate != owner && candidate.hasWaiters() && owes(owner, candidate, share)) {
                 return true;
             }
         }
         return false;
     }
 
-    private static boolean shortOfSlots(LoopPool needy, LoopPool owner) {
+    private static boolean owes(LoopPool owner, LoopPool needy, int share) {
         int needyHeld = needy.held();
-        return needyHeld == 0 || needyHeld + 1 < owner.held();
+        int ownerHeld = owner.held();
+        return needyHeld == 0 || (ownerHeld > share && needyHeld + 1 < ownerHeld);
+    }
+
+    /** The limit divided among the loops holding connections or queuing for them, rounded up. */
+    private int fairShare() {
+        int using = 0;
+        for (LoopPool loop : loops.values()) {
+            if (loop.held() > 0 || loop.hasWaiters()) {
+                using++;
+            }
+        }
+        int max = settings().maxPerServer();
+        return using == 0 ? max : (max + using - 1) / using;
     }
 
     /** The server is down or removed: nothing idle or queued of this generation is served again. */
