@@ -35,6 +35,7 @@ final class LoopPool {
     /** Connections of this loop counted against the limit: lent, idle or being opened. */
     private volatile int held;
     private volatile int waitingCount;
+    private boolean restingIdleCheckArmed;
     /** When the oldest idle connection was parked (System.nanoTime), for other loops asking whether it rests. */
     private volatile long oldestIdleSince;
 
@@ -260,7 +261,26 @@ final class LoopPool {
         serveWaiters();
         if (!waiters.isEmpty()) {
             server.evictIdleElsewhere(this);
+            lookForRestingIdleLater();
         }
+    }
+
+    /**
+     * An idle connection on another loop that was only between two queries when a client queued here may rest
+     * afterwards while this loop's own connections stay lent (a long transaction): look again while clients wait.
+     */
+    private void lookForRestingIdleLater() {
+        if (restingIdleCheckArmed) {
+            return;
+        }
+        restingIdleCheckArmed = true;
+        loop.schedule(() -> {
+            restingIdleCheckArmed = false;
+            if (!waiters.isEmpty()) {
+                server.evictIdleElsewhere(this);
+                lookForRestingIdleLater();
+            }
+        }, ServerPool.RESTING_NANOS, TimeUnit.NANOSECONDS);
     }
 
     private boolean leaveQueue(Waiter waiter) {

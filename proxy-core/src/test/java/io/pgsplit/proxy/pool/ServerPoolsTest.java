@@ -261,6 +261,25 @@ class ServerPoolsTest {
     }
 
     /**
+     * A loop whose own connections stay lent (a long transaction) gets another loop's idle connection once that one
+     * has rested, even though it was idle only between two queries when the client queued, and it holds its share.
+     */
+    @Test
+    void aClientQueuedBehindALongTransactionGetsAnIdleConnectionOfAnotherLoopOnceItRests() throws Exception {
+        pools(2, Duration.ofSeconds(20), opener);
+        BackendConnection onA = acquired(loopA, ALICE);
+        acquired(loopB, ALICE); // held by a long transaction
+        release(ALICE, onA, true);
+        CompletableFuture<BackendConnection> queuedOnB = acquire(loopB, ALICE);
+
+        BackendConnection served = queuedOnB.get(5, SECONDS);
+
+        assertThat(served.channel().eventLoop()).isSameAs(loopB);
+        assertThat(onA.channel().isOpen()).isFalse();
+        assertThat(opener.peak()).isLessThanOrEqualTo(2);
+    }
+
+    /**
      * Clients of one user on two loops, each borrowing, holding for a moment, returning and coming back, as pgbench
      * clients do: once each loop holds its share, connections are lent and taken back, not closed and reopened.
      */
