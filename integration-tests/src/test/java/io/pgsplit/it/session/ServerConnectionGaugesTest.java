@@ -164,20 +164,29 @@ class ServerConnectionGaugesTest {
   private static void awaitTrueCounts(TestProxy proxy) {
     for (PgNode node : cluster.nodes()) {
       AtomicReference<String> last = new AtomicReference<>();
-      await("pgsplit_server_connections of " + node.name() + " matching its backends: " + last)
-          .atMost(Duration.ofSeconds(15)).pollInterval(Duration.ofMillis(50))
-          .until(() -> {
-            int backends = ProxyBackends.on(node, cluster.appUser()).size();
-            PrometheusScrape scrape = proxy.scrape();
-            double active = TestProxy.serverConnections(scrape, node.name(), "active");
-            double idle = TestProxy.serverConnections(scrape, node.name(), "idle");
-            double pinned = TestProxy.serverConnections(scrape, node.name(), "pinned");
-            double opening = TestProxy.serverConnections(scrape, node.name(), "opening");
-            last.set("backends=" + backends + " active=" + active + " idle=" + idle + " pinned=" + pinned
-                + " opening=" + opening);
-            return active == 0 && opening == 0 && idle + pinned == backends;
-          });
+      try {
+        awaitTrueCount(proxy, node, last);
+      } catch (org.awaitility.core.ConditionTimeoutException e) {
+        throw new AssertionError("pgsplit_server_connections of " + node.name() + " never matched its backends; last: "
+            + last.get(), e);
+      }
     }
+  }
+
+  private static void awaitTrueCount(TestProxy proxy, PgNode node, AtomicReference<String> last) {
+    await("pgsplit_server_connections of " + node.name() + " matching its backends")
+        .atMost(Duration.ofSeconds(15)).pollInterval(Duration.ofMillis(50))
+        .until(() -> {
+          int backends = ProxyBackends.on(node, cluster.appUser()).size();
+          PrometheusScrape scrape = proxy.scrape();
+          double active = TestProxy.serverConnections(scrape, node.name(), "active");
+          double idle = TestProxy.serverConnections(scrape, node.name(), "idle");
+          double pinned = TestProxy.serverConnections(scrape, node.name(), "pinned");
+          double opening = TestProxy.serverConnections(scrape, node.name(), "opening");
+          last.set("backends=" + backends + " active=" + active + " idle=" + idle + " pinned=" + pinned
+              + " opening=" + opening);
+          return active == 0 && opening == 0 && idle + pinned == backends;
+        });
   }
 
   /** Scrapes in the background and keeps the lowest value any server's connection gauge showed. */
