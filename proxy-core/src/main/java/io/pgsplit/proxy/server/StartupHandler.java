@@ -13,12 +13,8 @@ import io.pgsplit.protocol.MessageTypes;
 import io.pgsplit.protocol.ProtocolException;
 import io.pgsplit.protocol.SqlState;
 import io.pgsplit.protocol.backend.AuthenticationOk;
-import io.pgsplit.protocol.backend.BackendKeyData;
 import io.pgsplit.protocol.backend.ErrorResponse;
 import io.pgsplit.protocol.backend.NegotiateProtocolVersion;
-import io.pgsplit.protocol.backend.ParameterStatus;
-import io.pgsplit.protocol.backend.ReadyForQuery;
-import io.pgsplit.protocol.backend.TransactionStatus;
 import io.pgsplit.protocol.startup.CancelRequest;
 import io.pgsplit.protocol.startup.GssEncRequest;
 import io.pgsplit.protocol.startup.SslRequest;
@@ -29,10 +25,7 @@ import io.pgsplit.proxy.ProxyContext;
 import io.pgsplit.proxy.auth.AuthDecision;
 import io.pgsplit.proxy.auth.AuthStep;
 import io.pgsplit.proxy.auth.ClientAuthExchange;
-import io.pgsplit.proxy.backend.BackendKey;
-import io.pgsplit.proxy.backend.BackendStartupException;
 import io.pgsplit.proxy.config.UserConfig;
-import io.pgsplit.proxy.frontdoor.ClientIdleTimeout;
 import io.pgsplit.proxy.frontdoor.LoginAttempt;
 import io.pgsplit.proxy.frontdoor.Refusal;
 import io.pgsplit.proxy.logging.LogSafe;
@@ -40,9 +33,6 @@ import io.pgsplit.proxy.netty.InboundBuffer;
 import io.pgsplit.proxy.session.ClientSession;
 import java.io.IOException;
 import java.time.Duration;
-import java.util.List;
-import java.util.Map;
-import java.util.Objects;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
 import org.slf4j.Logger;
@@ -52,9 +42,8 @@ import org.slf4j.LoggerFactory;
  * A client connection from its first byte until it is ready for queries: SSL and GSS encryption
  * requests (declined with 'N' unless {@link TlsNegotiationHandler} in front took the SSLRequest),
  * CancelRequest, StartupMessage with protocol negotiation, authentication as the
- * {@link io.pgsplit.proxy.auth.ClientAuthenticator} decides (hba, users, auth_query), and the first server
- * connection, whose ParameterStatus values the client receives. Then it hands the channel to a
- * {@link ClientSession}. The front-door limits (pending logins, login timeout, client slots with the
+ * {@link io.pgsplit.proxy.auth.ClientAuthenticator} decides (hba, users, auth_query); then {@link SessionStart}
+ * opens the first server connection and hands the channel to a {@link ClientSession}. The front-door limits (pending logins, login timeout, client slots with the
  * admin reserve, the failed-login delay) are decided by the connection's {@link LoginAttempt}.
  */
 final class StartupHandler extends ChannelInboundHandlerAdapter {
@@ -306,65 +295,7 @@ final class StartupHandler extends ChannelInboundHandlerAdapter {
     }
 
     private void openSession(ChannelHandlerContext ctx) {
-        BackendKey key = context.cancels().newKey();
-        ClientSessionHandler handler = new ClientSessionHandler(ctx.channel());
-        ClientSession session = new ClientSession(context, handler, ctx.channel().eventLoop(), startup.user(),
-                startup.parameters(), key);
-        handler.bind(session.machine());
-        session.connectFirstServer().whenComplete((parameters, error) -> ctx.executor().execute(() -> {
-            if (error != null) {
-                refuseSession(ctx, error); // first: closing the session closes the channel
-                session.close();
-            } else if (!ctx.channel().isActive()) {
-                session.close();
-            } else {
-                becomeReady(ctx, session, handler, parameters);
-            }
-        }));
-    }
-
-    private void becomeReady(ChannelHandlerContext ctx, ClientSession session, ClientSessionHandler handler,
-                             Map<String, String> parameters) {
-        for (Map.Entry<String, String> parameter : parameters.entrySet()) {
-            ctx.write(new ParameterStatus(parameter.getKey(), parameter.getValue()).encode(ctx.alloc()));
-        }
-        ctx.write(new BackendKeyData(session.clientKey().processId(), session.clientKey().secretKey()).encode(ctx.alloc()));
-        ctx.writeAndFlush(new ReadyForQuery(TransactionStatus.IDLE).encode(ctx.alloc()));
-        context.sessionOpened(session);
-        phase = Phase.DONE;
-        log.debug("client {}: session for user {} ready", ctx.channel().remoteAddress(), LogSafe.quote(session.user()));
-        ctx.channel().config().setAutoRead(true); // paused while CONNECTING; from here on the session decides
-        context.limits().clientIdleTimeout().ifPresent(idle -> ctx.pipeline().addBefore(ctx.name(), "client-idle-timeout",
-                new ClientIdleTimeout(session::isIdle, session::closeIdle, idle, context.frontDoor().refusals())));
-        // Taken before the replace: removing this handler releases its buffer (Netty runs handlerRemoved inside it).
-        ByteBuf early = inbound.readableBytes() > 0 ? inbound.takeSlice(inbound.readableBytes()) : null;
-        ctx.pipeline().replace(this, "session", handler);
-        if (early != null) {
-            session.onClientData(early);
-        }
-    }
-
-    /**
-     * The first server connection failed: the client gets the server's own error when there is one
-     * that a client can read (severity, SQLSTATE and message are always there in PostgreSQL's).
-     */
-    private void refuseSession(ChannelHandlerContext ctx, Throwable error) {
-        Throwable cause = error instanceof java.util.concurrent.CompletionException && error.getCause() != null ? error.getCause() : error;
-        if (cause instanceof BackendStartupException startupError && startupError.serverError() != null) {
-            phase = Phase.DONE;
-            ctx.writeAndFlush(forClient(startupError.serverError()).encode(ctx.alloc())).addListener(ChannelFutureListener.CLOSE);
-            return;
-        }
-        fatal(ctx, SqlState.CONNECTION_FAILURE, "pgsplit: could not connect to a server: " + cause.getMessage());
-    }
-
-    /** The server's error as it came, unless it lacks a field every client may rely on (a broken or hostile server). */
-    static ErrorResponse forClient(ErrorResponse serverError) {
-        if (serverError.severity() != null && serverError.sqlState() != null && serverError.message() != null) {
-            return serverError;
-        }
-        return ErrorResponse.fatal(SqlState.CONNECTION_FAILURE, "pgsplit: the server refused the connection with an incomplete error: "
-                + Objects.requireNonNullElse(serverError.message(), "(no message)"));
+        new SessionStart(context, startup, inbound).open(ctx, () -> phase = Phase.DONE);
     }
 
     private void fatal(ChannelHandlerContext ctx, String sqlState, String message) {

@@ -354,12 +354,12 @@ class FrontDoorStartupTest {
     void aServerErrorWithoutSqlStateReachesTheClientAsAComplete08006() {
         ErrorResponse incomplete = new ErrorResponse(Map.of(ErrorFields.SEVERITY, "FATAL", ErrorFields.MESSAGE, "go away"));
 
-        ErrorResponse forClient = StartupHandler.forClient(incomplete);
+        ErrorResponse forClient = SessionStart.forClient(incomplete);
 
         assertThat(forClient.severity()).isEqualTo("FATAL");
         assertThat(forClient.sqlState()).isEqualTo(SqlState.CONNECTION_FAILURE);
         assertThat(forClient.message()).endsWith("go away");
         ErrorResponse complete = ErrorResponse.fatal("3D000", "database \"x\" does not exist");
-        assertThat(StartupHandler.forClient(complete)).isSameAs(complete);
+        assertThat(SessionStart.forClient(complete)).isSameAs(complete);
     }
 }
