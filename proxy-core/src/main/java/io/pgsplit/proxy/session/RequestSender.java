@@ -67,14 +67,7 @@ final class RequestSender {
         if (ReadRetry.allows(s, routedAlone, classification, server)) {
             retry.remember(s, server, bytes);
         }
-        boolean endsWithSync = s.end == Segment.End.READY_FOR_QUERY;
-        StatementRenaming.Renamed renamed = statements.renameFor(s, bytes, server, io.alloc());
-        if (renamed == null) {
-            server.send(injected, null, bytes, Dispatch.of(0, 0, s.clientParses, s.clientCloses, endsWithSync));
-        } else {
-            server.send(injected, renamed.prelude(), renamed.client(), new Dispatch(renamed.preludeParses(),
-                    renamed.preludeCloses(), renamed.clientParses(), renamed.clientCloses(), endsWithSync, renamed.replies()));
-        }
+        dispatch(s, server, injected, bytes);
         markUnflushed(server);
         if (analysis.risk() != SessionRisk.NONE && lease.lifetime() == Lease.Lifetime.POOLED) {
             server.markUnseenState(analysis.risk().label()); // reset before the next client (ConnectionLeases)
@@ -95,6 +88,23 @@ final class RequestSender {
             metrics.routed(server.serverName(), lease.role(), followReason);
         }
         return SessionPhase.working(lease, followReason, transaction.isOpen() || server.pendingGroupOpen());
+    }
+
+    /** Writes {@code s}'s bytes (owned by this call) to {@code server}, renamed for it if they name statements. */
+    private void dispatch(Segment s, BackendConnection server, ByteBuf injected, ByteBuf bytes) {
+        boolean endsWithSync = s.end == Segment.End.READY_FOR_QUERY;
+        ByteBuf bindHead = statements.heldBindHead(s, bytes, server, io.alloc());
+        if (bindHead != null) { // the rest of the Bind and the request follow as the client sent them
+            server.send(injected, bindHead, bytes, Dispatch.of(0, 0, 0, s.clientCloses, endsWithSync));
+            return;
+        }
+        StatementRenaming.Renamed renamed = statements.renameFor(s, bytes, server, io.alloc());
+        if (renamed == null) {
+            server.send(injected, null, bytes, Dispatch.of(0, 0, s.clientParses, s.clientCloses, endsWithSync));
+        } else {
+            server.send(injected, renamed.prelude(), renamed.client(), new Dispatch(renamed.preludeParses(),
+                    renamed.preludeCloses(), renamed.clientParses(), renamed.clientCloses(), endsWithSync, renamed.replies()));
+        }
     }
 
     /** COPY data belongs to the COPY under way on {@code lease}'s connection. */

@@ -54,8 +54,10 @@ final class Segment {
     /** Statements bound or described here but parsed in an earlier segment, each once: the target must have them. */
     List<PreparedStatementDef> referenced = List.of();
     List<StatementEvent> events = List.of();
-    /** Some Parse, Bind, Describe or Close names a statement: the request is renamed for its server. */
-    boolean namesStatements;
+    /** Parse, Bind, Describe and Close messages that name a statement (not the unnamed one): renamed for the server. */
+    int namedStatementMessages;
+    /** The statement named by a Bind the request starts with, as the scanner read it; else null. */
+    String leadingBindName;
     int clientParses;
     int clientCloses;
     /** The bytes of a read being retried on another server; null while the bytes sit in the request buffer. */
@@ -65,6 +67,11 @@ final class Segment {
     /** What its statements are, once known. */
     Analysis analysis;
     private RoutingAttempt attempt;
+
+    /** Some message names a statement: the request is renamed for its server. */
+    boolean namesStatements() {
+        return namedStatementMessages > 0;
+    }
 
     boolean isEmpty() {
         return length == 0;

@@ -74,18 +74,21 @@ final class SegmentScanner {
             case MessageTypes.PARSE -> {
                 PreparedStatementDef def = parsed(buf, index, length, statements);
                 segment.parse(def);
-                segment.namesStatements |= !def.name().isEmpty();
+                segment.namedStatementMessages += def.name().isEmpty() ? 0 : 1;
             }
             case MessageTypes.BIND -> {
                 String name = names.read(buf, BindTarget.statementNameIndex(buf, bodyStart, end), end);
                 segment.use(name, statements);
-                segment.namesStatements |= !name.isEmpty();
+                if (!name.isEmpty()) {
+                    segment.namedStatementMessages++;
+                    segment.leadingBindName = segment.isEmpty() ? name : segment.leadingBindName;
+                }
             }
             case MessageTypes.DESCRIBE -> {
                 Describe describe = Describe.decode(body(buf, index, length));
                 if (describe.kind() == TargetKind.STATEMENT) {
                     segment.use(describe.name(), statements);
-                    segment.namesStatements |= !describe.name().isEmpty();
+                    segment.namedStatementMessages += describe.name().isEmpty() ? 0 : 1;
                 }
             }
             case MessageTypes.CLOSE -> {
@@ -93,7 +96,7 @@ final class SegmentScanner {
                 segment.clientCloses++; // portal or statement, each is answered by CloseComplete
                 if (close.kind() == TargetKind.STATEMENT) {
                     segment.closeStatement(close.name());
-                    segment.namesStatements |= !close.name().isEmpty();
+                    segment.namedStatementMessages += close.name().isEmpty() ? 0 : 1;
                 }
             }
             case MessageTypes.EXECUTE -> {
