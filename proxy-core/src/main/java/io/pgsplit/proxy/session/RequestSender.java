@@ -5,6 +5,7 @@ import io.pgsplit.protocol.frontend.Query;
 import io.pgsplit.proxy.backend.BackendConnection;
 import io.pgsplit.proxy.backend.Dispatch;
 import io.pgsplit.proxy.metrics.ProxyMetrics;
+import io.pgsplit.proxy.metrics.RouteMeters;
 import io.pgsplit.router.Classification;
 import io.pgsplit.router.catalog.SessionRisk;
 import java.util.ArrayList;
@@ -28,7 +29,8 @@ final class RequestSender {
     private final FenceTracker fence;
     private final ReadRetry retry;
     private final ConnectionLeases leases;
-    private final ProxyMetrics metrics;
+    /** The routing counters this session counts on, found again without lookups. */
+    private final RouteMeters routeMeters;
     private final CatalogChanges catalogChanges;
     private final List<BackendConnection> unflushed = new ArrayList<>(2);
     private long groupStartedNanos;
@@ -45,7 +47,7 @@ final class RequestSender {
         this.fence = fence;
         this.retry = retry;
         this.leases = leases;
-        this.metrics = metrics;
+        this.routeMeters = metrics.routeMeters();
     }
 
     /**
@@ -85,7 +87,7 @@ final class RequestSender {
             askWalPosition(server); // flushed with the client's group
         }
         if (s.hasSql()) {
-            metrics.routed(server.serverName(), lease.role(), followReason);
+            routeMeters.routed(server.serverName(), lease.role(), followReason);
         }
         return SessionPhase.working(lease, followReason, transaction.isOpen() || server.pendingGroupOpen());
     }
