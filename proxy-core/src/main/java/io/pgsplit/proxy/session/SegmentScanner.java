@@ -85,10 +85,10 @@ final class SegmentScanner {
                 }
             }
             case MessageTypes.DESCRIBE -> {
-                Describe describe = Describe.decode(body(buf, index, length));
-                if (describe.kind() == TargetKind.STATEMENT) {
-                    segment.use(describe.name(), statements);
-                    segment.namedStatementMessages += describe.name().isEmpty() ? 0 : 1;
+                String name = describedStatement(buf, bodyStart, end);
+                if (name != null) {
+                    segment.use(name, statements);
+                    segment.namedStatementMessages += name.isEmpty() ? 0 : 1;
                 }
             }
             case MessageTypes.CLOSE -> {
@@ -113,6 +113,24 @@ final class SegmentScanner {
             default -> throw new ProtocolException(SqlState.PROTOCOL_VIOLATION,
                     "invalid frontend message type " + (type & 0xFF));
         }
+    }
+
+    /**
+     * The statement a Describe names, or null when it describes a portal. A well-formed one (kind, then a name ending
+     * the body) is read in place: clients send a Describe of the portal with every query. Any other is decoded, so a
+     * malformed one fails as {@link Describe#decode} says.
+     */
+    private String describedStatement(ByteBuf buf, int bodyStart, int end) {
+        byte kind = end - bodyStart >= 2 && buf.indexOf(bodyStart + 1, end, (byte) 0) == end - 1
+                ? buf.getByte(bodyStart) : 0;
+        if (kind == TargetKind.PORTAL) {
+            return null;
+        }
+        if (kind == TargetKind.STATEMENT) {
+            return names.read(buf, bodyStart + 1, end);
+        }
+        Describe describe = Describe.decode(buf.slice(bodyStart, end - bodyStart));
+        return describe.kind() == TargetKind.STATEMENT ? describe.name() : null;
     }
 
     /**
