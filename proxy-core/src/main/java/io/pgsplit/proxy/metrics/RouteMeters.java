@@ -5,10 +5,9 @@ import io.pgsplit.health.Role;
 
 /**
  * One session's {@code pgsplit_statements_total} counters, found again per routed request without a map or a tag
- * lookup: the last few label sets it counted, compared by identity. The labels are the same instances request after
- * request (the connection's server name, the role, the reasons' constants), so a request compares a few references
- * and increments; a label set not among them is found (or registered) in the process-wide {@link RouteCounters} and
- * takes the oldest slot. Counters are never removed from the registry, so a kept one stays the live series. Use on
+ * lookup: the last few label sets it counted. The labels are usually the very instances of the last request (the
+ * connection's server name, the role, the reasons' constants), so comparing them is a few reference checks; a label
+ * set not among them is found (or registered) in the process-wide {@link RouteCounters} and takes the oldest slot. Counters are never removed from the registry, so a kept one stays the live series. Use on
  * the session's event loop only.
  */
 public final class RouteMeters {
@@ -28,7 +27,7 @@ public final class RouteMeters {
     /** One routed statement or Sync group, as {@link ProxyMetrics#routed}. */
     public void routed(String server, Role role, String reason) {
         for (Slot slot : slots) {
-            if (slot != null && slot.server == server && slot.role == role && slot.reason == reason) {
+            if (slot != null && slot.role == role && slot.reason.equals(reason) && slot.server.equals(server)) {
                 slot.counter.increment();
                 return;
             }
