@@ -7,8 +7,9 @@ import io.pgsplit.health.Role;
  * One session's {@code pgsplit_statements_total} counters, found again per routed request without a map or a tag
  * lookup: the last few label sets it counted. The labels are usually the very instances of the last request (the
  * connection's server name, the role, the reasons' constants), so comparing them is a few reference checks; a label
- * set not among them is found (or registered) in the process-wide {@link RouteCounters} and takes the oldest slot. Counters are never removed from the registry, so a kept one stays the live series. Use on
- * the session's event loop only.
+ * set not among them is found (or registered) in the process-wide {@link RouteCounters} and takes the oldest slot.
+ * Counters are never removed from the registry, so a kept one stays the live series. Use on the session's event loop
+ * only.
  */
 public final class RouteMeters {
     private static final int SLOTS = 8;

@@ -8,6 +8,7 @@ import io.netty.buffer.ByteBufUtil;
 import io.netty.buffer.Unpooled;
 import io.pgsplit.proxy.statements.PreparedStatementDef;
 import io.pgsplit.proxy.statements.ServerStatements;
+import java.nio.charset.StandardCharsets;
 import java.util.Map;
 import org.junit.jupiter.api.Test;
 
@@ -87,7 +88,7 @@ class HeldStatementBindTest {
         byte[] fast = fastPath(bind, 200);
 
         assertThat(fast).isNotNull().isEqualTo(generalPath(bind, 200));
-        assertThat(new String(fast, java.nio.charset.StandardCharsets.US_ASCII)).contains("pgsplit_s1").doesNotContain("P0_1");
+        assertThat(new String(fast, StandardCharsets.US_ASCII)).contains("pgsplit_s1").doesNotContain("P0_1");
     }
 
     @Test
@@ -130,10 +131,10 @@ class HeldStatementBindTest {
     }
 
     @Test
-    void theClientsOwnLimitBelowWhatTheServerHoldsTakesTheGeneralPathWhichEvicts() {
+    void aLimitLoweredBelowWhatTheServerHoldsTakesTheGeneralPath() {
         sendGenerally(new ClientMessages().parse("a", "SELECT 1").sync(), 200);
         sendGenerally(new ClientMessages().parse("b", "SELECT 2").sync(), 200);
 
-        assertThat(fastPath(new ClientMessages().bind("", "a").execute().sync(), 1)).as("a reload lowered the limit").isNull();
+        assertThat(fastPath(new ClientMessages().bind("", "a").execute().sync(), 1)).as("the general path evicts").isNull();
     }
 }
