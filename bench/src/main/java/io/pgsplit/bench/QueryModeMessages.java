@@ -40,6 +40,18 @@ public enum QueryModeMessages {
 
     /** The client's request, one read of its socket. */
     ByteBuf request(ByteBufAllocator alloc) {
+        return request(alloc, STATEMENT);
+    }
+
+    /**
+     * The request as the replica gets it: a named statement goes by the connection's own name for it, and the
+     * replica's connection holds just this one ({@code pgsplit_s1}).
+     */
+    ByteBuf serverRequest(ByteBufAllocator alloc) {
+        return request(alloc, "pgsplit_s1");
+    }
+
+    private ByteBuf request(ByteBufAllocator alloc, String statement) {
         ByteBuf out = alloc.directBuffer();
         switch (this) {
             case SIMPLE -> new Query(SQL).encode(out);
@@ -50,7 +62,7 @@ public enum QueryModeMessages {
                 Sync.encode(out);
             }
             case PREPARED -> {
-                bind(out, STATEMENT);
+                bind(out, statement);
                 new Execute("", 0).encode(out);
                 Sync.encode(out);
             }

@@ -72,6 +72,7 @@ public class SessionRoundTripBenchmark {
     private EmbeddedChannel client;
     private EmbeddedChannel replica;
     private ByteBuf request;
+    private ByteBuf serverRequest;
     private ByteBuf reply;
 
     @Setup
@@ -90,6 +91,7 @@ public class SessionRoundTripBenchmark {
         machine.openFirstServer(STARTUP).join();
         client.runPendingTasks();
         request = mode.request(alloc);
+        serverRequest = mode.serverRequest(alloc);
         reply = mode.reply(alloc);
         scriptedRound(mode.prelude(alloc));
         for (int i = 0; i < SETTLING_ROUNDS; i++) {
@@ -117,6 +119,7 @@ public class SessionRoundTripBenchmark {
         client.finishAndReleaseAll();
         servers.values().forEach(EmbeddedChannel::finishAndReleaseAll);
         request.release();
+        serverRequest.release();
         reply.release();
         context.health().close();
         context.metrics().close();
@@ -137,7 +140,7 @@ public class SessionRoundTripBenchmark {
         drain(client, null);
     }
 
-    /** A round trip as {@link #roundTrip} makes it, checked: the idle replica got the request as sent, the client the reply. */
+    /** A round trip as {@link #roundTrip} makes it, checked: the idle replica got the request (renamed), the client the reply. */
     private void checkedRound() {
         client.writeInbound(request.retainedDuplicate());
         CompositeByteBuf toServer = alloc.compositeBuffer();
@@ -152,7 +155,7 @@ public class SessionRoundTripBenchmark {
             replica.writeInbound(reply.retainedDuplicate());
             client.runPendingTasks();
             drain(client, toClient);
-            expect("the replica", toServer, request);
+            expect("the replica", toServer, serverRequest);
             expect("the client", toClient, reply);
         } finally {
             toServer.release();

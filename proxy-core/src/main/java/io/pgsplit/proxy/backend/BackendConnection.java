@@ -99,8 +99,9 @@ public final class BackendConnection {
 
     /**
      * Writes (without flushing) one dispatch: an optional query the proxy injects to bring this
-     * connection's session state in line (answered invisibly), the optional prelude of injected
-     * Parse/Close messages, then the client's bytes. The counts say which replies to hide.
+     * connection's session state in line (answered invisibly), the optional prelude (injected
+     * Parse/Close messages, or the renamed head of the client's first message), then the client's
+     * bytes. The counts say which replies to hide.
      */
     public void send(ByteBuf injectedQuery, ByteBuf prelude, ByteBuf clientMessages, Dispatch dispatch) {
         if (injectedQuery != null) {

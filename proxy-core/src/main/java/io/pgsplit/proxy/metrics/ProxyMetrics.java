@@ -51,7 +51,8 @@ public final class ProxyMetrics implements AutoCloseable {
     private final PrometheusMeterRegistry registry = new PrometheusMeterRegistry(PrometheusConfig.DEFAULT);
     private final RouteCounters statements = new RouteCounters(registry);
     private final Map<String, ServerConnectionCounts> serverConnections = new ConcurrentHashMap<>();
-    private final Map<Role, Timer> queryDurations = new ConcurrentHashMap<>();
+    /** By role ordinal; the primary's and the replicas' are registered up front, any other on first use. */
+    private final Timer[] queryTimers = new Timer[Role.values().length];
     private final Map<String, Counter> configReloads = new ConcurrentHashMap<>();
     private final Map<String, Counter> readRetries = new ConcurrentHashMap<>();
     private final Map<String, Counter> clientRefusals = new ConcurrentHashMap<>();
@@ -130,6 +131,11 @@ public final class ProxyMetrics implements AutoCloseable {
         statements.increment(server, label(role), reason);
     }
 
+    /** A session's own view of the routing counters, which finds them again without lookups. */
+    public RouteMeters routeMeters() {
+        return new RouteMeters(statements);
+    }
+
     /**
      * A statement answered with an error and sent nowhere (no primary, split brain, a write in a read-only
      * transaction): counted as {@code server="none", role="refused"}.
@@ -143,18 +149,21 @@ public final class ProxyMetrics implements AutoCloseable {
         return statements.snapshot();
     }
 
-    /** A routed group's time from dispatch to its ReadyForQuery. */
+    /** A routed group's time from dispatch to its ReadyForQuery; the timer is found by the role's ordinal. */
     public void recordQuery(Role role, long nanos) {
-        Timer timer = queryDurations.get(role);
+        Timer timer = queryTimers[role.ordinal()];
         (timer != null ? timer : queryTimer(role)).record(nanos, TimeUnit.NANOSECONDS);
     }
 
+    /** Registers (once: Micrometer hands back the same timer for the same tags) and keeps it by role. */
     private Timer queryTimer(Role role) {
-        return queryDurations.computeIfAbsent(role, r -> Timer.builder("pgsplit.query.duration")
+        Timer timer = Timer.builder("pgsplit.query.duration")
                 .description("Time from sending a routed request to the server's ReadyForQuery, by role")
-                .tag("role", label(r))
+                .tag("role", label(role))
                 .serviceLevelObjectives(QUERY_DURATION_BUCKETS)
-                .register(registry));
+                .register(registry);
+        queryTimers[role.ordinal()] = timer;
+        return timer;
     }
 
     /** A configuration reload finished; {@code result} is {@link #RELOAD_OK} or {@link #RELOAD_ERROR}. */

@@ -9,9 +9,9 @@ import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
 
 /**
- * {@code pgsplit_statements_total{server,role,reason}}. Counting runs once per routed request, so a
- * counter is found by two hash lookups on the label strings the caller already holds (no key object,
- * no lambda, no lower-casing per request); it is registered the first time its labels are seen.
+ * {@code pgsplit_statements_total{server,role,reason}}. A counter is found by three hash lookups on the label
+ * strings the caller already holds (no key object, no lambda, no lower-casing); it is registered the first time
+ * its labels are seen. A session counts through its {@link RouteMeters}, which looks here once per label set.
  */
 final class RouteCounters {
     private final MeterRegistry registry;
@@ -23,13 +23,15 @@ final class RouteCounters {
     }
 
     void increment(String server, String role, String reason) {
+        counter(server, role, reason).increment();
+    }
+
+    /** The counter of these labels, registered now if it is the first time they are seen. */
+    Counter counter(String server, String role, String reason) {
         Map<String, Map<String, Counter>> byRole = counters.get(server);
         Map<String, Counter> byReason = byRole == null ? null : byRole.get(role);
         Counter counter = byReason == null ? null : byReason.get(reason);
-        if (counter == null) {
-            counter = register(server, role, reason);
-        }
-        counter.increment();
+        return counter != null ? counter : register(server, role, reason);
     }
 
     private Counter register(String server, String role, String reason) {

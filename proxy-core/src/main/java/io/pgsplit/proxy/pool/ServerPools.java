@@ -25,6 +25,7 @@ import java.util.concurrent.ConcurrentHashMap;
  */
 public final class ServerPools implements AutoCloseable {
     private final ConnectionOpener opener;
+    /** Never removed (a retired server ends a generation instead): sessions keep {@link KeyedPool}s of them. */
     private final ConcurrentHashMap<String, ServerPool> servers = new ConcurrentHashMap<>();
     private volatile PoolSettings settings;
     private volatile boolean closed;
@@ -53,6 +54,16 @@ public final class ServerPools implements AutoCloseable {
     public BackendConnection tryAcquireIdle(EventLoop loop, PoolKey key) {
         requireOn(loop);
         return server(key).on(loop).tryAcquireIdle(key);
+    }
+
+    /**
+     * Call on {@code loop}: the pools of {@code key} on {@code loop}, for a session to keep ({@link KeyedPool}), so
+     * that its borrowing and giving back skip the lookups of {@link #acquire}, {@link #tryAcquireIdle} and
+     * {@link #release}.
+     */
+    public KeyedPool keyed(EventLoop loop, PoolKey key) {
+        requireOn(loop);
+        return new KeyedPool(server(key).on(loop), key, loop);
     }
 
     /**
@@ -126,7 +137,7 @@ public final class ServerPools implements AutoCloseable {
         return pool != null ? pool : servers.computeIfAbsent(key.server().name(), name -> new ServerPool(name, this));
     }
 
-    private static void requireOn(EventLoop loop) {
+    static void requireOn(EventLoop loop) {
         if (!loop.inEventLoop()) {
             throw new IllegalStateException("the connection pools must be used on the connection's event loop");
         }

@@ -28,11 +28,20 @@ final class ClientStatements {
     }
 
     /**
+     * The fast path ({@link HeldStatementBind}): the new head of the Bind that {@code s} starts with, to be sent in
+     * front of {@code bytes} (whose reader index it moves past the client's name); null when {@code s} needs
+     * {@link #renameFor}.
+     */
+    ByteBuf heldBindHead(Segment s, ByteBuf bytes, BackendConnection server, ByteBufAllocator alloc) {
+        return HeldStatementBind.renamedHead(s, bytes, server.statements(), byName, maxPerConnection.getAsInt(), alloc);
+    }
+
+    /**
      * {@code s}'s bytes (owned by this call) as {@code server} must get them, or null when they go
      * unchanged: nothing in them names a statement.
      */
     StatementRenaming.Renamed renameFor(Segment s, ByteBuf bytes, BackendConnection server, ByteBufAllocator alloc) {
-        if (!s.namesStatements && s.referenced.isEmpty()) {
+        if (!s.namesStatements() && s.referenced.isEmpty()) {
             return null; // the common unnamed Parse/Bind/Execute group: sent as it came
         }
         return StatementRenaming.rename(s, bytes, server.statements(), byName, maxPerConnection.getAsInt(), alloc);

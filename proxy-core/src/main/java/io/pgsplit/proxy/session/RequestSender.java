@@ -5,6 +5,7 @@ import io.pgsplit.protocol.frontend.Query;
 import io.pgsplit.proxy.backend.BackendConnection;
 import io.pgsplit.proxy.backend.Dispatch;
 import io.pgsplit.proxy.metrics.ProxyMetrics;
+import io.pgsplit.proxy.metrics.RouteMeters;
 import io.pgsplit.router.Classification;
 import io.pgsplit.router.catalog.SessionRisk;
 import java.util.ArrayList;
@@ -28,7 +29,8 @@ final class RequestSender {
     private final FenceTracker fence;
     private final ReadRetry retry;
     private final ConnectionLeases leases;
-    private final ProxyMetrics metrics;
+    /** The routing counters this session counts on, found again without lookups. */
+    private final RouteMeters routeMeters;
     private final CatalogChanges catalogChanges;
     private final List<BackendConnection> unflushed = new ArrayList<>(2);
     private long groupStartedNanos;
@@ -45,7 +47,7 @@ final class RequestSender {
         this.fence = fence;
         this.retry = retry;
         this.leases = leases;
-        this.metrics = metrics;
+        this.routeMeters = metrics.routeMeters();
     }
 
     /**
@@ -67,14 +69,7 @@ final class RequestSender {
         if (ReadRetry.allows(s, routedAlone, classification, server)) {
             retry.remember(s, server, bytes);
         }
-        boolean endsWithSync = s.end == Segment.End.READY_FOR_QUERY;
-        StatementRenaming.Renamed renamed = statements.renameFor(s, bytes, server, io.alloc());
-        if (renamed == null) {
-            server.send(injected, null, bytes, Dispatch.of(0, 0, s.clientParses, s.clientCloses, endsWithSync));
-        } else {
-            server.send(injected, renamed.prelude(), renamed.client(), new Dispatch(renamed.preludeParses(),
-                    renamed.preludeCloses(), renamed.clientParses(), renamed.clientCloses(), endsWithSync, renamed.replies()));
-        }
+        dispatch(s, server, injected, bytes);
         markUnflushed(server);
         if (analysis.risk() != SessionRisk.NONE && lease.lifetime() == Lease.Lifetime.POOLED) {
             server.markUnseenState(analysis.risk().label()); // reset before the next client (ConnectionLeases)
@@ -92,9 +87,26 @@ final class RequestSender {
             askWalPosition(server); // flushed with the client's group
         }
         if (s.hasSql()) {
-            metrics.routed(server.serverName(), lease.role(), followReason);
+            routeMeters.routed(server.serverName(), lease.role(), followReason);
         }
         return SessionPhase.working(lease, followReason, transaction.isOpen() || server.pendingGroupOpen());
+    }
+
+    /** Writes {@code s}'s bytes (owned by this call) to {@code server}, renamed for it if they name statements. */
+    private void dispatch(Segment s, BackendConnection server, ByteBuf injected, ByteBuf bytes) {
+        boolean endsWithSync = s.end == Segment.End.READY_FOR_QUERY;
+        ByteBuf bindHead = statements.heldBindHead(s, bytes, server, io.alloc());
+        if (bindHead != null) { // the rest of the Bind and the request follow as the client sent them
+            server.send(injected, bindHead, bytes, Dispatch.of(0, 0, 0, s.clientCloses, endsWithSync));
+            return;
+        }
+        StatementRenaming.Renamed renamed = statements.renameFor(s, bytes, server, io.alloc());
+        if (renamed == null) {
+            server.send(injected, null, bytes, Dispatch.of(0, 0, s.clientParses, s.clientCloses, endsWithSync));
+        } else {
+            server.send(injected, renamed.prelude(), renamed.client(), new Dispatch(renamed.preludeParses(),
+                    renamed.preludeCloses(), renamed.clientParses(), renamed.clientCloses(), endsWithSync, renamed.replies()));
+        }
     }
 
     /** COPY data belongs to the COPY under way on {@code lease}'s connection. */

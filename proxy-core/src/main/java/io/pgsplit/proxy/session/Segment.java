@@ -47,15 +47,17 @@ final class Segment {
     boolean tooLarge;
     /** A CopyData message cut where its bytes ran out: this many more of it follow, forwarded as they come. */
     int streamRest;
-    // Read-only views for everyone else; the shared empty list until something is added, then a list sized for
-    // the common case (one Query, one Parse, one statement bound): a request is cut per message group.
+    // Read-only views for everyone else; the shared empty list until something is added, then an immutable list of
+    // one for the common case (one Query, one Parse, one statement bound), a growing list only from the second on.
     List<String> queries = List.of();
     List<PreparedStatementDef> parsed = List.of();
     /** Statements bound or described here but parsed in an earlier segment, each once: the target must have them. */
     List<PreparedStatementDef> referenced = List.of();
     List<StatementEvent> events = List.of();
-    /** Some Parse, Bind, Describe or Close names a statement: the request is renamed for its server. */
-    boolean namesStatements;
+    /** Parse, Bind, Describe and Close messages that name a statement (not the unnamed one): renamed for the server. */
+    int namedStatementMessages;
+    /** The statement named by a Bind the request starts with, as the scanner read it; else null. */
+    String leadingBindName;
     int clientParses;
     int clientCloses;
     /** The bytes of a read being retried on another server; null while the bytes sit in the request buffer. */
@@ -65,6 +67,11 @@ final class Segment {
     /** What its statements are, once known. */
     Analysis analysis;
     private RoutingAttempt attempt;
+
+    /** Some message names a statement: the request is renamed for its server. */
+    boolean namesStatements() {
+        return namedStatementMessages > 0;
+    }
 
     boolean isEmpty() {
         return length == 0;
@@ -138,8 +145,12 @@ final class Segment {
         return false;
     }
 
+    /** One element is an immutable list of one (a single object); a second makes it a list that grows. */
     private static <T> List<T> added(List<T> list, T element) {
-        List<T> growable = list.isEmpty() ? new ArrayList<>(2) : list;
+        if (list.isEmpty()) {
+            return List.of(element);
+        }
+        List<T> growable = list instanceof ArrayList<T> ? list : new ArrayList<>(list);
         growable.add(element);
         return growable;
     }

@@ -74,18 +74,21 @@ final class SegmentScanner {
             case MessageTypes.PARSE -> {
                 PreparedStatementDef def = parsed(buf, index, length, statements);
                 segment.parse(def);
-                segment.namesStatements |= !def.name().isEmpty();
+                segment.namedStatementMessages += def.name().isEmpty() ? 0 : 1;
             }
             case MessageTypes.BIND -> {
                 String name = names.read(buf, BindTarget.statementNameIndex(buf, bodyStart, end), end);
                 segment.use(name, statements);
-                segment.namesStatements |= !name.isEmpty();
+                if (!name.isEmpty()) {
+                    segment.namedStatementMessages++;
+                    segment.leadingBindName = segment.isEmpty() ? name : segment.leadingBindName;
+                }
             }
             case MessageTypes.DESCRIBE -> {
-                Describe describe = Describe.decode(body(buf, index, length));
-                if (describe.kind() == TargetKind.STATEMENT) {
-                    segment.use(describe.name(), statements);
-                    segment.namesStatements |= !describe.name().isEmpty();
+                String name = describedStatement(buf, bodyStart, end);
+                if (name != null) {
+                    segment.use(name, statements);
+                    segment.namedStatementMessages += name.isEmpty() ? 0 : 1;
                 }
             }
             case MessageTypes.CLOSE -> {
@@ -93,7 +96,7 @@ final class SegmentScanner {
                 segment.clientCloses++; // portal or statement, each is answered by CloseComplete
                 if (close.kind() == TargetKind.STATEMENT) {
                     segment.closeStatement(close.name());
-                    segment.namesStatements |= !close.name().isEmpty();
+                    segment.namedStatementMessages += close.name().isEmpty() ? 0 : 1;
                 }
             }
             case MessageTypes.EXECUTE -> {
@@ -110,6 +113,24 @@ final class SegmentScanner {
             default -> throw new ProtocolException(SqlState.PROTOCOL_VIOLATION,
                     "invalid frontend message type " + (type & 0xFF));
         }
+    }
+
+    /**
+     * The statement a Describe names, or null when it describes a portal. A well-formed one (kind, then a name ending
+     * the body) is read in place: clients send a Describe of the portal with every query. Any other is decoded, so a
+     * malformed one fails as {@link Describe#decode} says.
+     */
+    private String describedStatement(ByteBuf buf, int bodyStart, int end) {
+        byte kind = end - bodyStart >= 2 && buf.indexOf(bodyStart + 1, end, (byte) 0) == end - 1
+                ? buf.getByte(bodyStart) : 0;
+        if (kind == TargetKind.PORTAL) {
+            return null;
+        }
+        if (kind == TargetKind.STATEMENT) {
+            return names.read(buf, bodyStart + 1, end);
+        }
+        Describe describe = Describe.decode(buf.slice(bodyStart, end - bodyStart));
+        return describe.kind() == TargetKind.STATEMENT ? describe.name() : null;
     }
 
     /**

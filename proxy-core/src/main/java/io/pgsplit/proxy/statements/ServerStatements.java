@@ -66,6 +66,9 @@ public final class ServerStatements {
      * request uses — and owes the server a Close for each.
      */
     public void evictBeyond(int limit) {
+        if (byContent.size() <= limit) {
+            return; // the usual case, without an iterator
+        }
         Iterator<Held> eldest = byContent.values().iterator();
         while (byContent.size() > limit && eldest.hasNext()) {
             Held held = eldest.next();
@@ -86,6 +89,11 @@ public final class ServerStatements {
             byContent.remove(contentKey);
             closesOwed.add(held.name);
         }
+    }
+
+    /** Whether Close messages are owed to the server ({@link #takeClosesOwed}). */
+    public boolean hasClosesOwed() {
+        return !closesOwed.isEmpty();
     }
 
     /** The Close messages owed to the server, to be sent ahead of the next request; cleared. */
