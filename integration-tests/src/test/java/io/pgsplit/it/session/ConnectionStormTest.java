@@ -99,7 +99,7 @@ class ConnectionStormTest {
     static Samplers on(SessionCluster cluster) throws SQLException {
       Map<String, PrimaryBackends> samplers = new TreeMap<>();
       for (PgNode node : cluster.nodes()) {
-        samplers.put(node.name(), PrimaryBackends.sample(cluster, node));
+        samplers.put(node.name(), PrimaryBackends.sampleFromNone(cluster, node));
       }
       return new Samplers(samplers);
     }

@@ -35,25 +35,39 @@ final class PrimaryBackends implements AutoCloseable {
     sampler.setDaemon(true);
   }
 
-  /** Starts sampling every few milliseconds over a direct connection to {@code node}. */
-  static PrimaryBackends sample(SessionCluster cluster, PgNode node) throws SQLException {
-    PrimaryBackends backends = new PrimaryBackends(cluster.connectDirectly(node));
-    backends.sampler.start();
-    return backends;
-  }
-
   /**
-   * Like {@link #sample}, once the backends of proxies closed before have left: a closed socket ends its backend only
+   * Starts sampling every few milliseconds over a direct connection to {@code node}, once the backends of proxies
+   * closed before have left: a closed socket ends its backend only
    * after the server has noticed, so a test measuring its own proxy's backends starts from none. A backend that
    * never leaves fails the test, as a connection a closed proxy kept would.
    */
   static PrimaryBackends sampleFromNone(SessionCluster cluster, PgNode node) throws SQLException {
+    return sampleFrom(cluster, node, () -> 0);
+  }
+
+  /**
+   * Like {@link #sampleFromNone}, for a proxy that is running already: once the server's backends are exactly the
+   * connections {@code proxy} says it holds there, so those of proxies closed before cannot add to the count.
+   */
+  static PrimaryBackends sampleOnlyOf(SessionCluster cluster, PgNode node, TestProxy proxy) throws SQLException {
+    return sampleFrom(cluster, node, () -> {
+      io.pgsplit.it.admin.PrometheusScrape scrape = proxy.scrape();
+      double held = 0;
+      for (String state : new String[] {"active", "idle", "pinned", "opening"}) {
+        held += TestProxy.serverConnections(scrape, node.name(), state);
+      }
+      return (int) held;
+    });
+  }
+
+  private static PrimaryBackends sampleFrom(SessionCluster cluster, PgNode node, java.util.function.IntSupplier own)
+      throws SQLException {
     PrimaryBackends backends = new PrimaryBackends(cluster.connectDirectly(node));
     String before = backends.describe();
     try {
       org.awaitility.Awaitility.await("backends of earlier proxies gone")
           .atMost(java.time.Duration.ofSeconds(20)).pollInterval(java.time.Duration.ofMillis(20))
-          .until(() -> backends.now() == 0);
+          .until(() -> backends.now() == own.getAsInt());
     } catch (org.awaitility.core.ConditionTimeoutException e) {
       AssertionError stuck = new AssertionError("backends of earlier proxies still there after 20 s:\n"
           + backends.describe() + "\nwhen the wait began:\n" + before

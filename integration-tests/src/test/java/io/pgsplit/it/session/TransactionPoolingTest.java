@@ -52,7 +52,7 @@ class TransactionPoolingTest {
     int clients = 40;
     int autocommitWrites = 20;
     int transactions = 5;
-    try (PrimaryBackends backends = PrimaryBackends.sample(cluster, cluster.primary())) {
+    try (PrimaryBackends backends = PrimaryBackends.sampleOnlyOf(cluster, cluster.primary(), proxy)) {
       ExecutorService pool = Executors.newFixedThreadPool(clients);
       try {
         List<Future<?>> done = new ArrayList<>();
