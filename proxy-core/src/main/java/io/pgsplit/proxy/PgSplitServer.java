@@ -53,6 +53,7 @@ public final class PgSplitServer implements AutoCloseable {
     private final Channel listener;
     private final AdminServer admin; // null without an admin address
     private final ProcessState process;
+    private static final Duration SERVER_CLOSE_WAIT = Duration.ofSeconds(2);
     private final AtomicBoolean closed = new AtomicBoolean();
 
     private PgSplitServer(ProxyContext context, EventLoopGroup acceptor, EventLoopGroup workers,
@@ -255,10 +256,17 @@ public final class PgSplitServer implements AutoCloseable {
         if (admin != null) {
             admin.close();
         }
+        context.pools().close(); // queued clients fail now; nothing waits for a slot while the connections close
+        context.primaryPools().close();
+        // Each server connection is closed on its own loop while the loops still run: a stopping loop closes what is
+        // registered with it, but one it missed would outlive the proxy, and its server backend with it.
+        context.serverChannels().closeAll(SERVER_CLOSE_WAIT);
         workers.shutdownGracefully(0, 2, TimeUnit.SECONDS).syncUninterruptibly();
         acceptor.shutdownGracefully(0, 2, TimeUnit.SECONDS).syncUninterruptibly();
-        context.pools().close();
-        context.primaryPools().close();
+        int leftOpen = context.serverChannels().openCount();
+        if (leftOpen > 0) {
+            log.warn("{} server connections are still open after pgsplit stopped", leftOpen);
+        }
         context.health().close();
         context.catalogs().close();
         workExecutor.shutdownNow();

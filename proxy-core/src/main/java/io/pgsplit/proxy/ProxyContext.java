@@ -17,6 +17,7 @@ import io.pgsplit.proxy.auth.ClientAuthenticator;
 import io.pgsplit.proxy.auth.ServerLogin;
 import io.pgsplit.proxy.auth.ServerLogins;
 import io.pgsplit.proxy.backend.BackendConnector;
+import io.pgsplit.proxy.backend.ServerChannels;
 import io.pgsplit.proxy.backend.ServerAddressResolver;
 import io.pgsplit.proxy.cancel.CancelForwarder;
 import io.pgsplit.proxy.cancel.CancelRegistry;
@@ -67,6 +68,8 @@ public final class ProxyContext {
     private volatile PgSplitConfig config;
     private volatile StatementClassifier classifier;
     private volatile BackendConnector connector;
+    /** Outlives reloads, as connections opened by an earlier connector do. */
+    private final ServerChannels serverChannels = new ServerChannels();
     private volatile ClientAuthExchanges authExchanges;
     private volatile ClientAuthenticator authenticator;
     private volatile ClientTls clientTls;
@@ -160,7 +163,7 @@ public final class ProxyContext {
         ServerTls nextServerTls = current != null && current.sameAs(security.serverTls(), newConfig.servers())
                 ? current : ServerTls.of(security.serverTls(), newConfig.servers());
         BackendConnector nextConnector = new BackendConnector(newConfig.limits().maxMessageSize(),
-                newConfig.limits().connectTimeout(), slowWork, nextServerTls, resolver);
+                newConfig.limits().connectTimeout(), slowWork, nextServerTls, resolver, serverChannels);
         AuthQuery authQuery = security.authQuery().map(query -> new AuthQuery(query, this::connector,
                 () -> health.topology().primary().map(ServerHealth::address), serverLogins,
                 newConfig.limits().connectTimeout(), slowWork)).orElse(null);
@@ -264,6 +267,10 @@ public final class ProxyContext {
 
     public Topology topology() {
         return health.topology();
+    }
+
+    public ServerChannels serverChannels() {
+        return serverChannels;
     }
 
     public BackendConnector connector() {

@@ -21,8 +21,9 @@ class ProxyCloseReleasesServerConnectionsTest {
   private static SessionCluster cluster;
 
   @BeforeAll
-  static void setUp(SessionCluster shared) {
+  static void setUp(SessionCluster shared) throws SQLException {
     cluster = shared;
+    cluster.setUpOnPrimary("CREATE TABLE IF NOT EXISTS close_rows (n int)");
   }
 
   @RepeatedTest(12)
@@ -38,6 +39,36 @@ class ProxyCloseReleasesServerConnectionsTest {
         onPrimary(a, "pg_backend_pid()");
       }
       assertThat(backends.highest()).isLessThanOrEqualTo(1);
+    }
+    try (PrimaryBackends none = PrimaryBackends.sampleFromNone(cluster, cluster.primary())) {
+      assertThat(none.now()).isZero();
+    }
+  }
+
+  @RepeatedTest(5)
+  void closingAfterACancelledTransactionLeavesNoBackend() throws Exception {
+    try (PrimaryBackends backends = PrimaryBackends.sampleFromNone(cluster, cluster.primary())) {
+      try (TestProxy two = cluster.proxyConfig().poolMode("transaction").primaryMaxPerServer(2).start();
+          Connection cancelled = two.connect(); Connection bystander = two.connect();
+          Statement sleeping = cancelled.createStatement(); Statement other = bystander.createStatement()) {
+        cancelled.setAutoCommit(false);
+        bystander.setAutoCommit(false);
+        sleeping.execute("INSERT INTO close_rows VALUES (1)"); // both hold a primary connection now
+        other.execute("INSERT INTO close_rows VALUES (2)");
+        java.util.concurrent.CompletableFuture<Void> sleep = java.util.concurrent.CompletableFuture.runAsync(() -> {
+          try {
+            sleeping.execute("SELECT pg_sleep(30)");
+          } catch (SQLException expected) {
+            // 57014, cancelled
+          }
+        });
+        Thread.sleep(300);
+        sleeping.cancel();
+        sleep.get(10, java.util.concurrent.TimeUnit.SECONDS);
+        cancelled.rollback();
+        bystander.rollback();
+      }
+      assertThat(backends.highest()).isLessThanOrEqualTo(2);
     }
     try (PrimaryBackends none = PrimaryBackends.sampleFromNone(cluster, cluster.primary())) {
       assertThat(none.now()).isZero();

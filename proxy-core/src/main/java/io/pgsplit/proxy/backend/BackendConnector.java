@@ -37,19 +37,22 @@ public final class BackendConnector {
     private final Executor slowWork;
     private final ServerTls tls;
     private final ServerAddressResolver resolver;
+    private final ServerChannels channels;
 
     /**
      * @param slowWork where SCRAM key derivation runs, off the event loops
      * @param tls      server_tls: every connection starts with SSLRequest unless it is disabled
      * @param resolver turns host names into addresses off the event loops
+     * @param channels where every connection opened is kept until it closes, so stopping the proxy closes it
      */
     public BackendConnector(int maxMessageSize, Duration connectTimeout, Executor slowWork, ServerTls tls,
-                            ServerAddressResolver resolver) {
+                            ServerAddressResolver resolver, ServerChannels channels) {
         this.maxMessageSize = maxMessageSize;
         this.connectTimeout = connectTimeout;
         this.slowWork = slowWork;
         this.tls = tls;
         this.resolver = resolver;
+        this.channels = channels;
     }
 
     /**
@@ -109,6 +112,7 @@ public final class BackendConnector {
                 .handler(pipeline(handler, serverName, host, address.getPort()))
                 .connect(address);
         Channel channel = connect.channel();
+        channels.add(channel);
         handler.connection(new BackendConnection(serverName, channel, StartupSettings.of(startupParameters)));
         connect.addListener(f -> {
             if (!f.isSuccess()) {

@@ -45,7 +45,8 @@ class BackendConnectorTest {
             return InetAddress.getLoopbackAddress();
         }, Executors.newSingleThreadExecutor(), Duration.ofSeconds(15), System::nanoTime);
         ServerTls plain = ServerTls.of(new ServerTlsConfig(ServerTlsConfig.Mode.DISABLE, List.of(), Optional.empty()), List.of());
-        BackendConnector connector = new BackendConnector(1 << 20, Duration.ofSeconds(5), Runnable::run, plain, resolver);
+        BackendConnector connector = new BackendConnector(1 << 20, Duration.ofSeconds(5), Runnable::run, plain, resolver,
+                new ServerChannels());
         EventLoop loop = group.next();
 
         try (ServerSocket server = new ServerSocket(0, 1, InetAddress.getLoopbackAddress())) {
@@ -71,7 +72,7 @@ class BackendConnectorTest {
         group = transport.newGroup(1, "connector-test-" + transport.configName());
         ServerTls plain = ServerTls.of(new ServerTlsConfig(ServerTlsConfig.Mode.DISABLE, List.of(), Optional.empty()), List.of());
         BackendConnector connector = new BackendConnector(1 << 20, Duration.ofSeconds(5), Runnable::run, plain,
-                new ServerAddressResolver());
+                new ServerAddressResolver(), new ServerChannels());
         EventLoop loop = group.next();
 
         try (ServerSocket server = new ServerSocket(0, 1, InetAddress.getLoopbackAddress())) {
