@@ -1,6 +1,7 @@
 package io.pgsplit.proxy.session;
 
 import io.netty.buffer.ByteBuf;
+import io.netty.buffer.Unpooled;
 import io.pgsplit.proxy.backend.BackendConnection;
 import io.pgsplit.router.Classification;
 import io.pgsplit.router.TransactionControl;
@@ -9,7 +10,10 @@ import io.pgsplit.router.TransactionControl;
  * The transparent retry of a read whose server died before any byte of its answer reached the
  * client. The read's bytes are kept (a reference to what was sent) until the first byte of
  * its answer arrives; if its server is lost first, the read goes, once, to another server, before
- * anything newer. A write is never kept: the proxy never sends a write twice.
+ * anything newer. A write is never kept: the proxy never sends a write twice. The answer's
+ * {@link AnswerPreamble} is held back until its first row, completion or error: a server stopped
+ * with SIGQUIT flushes its buffered ParseComplete, BindComplete and RowDescription before it dies,
+ * and a client shown those could not be given another server's answer.
  */
 final class ReadRetry {
     private Segment inFlight;
@@ -19,6 +23,8 @@ final class ReadRetry {
     private int inFlightIndex;
     private int inFlightLength;
     private Segment pending;
+    /** The preamble of the answer in flight, not shown to the client yet; owned here. */
+    private ByteBuf heldPreamble;
 
     /**
      * Only a whole group (ending in Sync or a simple Query), routed on its own as a read outside any
@@ -47,11 +53,26 @@ final class ReadRetry {
         inFlightBytes = sent.retain();
     }
 
-    /** Part of an answer from {@code server} reached the client: too late to retry elsewhere. */
-    void answerStarted(BackendConnection server) {
-        if (inFlightOn == server) {
+    /**
+     * What of a run of {@code server}'s messages (owned by this call) the client may see now, or null while it
+     * is only the preamble of the retryable read's answer. Once the answer itself has started, it is too late
+     * to retry elsewhere.
+     */
+    ByteBuf forClient(BackendConnection server, ByteBuf messages, boolean answer) {
+        if (inFlightOn != server) {
+            return messages;
+        }
+        if (AnswerPreamble.only(messages)) {
+            heldPreamble = heldPreamble == null ? messages : Unpooled.wrappedBuffer(heldPreamble, messages);
+            return null;
+        }
+        ByteBuf shown = heldPreamble == null ? messages : Unpooled.wrappedBuffer(heldPreamble, messages);
+        boolean started = answer || heldPreamble != null;
+        heldPreamble = null;
+        if (started) {
             forget();
         }
+        return shown;
     }
 
     /** Whether the read in flight on {@code lost} can still go elsewhere. */
@@ -61,6 +82,7 @@ final class ReadRetry {
 
     /** {@code lost} died before answering: its read is what the session sends next. */
     Segment retryAfterLoss(BackendConnection lost) {
+        releasePreamble(); // the new server sends its own
         Segment read = inFlight;
         read.replay = inFlightBytes.slice(inFlightIndex, inFlightLength); // shares, and so takes over, our reference
         read.retried = true;
@@ -82,7 +104,15 @@ final class ReadRetry {
         pending = null;
     }
 
+    private void releasePreamble() {
+        if (heldPreamble != null) {
+            heldPreamble.release();
+            heldPreamble = null;
+        }
+    }
+
     private void forget() {
+        releasePreamble();
         if (inFlightBytes != null) {
             inFlightBytes.release();
         }

@@ -194,10 +194,10 @@ public final class SessionMachine implements BackendListener, SessionWaits.Host 
             messages.release();
             return;
         }
-        if (answer) {
-            parts.retry().answerStarted(server); // the client has seen part of the answer: too late to retry elsewhere
+        ByteBuf shown = parts.retry().forClient(server, messages, answer); // a retryable read's preamble waits
+        if (shown != null) {
+            parts.io().write(shown);
         }
-        parts.io().write(messages);
     }
 
     @Override

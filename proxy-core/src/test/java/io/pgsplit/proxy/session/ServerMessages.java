@@ -28,6 +28,12 @@ final class ServerMessages {
         return complete("SELECT " + values.length);
     }
 
+    /** RowDescription alone: one text column. */
+    ServerMessages rowDescription(String column) {
+        RowDescription.encodeTextColumns(out, List.of(column));
+        return this;
+    }
+
     ServerMessages complete(String tag) {
         new CommandComplete(tag).encode(out);
         return this;

@@ -106,6 +106,31 @@ class SessionMachineTest {
         }
     }
 
+    /**
+     * A replica stopped with SIGQUIT flushes what it had buffered (ParseComplete, BindComplete, RowDescription) with
+     * its shutdown notice before it dies: the client has been shown nothing it cannot be shown again, so the read is
+     * still retried elsewhere, and the client sees one whole answer.
+     */
+    @Test
+    void aReadWhoseReplicaDiesAfterOnlyItsPreambleIsSentOnceMoreElsewhere() {
+        try (SessionHarness session = SessionHarness.start(EVENTUAL)) {
+            session.send(new ClientMessages().parse("", "SELECT 1").bind("", "").describePortal("").execute().sync());
+            String first = replicaUsed(session);
+            String other = first.equals("pg2") ? "pg3" : "pg2";
+            session.server(first).received();
+            session.reply(first, new ServerMessages().parseComplete().bindComplete().rowDescription("x"));
+
+            session.server(first).die();
+            session.client.runTasks();
+
+            assertThat(session.server(other).received()).containsExactly("Parse  SELECT 1", "Bind  ", "Describe P ",
+                    "Execute", "Sync");
+            session.reply(other, new ServerMessages().parseComplete().bindComplete().rows("x", "1").ready('I'));
+            assertThat(session.received()).containsExactly("ParseComplete", "BindComplete", "RowDescription x:25:0",
+                    "DataRow 1", "CommandComplete SELECT 1", "ReadyForQuery I");
+        }
+    }
+
     @Test
     void aGroupSplitByFlushAcrossTwoReadsStaysOnOneServer() {
         try (SessionHarness session = SessionHarness.start(EVENTUAL)) {
