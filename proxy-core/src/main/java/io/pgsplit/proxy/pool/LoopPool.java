@@ -34,6 +34,7 @@ final class LoopPool {
     private volatile int idleCount;
     /** Connections of this loop counted against the limit: lent, idle or being opened. */
     private volatile int held;
+    /** {@code waiters.size()}, for other loops to read. */
     private volatile int waitingCount;
     private boolean restingIdleCheckArmed;
     /** When the oldest idle connection was parked (System.nanoTime), for other loops asking whether it rests. */
@@ -227,8 +228,7 @@ final class LoopPool {
         server.idleChanged(-1);
     }
 
-    /** Closes a connection that counted against the limit and passes its slot on. */
-    /** The slot is free once the connection is closed, not before: the server must never see one more. */
+    /** Closes a connection that counted against the limit; its slot is free once it is closed, not before. */
     private void discard(BackendConnection connection, boolean clean) {
         held--;
         connection.attach(DiscardingListener.INSTANCE);

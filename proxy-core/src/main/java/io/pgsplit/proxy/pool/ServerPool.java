@@ -73,7 +73,6 @@ final class ServerPool {
         return true;
     }
 
-    /** The limit was lowered: a returning connection is closed instead of kept. */
     /** More connections kept than the limit allows (after a reload lowered it); those closing do not count. */
     boolean overLimit() {
         return open.get() - closing.get() > settings().maxPerServer();

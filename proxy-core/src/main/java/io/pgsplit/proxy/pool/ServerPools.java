@@ -17,8 +17,9 @@ import java.util.concurrent.ConcurrentHashMap;
  * or database. At the limit a client queues on its loop for up to
  * {@code pool.acquire_timeout}. A slot freed on another loop is never handed over as a channel:
  * that loop closes its connection and the waiting loop opens a new one on itself. Since that costs a
- * new server connection, a slot moves only towards a loop that holds none, or two fewer than the
- * loop giving it up, or from a loop with more than one connection idle: loops busy alike keep theirs.
+ * new server connection, a slot moves only towards a loop that holds none, or from a loop holding more
+ * than an even share and two more than the waiting loop, or once a connection has rested 100 ms:
+ * loops busy alike keep theirs.
  *
  * <p>Every acquired connection must be released exactly once, even one that has since closed, or
  * its slot stays taken.

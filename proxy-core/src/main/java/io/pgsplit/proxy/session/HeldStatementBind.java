@@ -5,6 +5,7 @@ import static io.pgsplit.protocol.MessageFraming.HEADER_LENGTH;
 import io.netty.buffer.ByteBuf;
 import io.netty.buffer.ByteBufAllocator;
 import io.pgsplit.protocol.MessageTypes;
+import io.pgsplit.protocol.frontend.BindTarget;
 import io.pgsplit.proxy.statements.PreparedStatementDef;
 import io.pgsplit.proxy.statements.ServerStatements;
 import java.nio.charset.StandardCharsets;
@@ -48,15 +49,14 @@ final class HeldStatementBind {
     /** Writes the new head; moves {@code bytes}' reader index to the client's name's terminator. */
     private static ByteBuf head(ByteBuf bytes, String serverName, ByteBufAllocator alloc) {
         int index = bytes.readerIndex();
-        int length = bytes.getInt(index + 1) + 1;
+        int end = index + 1 + bytes.getInt(index + 1);
         int body = index + HEADER_LENGTH;
-        int portalLength = bytes.bytesBefore(body, length - HEADER_LENGTH, (byte) 0) + 1;
-        int nameStart = body + portalLength;
-        int nameEnd = nameStart + bytes.bytesBefore(nameStart, index + length - nameStart, (byte) 0);
-        int newLength = length - (nameEnd - nameStart) + serverName.length(); // server names are ASCII
-        ByteBuf head = alloc.buffer(HEADER_LENGTH + portalLength + serverName.length());
+        int nameStart = BindTarget.statementNameIndex(bytes, body, end);
+        int nameEnd = nameStart + bytes.bytesBefore(nameStart, end - nameStart, (byte) 0);
+        int newLength = end - index - (nameEnd - nameStart) + serverName.length(); // server names are ASCII
+        ByteBuf head = alloc.buffer(nameStart - index + serverName.length());
         head.writeByte(MessageTypes.BIND).writeInt(newLength - 1);
-        head.writeBytes(bytes, body, portalLength);
+        head.writeBytes(bytes, body, nameStart - body);
         head.writeCharSequence(serverName, StandardCharsets.US_ASCII);
         bytes.readerIndex(nameEnd);
         return head;
