@@ -3,9 +3,7 @@ package io.pgsplit.proxy.pool;
 import io.netty.channel.EventLoop;
 import io.pgsplit.proxy.backend.BackendConnection;
 import java.time.Duration;
-import java.util.ArrayDeque;
 import java.util.IdentityHashMap;
-import java.util.Iterator;
 import java.util.Map;
 import java.util.concurrent.CancellationException;
 import java.util.concurrent.CompletableFuture;
@@ -22,27 +20,22 @@ import java.util.concurrent.atomic.AtomicBoolean;
 final class LoopPool {
     private final ServerPool server;
     private final EventLoop loop;
-    /** Oldest first: reuse takes the newest of a key (its server process is warmest), eviction the oldest of any. */
-    private final ArrayDeque<IdleConnection> idle = new ArrayDeque<>();
-    private final ArrayDeque<Waiter> waiters = new ArrayDeque<>();
+    private final IdleConnections idle;
+    private final WaitQueue waiters;
     /** Connections lent to clients, with the server generation they were opened in. */
     // By identity, open addressing: lending and returning allocate nothing.
     private final Map<BackendConnection, Integer> lent = new IdentityHashMap<>();
     private final IdleConnectionListener idleListener = new IdleConnectionListener(this);
     private final AtomicBoolean awaitingSlot = new AtomicBoolean();
-    // Read by other loops deciding whether a slot should move here; written only on this loop.
-    private volatile int idleCount;
-    /** Connections of this loop counted against the limit: lent, idle or being opened. */
+    /** Connections of this loop counted against the limit (lent, idle or opening); other loops read it. */
     private volatile int held;
-    /** {@code waiters.size()}, for other loops to read. */
-    private volatile int waitingCount;
     private boolean restingIdleCheckArmed;
-    /** When the oldest idle connection was parked (System.nanoTime), for other loops asking whether it rests. */
-    private volatile long oldestIdleSince;
 
     LoopPool(ServerPool server, EventLoop loop) {
         this.server = server;
         this.loop = loop;
+        this.idle = new IdleConnections(server);
+        this.waiters = new WaitQueue(server);
     }
 
     // ---------------------------------------------------------------- lending
@@ -77,22 +70,8 @@ final class LoopPool {
 
     /** The newest live idle connection of {@code key}; dead or retired ones met on the way are dropped. */
     private IdleConnection takeIdle(PoolKey key) {
-        IdleConnection newest = idle.peekLast();
-        if (newest == null) {
-            return null;
-        }
-        if (newest.key().equals(key) && newest.connection().isActive() && newest.generation() == server.generation()) {
-            idle.pollLast(); // the common case, without an iterator: one user and database per pool
-            idleRemoved();
-            return newest;
-        }
-        for (Iterator<IdleConnection> newestFirst = idle.descendingIterator(); newestFirst.hasNext(); ) {
-            IdleConnection candidate = newestFirst.next();
-            if (!candidate.key().equals(key)) {
-                continue;
-            }
-            newestFirst.remove();
-            idleRemoved();
+        IdleConnection candidate;
+        while ((candidate = idle.takeNewest(key)) != null) {
             if (candidate.connection().isActive() && candidate.generation() == server.generation()) {
                 return candidate;
             }
@@ -112,11 +91,10 @@ final class LoopPool {
     }
 
     private boolean evictOldestIdleNow() {
-        IdleConnection oldest = idle.pollFirst();
+        IdleConnection oldest = idle.takeOldest();
         if (oldest == null) {
             return false;
         }
-        idleRemoved();
         discard(oldest.connection(), true);
         return true;
     }
@@ -182,16 +160,21 @@ final class LoopPool {
             discard(connection, false); // its state is unknown or mid-transaction: closing rolls it back
             return;
         }
-        if (generation != server.generation() || server.isClosed() || server.overLimit() || server.shortOfSlotsElsewhere(this)) {
-            discard(connection, true); // a slot that moves to another loop costs it a new connection: only to even out shares
+        if (generation != server.generation() || server.isClosed() || server.overLimit()) {
+            discard(connection, true);
             return;
         }
-        Waiter waiter = takeWaiter(key);
+        LoopPool taker = server.loopOwedBy(this);
+        if (taker != null) {
+            handOver(connection, taker); // a slot that moves to another loop costs it a new connection: only to even out shares
+            return;
+        }
+        Waiter waiter = waiters.takeOldest(key);
         if (waiter != null) {
             lend(key, connection, generation, waiter.future);
             return;
         }
-        park(new IdleConnection(key, connection, generation, System.nanoTime()));
+        park(new IdleConnection(key, connection, generation, server.nanoTime()));
         // Parked before looking, so a client queuing elsewhere meanwhile either is seen here or sees this connection to evict.
         if (!waiters.isEmpty()) {
             evictOldestIdleNow(); // a client of another user or database here needs the slot
@@ -202,38 +185,35 @@ final class LoopPool {
         BackendConnection connection = entry.connection();
         connection.attach(idleListener);
         connection.setAutoRead(true); // a paused channel would not notice the server closing it
-        if (idle.isEmpty()) {
-            oldestIdleSince = entry.parkedAt();
-        }
-        idle.addLast(entry);
-        idleCount++;
-        server.idleChanged(1);
+        idle.add(entry);
     }
 
     /** The server closed a parked connection: it leaves the pool and its slot goes to whoever waits. */
     void idleConnectionClosed(BackendConnection connection) {
-        if (idle.removeIf(entry -> entry.connection() == connection)) {
-            idleRemoved();
+        if (idle.remove(connection)) {
             held--;
             server.slotReleased();
         }
     }
 
-    private void idleRemoved() {
-        IdleConnection oldest = idle.peekFirst();
-        if (oldest != null) {
-            oldestIdleSince = oldest.parkedAt();
-        }
-        idleCount--;
-        server.idleChanged(-1);
-    }
-
     /** Closes a connection that counted against the limit; its slot is free once it is closed, not before. */
     private void discard(BackendConnection connection, boolean clean) {
+        close(connection, clean, server::closed);
+    }
+
+    /**
+     * Closes a connection so that its slot goes to {@code taker}'s queue: the slot stays claimed until that loop
+     * opens a connection in it, so no loop in between (this one included) can take it first.
+     */
+    private void handOver(BackendConnection connection, LoopPool taker) {
+        close(connection, true, () -> server.closedFor(taker));
+    }
+
+    private void close(BackendConnection connection, boolean clean, Runnable whenGone) {
         held--;
         connection.attach(DiscardingListener.INSTANCE);
         server.closingStarted();
-        connection.whenClosed(server::closed);
+        connection.whenClosed(whenGone);
         if (clean) {
             connection.terminate();
         } else {
@@ -244,18 +224,16 @@ final class LoopPool {
     // ---------------------------------------------------------------- queueing
 
     private void enqueue(Waiter waiter) {
-        waiters.addLast(waiter);
-        waitingCount++;
-        server.waitingChanged(1);
+        waiters.add(waiter);
         Duration timeout = server.settings().acquireTimeout();
         waiter.timeout(loop.schedule(() -> {
-            if (leaveQueue(waiter)) {
+            if (waiters.leave(waiter)) {
                 waiter.future.completeExceptionally(server.timeout(timeout));
             }
         }, timeout.toNanos(), TimeUnit.NANOSECONDS));
         waiter.future.whenComplete((connection, error) -> {
             if (error instanceof CancellationException) {
-                onLoop(() -> leaveQueue(waiter));
+                onLoop(() -> waiters.leave(waiter));
             }
         });
         serveWaiters();
@@ -283,34 +261,9 @@ final class LoopPool {
         }, ServerPool.RESTING_NANOS, TimeUnit.NANOSECONDS);
     }
 
-    private boolean leaveQueue(Waiter waiter) {
-        if (!waiters.remove(waiter)) {
-            return false;
-        }
-        waiter.stopTimer();
-        waitingCount--;
-        server.waitingChanged(-1);
-        return true;
-    }
-
-    /** The oldest waiter for {@code key}, out of the queue, or null. */
-    private Waiter takeWaiter(PoolKey key) {
-        if (waiters.isEmpty()) {
-            return null;
-        }
-        failRetiredWaiters();
-        for (Waiter waiter : waiters) {
-            if (waiter.key.equals(key)) {
-                leaveQueue(waiter);
-                return waiter;
-            }
-        }
-        return null;
-    }
-
     /** Opens connections for the oldest waiters while the server has room, else lines up for the next free slot. */
     private void serveWaiters() {
-        failRetiredWaiters();
+        waiters.failRetired();
         while (!waiters.isEmpty()) {
             if (!server.tryReserve()) {
                 server.awaitSlot(this);
@@ -318,18 +271,12 @@ final class LoopPool {
                     return; // the second look catches a slot freed before this loop was in line
                 }
             }
-            Waiter oldest = waiters.peekFirst();
-            leaveQueue(oldest);
+            Waiter oldest = waiters.takeOldest();
+            if (oldest == null) {
+                server.slotReleased(); // the server was retired meanwhile and its waiters failed
+                return;
+            }
             open(oldest.key, oldest.future);
-        }
-    }
-
-    /** Waiters queue in generation order, so those of a retired generation are at the front. */
-    private void failRetiredWaiters() {
-        Waiter oldest;
-        while ((oldest = waiters.peekFirst()) != null && oldest.generation != server.generation()) {
-            leaveQueue(oldest);
-            oldest.future.completeExceptionally(server.retiredError());
         }
     }
 
@@ -344,7 +291,7 @@ final class LoopPool {
     void slotMayBeFree() {
         awaitingSlot.set(false);
         onLoop(() -> {
-            failRetiredWaiters();
+            waiters.failRetired();
             if (waiters.isEmpty()) {
                 server.wakeNextWaitingLoop();
             } else {
@@ -354,12 +301,12 @@ final class LoopPool {
     }
 
     int idleCount() {
-        return idleCount;
+        return idle.count();
     }
 
     /** True when this loop's oldest idle connection was parked more than {@code nanos} before {@code now}. */
     boolean idleLongerThan(long nanos, long now) {
-        return idleCount > 0 && now - oldestIdleSince > nanos;
+        return idle.restedLongerThan(nanos, now);
     }
 
     int held() {
@@ -367,34 +314,45 @@ final class LoopPool {
     }
 
     boolean hasWaiters() {
-        return waitingCount > 0;
+        return waiters.hasWaiters();
     }
 
-    void evictOldestIdle() {
-        onLoop(this::evictOldestIdleNow);
+    /** Asked by {@code taker}, which has clients queued: this loop's least recently used idle connection is its. */
+    void handOverOldestIdle(LoopPool taker) {
+        onLoop(() -> {
+            IdleConnection oldest = idle.takeOldest();
+            if (oldest != null) {
+                handOver(oldest.connection(), taker);
+            }
+        });
+    }
+
+    /** Another loop closed a connection to give this one its slot, still claimed: it opens for the oldest waiter. */
+    void slotHandedOver() {
+        if (!onLoop(this::openInHandedSlot)) {
+            server.slotReleased();
+        }
+    }
+
+    private void openInHandedSlot() {
+        Waiter oldest = server.isClosed() ? null : waiters.takeOldest();
+        if (oldest == null) {
+            server.slotReleased(); // nobody here needs it any more: the next loop in line may
+            return;
+        }
+        open(oldest.key, oldest.future);
     }
 
     void dropRetired() {
         onLoop(() -> {
-            failRetiredWaiters();
-            for (Iterator<IdleConnection> entries = idle.iterator(); entries.hasNext(); ) {
-                IdleConnection entry = entries.next();
-                if (entry.generation() != server.generation()) {
-                    entries.remove();
-                    idleRemoved();
-                    discard(entry.connection(), true);
-                }
-            }
+            waiters.failRetired();
+            idle.takeRetired(server.generation(), entry -> discard(entry.connection(), true));
         });
     }
 
     void close() {
         onLoop(() -> {
-            Waiter waiter;
-            while ((waiter = waiters.peekFirst()) != null) {
-                leaveQueue(waiter);
-                waiter.future.completeExceptionally(server.closedError());
-            }
+            waiters.failAll();
             while (evictOldestIdleNow()) {
                 // one connection closed per call
             }
@@ -405,11 +363,12 @@ final class LoopPool {
      * Always a later task, never inline, so a signal never re-enters pool code already running on
      * this loop. A loop that is shutting down has no sessions left to serve.
      */
-    private void onLoop(Runnable task) {
+    private boolean onLoop(Runnable task) {
         try {
             loop.execute(task);
+            return true;
         } catch (RejectedExecutionException shuttingDown) {
-            // nothing on this loop needs the pool any more
+            return false; // nothing on this loop needs the pool any more
         }
     }
 }

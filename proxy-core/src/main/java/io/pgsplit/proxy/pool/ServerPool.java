@@ -51,6 +51,10 @@ final class ServerPool {
         return pools.opener();
     }
 
+    long nanoTime() {
+        return pools.nanoTime();
+    }
+
     boolean isClosed() {
         return pools.isClosed();
     }
@@ -86,6 +90,12 @@ final class ServerPool {
     void closed() {
         closing.decrementAndGet();
         slotReleased();
+    }
+
+    /** A connection closed to give its slot to {@code taker} is gone: the slot, still claimed, goes straight there. */
+    void closedFor(LoopPool taker) {
+        closing.decrementAndGet();
+        taker.slotHandedOver();
     }
 
     /** A connection counted against the limit is gone (closed, or its opening failed). */
@@ -125,44 +135,63 @@ final class ServerPool {
      */
     void evictIdleElsewhere(LoopPool requester) {
         int share = fairShare();
-        long now = System.nanoTime();
+        boolean noSlotOnItsWay = allSlotsHeld();
+        long now = nanoTime();
         LoopPool richest = null;
         for (LoopPool candidate : loops.values()) {
             if (candidate != requester && candidate.idleCount() > 0
-                    && (owes(candidate, requester, share) || candidate.idleLongerThan(RESTING_NANOS, now))
+                    && (owes(candidate, requester, share, noSlotOnItsWay) || candidate.idleLongerThan(RESTING_NANOS, now))
                     && (richest == null || candidate.idleCount() > richest.idleCount())) {
                 richest = candidate;
             }
         }
         if (richest != null) {
-            richest.evictOldestIdle();
+            richest.handOverOldestIdle(requester);
         }
     }
 
     /**
-     * True when {@code owner} should give the connection it is taking back to another loop with clients queued
-     * (closed here, opened there), even before its own queue: that loop holds none, or {@code owner} holds more
+     * The loop with clients queued to which {@code owner} should give the connection it is taking back (closed
+     * here, opened there, the slot claimed throughout so no third loop takes it), even before its own queue; or
+     * null. That loop holds none, or {@code owner} holds more
      * than an even share of the limit among the loops that use this server and at least two more than that loop.
-     * A move costs a new server connection, so loops busy alike keep what they hold; and since a loop stops giving
-     * at its share, slots still on their way to the other loop cannot make it give too many.
+     * A move costs a new server connection, so loops busy alike keep what they hold. Slots still on their way
+     * (closing, free, or claimed but not yet counted by a loop) cannot make a loop give too many: the share rule
+     * stops at the giver's share, and a loop holding none is given one only while no slot is on its way.
      */
-    boolean shortOfSlotsElsewhere(LoopPool owner) {
+    LoopPool loopOwedBy(LoopPool owner) {
         if (!hasWaiters()) {
-            return false; // the common case: nobody queued anywhere, no iteration
+            return null; // the common case: nobody queued anywhere, no iteration
         }
         int share = fairShare();
+        boolean noSlotOnItsWay = allSlotsHeld();
         for (LoopPool candidate : loops.values()) {
-            if (candidate != owner && candidate.hasWaiters() && owes(owner, candidate, share)) {
-                return true;
+            if (candidate != owner && candidate.hasWaiters() && owes(owner, candidate, share, noSlotOnItsWay)) {
+                return candidate;
             }
         }
-        return false;
+        return null;
     }
 
-    private static boolean owes(LoopPool owner, LoopPool needy, int share) {
+    private static boolean owes(LoopPool owner, LoopPool needy, int share, boolean noSlotOnItsWay) {
         int needyHeld = needy.held();
         int ownerHeld = owner.held();
-        return needyHeld == 0 || (ownerHeld > share && needyHeld + 1 < ownerHeld);
+        if (needyHeld == 0) {
+            return noSlotOnItsWay && ownerHeld > 0;
+        }
+        return ownerHeld > share && needyHeld + 1 < ownerHeld;
+    }
+
+    /**
+     * Every slot of the limit is counted by some loop as lent, idle or opening. Otherwise one is free, closing or
+     * just claimed, and will reach a loop with clients queued without anyone giving another.
+     */
+    private boolean allSlotsHeld() {
+        int heldByLoops = 0;
+        for (LoopPool loop : loops.values()) {
+            heldByLoops += loop.held();
+        }
+        return heldByLoops >= settings().maxPerServer();
     }
 
     /** The limit divided among the loops holding connections or queuing for them, rounded up. */

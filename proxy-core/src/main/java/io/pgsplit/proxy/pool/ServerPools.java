@@ -5,6 +5,7 @@ import io.pgsplit.proxy.backend.BackendConnection;
 import java.util.Objects;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.function.LongSupplier;
 
 /**
  * Pooled server connections of one role: replica connections, lent to a client for one Sync group or
@@ -16,8 +17,8 @@ import java.util.concurrent.ConcurrentHashMap;
  * {@code pool.primary_max_per_server}) counts every connection to a server, whatever its loop, user
  * or database. At the limit a client queues on its loop for up to
  * {@code pool.acquire_timeout}. A slot freed on another loop is never handed over as a channel:
- * that loop closes its connection and the waiting loop opens a new one on itself. Since that costs a
- * new server connection, a slot moves only towards a loop that holds none, or from a loop holding more
+ * that loop closes its connection and hands the slot, still claimed, to the waiting loop, which opens a
+ * new one on itself. Since that costs a new server connection, a slot moves only towards a loop that holds none, or from a loop holding more
  * than an even share and two more than the waiting loop, or once a connection has rested 100 ms:
  * loops busy alike keep theirs.
  *
@@ -26,14 +27,22 @@ import java.util.concurrent.ConcurrentHashMap;
  */
 public final class ServerPools implements AutoCloseable {
     private final ConnectionOpener opener;
+    /** How long a connection has rested is read from this (System.nanoTime outside tests). */
+    private final LongSupplier nanoClock;
     /** Never removed (a retired server ends a generation instead): sessions keep {@link KeyedPool}s of them. */
     private final ConcurrentHashMap<String, ServerPool> servers = new ConcurrentHashMap<>();
     private volatile PoolSettings settings;
     private volatile boolean closed;
 
     public ServerPools(PoolSettings settings, ConnectionOpener opener) {
+        this(settings, opener, System::nanoTime);
+    }
+
+    /** A test's own clock decides when an idle connection counts as rested, so no scheduling delay can. */
+    ServerPools(PoolSettings settings, ConnectionOpener opener, LongSupplier nanoClock) {
         this.settings = Objects.requireNonNull(settings, "settings");
         this.opener = Objects.requireNonNull(opener, "opener");
+        this.nanoClock = Objects.requireNonNull(nanoClock, "nanoClock");
     }
 
     /**
@@ -127,6 +136,10 @@ public final class ServerPools implements AutoCloseable {
 
     ConnectionOpener opener() {
         return opener;
+    }
+
+    long nanoTime() {
+        return nanoClock.getAsLong();
     }
 
     boolean isClosed() {
