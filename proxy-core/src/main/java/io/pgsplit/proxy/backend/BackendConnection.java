@@ -2,6 +2,7 @@ package io.pgsplit.proxy.backend;
 
 import io.netty.buffer.ByteBuf;
 import io.netty.channel.Channel;
+import io.netty.channel.ChannelConfig;
 import io.netty.channel.socket.DuplexChannel;
 import io.pgsplit.protocol.backend.TransactionStatus;
 import io.pgsplit.protocol.frontend.Query;
@@ -227,8 +228,12 @@ public final class BackendConnection {
         return !isBusy() && transactionStatus == TransactionStatus.IDLE;
     }
 
+    /** Called per request as a connection is lent; when nothing changes, a plain read instead of Netty's atomic swap. */
     public void setAutoRead(boolean autoRead) {
-        channel.config().setAutoRead(autoRead);
+        ChannelConfig config = channel.config();
+        if (config.isAutoRead() != autoRead) {
+            config.setAutoRead(autoRead);
+        }
     }
 
     public boolean isActive() {

@@ -91,12 +91,20 @@ public final class CatalogRegistry implements AutoCloseable {
      * made through the proxy has not been read back yet. Lock-free.
      */
     public FunctionCatalog current(String database) {
+        return catalogOf(database).current();
+    }
+
+    /**
+     * The catalog of {@code database}, its first load queued when it had none. Entries are never replaced, so a
+     * session may keep the one of its database and skip this lookup per statement.
+     */
+    DatabaseCatalog catalogOf(String database) {
         DatabaseCatalog catalog = databases.get(database);
         if (catalog == null) {
             catalog = databases.computeIfAbsent(database, DatabaseCatalog::new);
             queueLoad(catalog);
         }
-        return catalog.current();
+        return catalog;
     }
 
     /**

@@ -24,6 +24,8 @@ public final class SessionCatalog {
     private long parsedVersion = -1;
     private String parsedStatement;
     private SearchPath parsedPath;
+    /** The registry's entry for this database, kept once looked up: read per statement, it never changes. */
+    private DatabaseCatalog databaseCatalog;
 
     public SessionCatalog(CatalogRegistry registry, String database, String user, SessionSettings settings) {
         this.registry = registry;
@@ -37,7 +39,7 @@ public final class SessionCatalog {
         if (classification.requiresPrimary() || !registry.enabled()) {
             return classification;
         }
-        FunctionCatalog catalog = registry.current(database);
+        FunctionCatalog catalog = current();
         if (classification.functions().isEmpty() && (catalog == null || !catalog.hasWritingViews())) {
             return classification;
         }
@@ -53,8 +55,17 @@ public final class SessionCatalog {
         if (code.isEmpty()) {
             return SessionRisk.NONE;
         }
-        FunctionCatalog catalog = registry.enabled() ? registry.current(database) : null;
+        FunctionCatalog catalog = registry.enabled() ? current() : null;
         return SessionRisk.of(code, catalog, catalog == null ? null : searchPath(catalog), user);
+    }
+
+    private FunctionCatalog current() {
+        DatabaseCatalog held = databaseCatalog;
+        if (held == null) {
+            held = registry.catalogOf(database);
+            databaseCatalog = held;
+        }
+        return held.current();
     }
 
     /** The session's search_path now; null when its setting cannot be read (then no unqualified call is trusted). */

@@ -96,7 +96,9 @@ final class ClientSessionHandler extends ChannelInboundHandlerAdapter implements
 
     @Override
     public void reading(boolean on) {
-        channel.config().setAutoRead(on);
+        if (channel.config().isAutoRead() != on) { // asked per request; a plain read when nothing changes
+            channel.config().setAutoRead(on);
+        }
     }
 
     @Override

@@ -44,13 +44,14 @@ final class ProxyCommandResponder {
         if (s.functionCall || !s.referenced.isEmpty() || s.queries.isEmpty() && s.parsed.isEmpty()) {
             return false;
         }
-        for (String sql : s.queries) {
-            if (ProxyCommands.parse(sql).isEmpty()) {
+        // By index: the lists are List.of or ArrayList, and this runs per request, so no iterator is allocated.
+        for (int i = 0; i < s.queries.size(); i++) {
+            if (ProxyCommands.parse(s.queries.get(i)).isEmpty()) {
                 return false;
             }
         }
-        for (PreparedStatementDef def : s.parsed) {
-            if (ProxyCommands.parse(def.sql()).isEmpty()) {
+        for (int i = 0; i < s.parsed.size(); i++) {
+            if (ProxyCommands.parse(s.parsed.get(i).sql()).isEmpty()) {
                 return false;
             }
         }
