@@ -25,6 +25,18 @@ public final class TestBackendConnections {
      */
     public static CompletableFuture<BackendConnection> connect(EventLoop loop, LocalAddress server, String serverName, String user) {
         CompletableFuture<BackendConnection> ready = new CompletableFuture<>();
+        if (loop.inEventLoop()) {
+            open(loop, server, serverName, user, ready);
+        } else {
+            // As BackendConnector does: off the loop, the fake server's answer could complete the startup before
+            // the handler is given its connection, and the future would complete with null.
+            loop.execute(() -> open(loop, server, serverName, user, ready));
+        }
+        return ready;
+    }
+
+    private static void open(EventLoop loop, LocalAddress server, String serverName, String user,
+                             CompletableFuture<BackendConnection> ready) {
         BackendHandler handler = new BackendHandler(new BackendAuthenticator(user, new ServerLogin.None("trusted by the fake server"), new SaltedPasswordCache(1)), Runnable::run,
                 StartupMessage.v3(Map.of("user", user)).encode(ByteBufAllocator.DEFAULT), MAX_MESSAGE_SIZE, ready, serverName);
         ChannelFuture connect = new Bootstrap().group(loop).channel(LocalChannel.class).handler(handler).connect(server);
@@ -34,6 +46,5 @@ public final class TestBackendConnections {
                 ready.completeExceptionally(f.cause());
             }
         });
-        return ready;
     }
 }
