@@ -6,6 +6,8 @@ import java.sql.Connection;
 import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.sql.Statement;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.RepeatedTest;
 import org.junit.jupiter.api.Timeout;
@@ -55,7 +57,7 @@ class ProxyCloseReleasesServerConnectionsTest {
         bystander.setAutoCommit(false);
         sleeping.execute("INSERT INTO close_rows VALUES (1)"); // both hold a primary connection now
         other.execute("INSERT INTO close_rows VALUES (2)");
-        java.util.concurrent.CompletableFuture<Void> sleep = java.util.concurrent.CompletableFuture.runAsync(() -> {
+        CompletableFuture<Void> sleep = CompletableFuture.runAsync(() -> {
           try {
             sleeping.execute("SELECT pg_sleep(30)");
           } catch (SQLException expected) {
@@ -64,7 +66,7 @@ class ProxyCloseReleasesServerConnectionsTest {
         });
         Thread.sleep(300);
         sleeping.cancel();
-        sleep.get(10, java.util.concurrent.TimeUnit.SECONDS);
+        sleep.get(10, TimeUnit.SECONDS);
         cancelled.rollback();
         bystander.rollback();
       }

@@ -18,9 +18,9 @@ import java.util.function.LongSupplier;
  * or database. At the limit a client queues on its loop for up to
  * {@code pool.acquire_timeout}. A slot freed on another loop is never handed over as a channel:
  * that loop closes its connection and hands the slot, still claimed, to the waiting loop, which opens a
- * new one on itself. Since that costs a new server connection, a slot moves only towards a loop that holds none, or from a loop holding more
- * than an even share and two more than the waiting loop, or once a connection has rested 100 ms:
- * loops busy alike keep theirs.
+ * new one on itself. Since that costs a new server connection, a slot moves only towards a loop that
+ * holds none, or from a loop holding more than an even share and two more than the waiting loop, or
+ * once a connection has rested 100 ms: loops busy alike keep theirs.
  *
  * <p>Every acquired connection must be released exactly once, even one that has since closed, or
  * its slot stays taken.

@@ -62,17 +62,17 @@ final class ReadRetry {
         if (inFlightOn != server) {
             return messages;
         }
+        boolean heldSome = heldPreamble != null;
+        ByteBuf joined = heldSome ? Unpooled.wrappedBuffer(heldPreamble, messages) : messages;
+        heldPreamble = null;
         if (AnswerPreamble.only(messages)) {
-            heldPreamble = heldPreamble == null ? messages : Unpooled.wrappedBuffer(heldPreamble, messages);
+            heldPreamble = joined;
             return null;
         }
-        ByteBuf shown = heldPreamble == null ? messages : Unpooled.wrappedBuffer(heldPreamble, messages);
-        boolean started = answer || heldPreamble != null;
-        heldPreamble = null;
-        if (started) {
+        if (answer || heldSome) {
             forget();
         }
-        return shown;
+        return joined;
     }
 
     /** Whether the read in flight on {@code lost} can still go elsewhere. */
