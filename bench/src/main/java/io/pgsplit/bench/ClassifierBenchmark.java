@@ -61,12 +61,21 @@ public class ClassifierBenchmark {
     }
 
     /**
-     * pgbench -S in simple mode: every text is new (the literal changes), so the cache never hits
-     * and the lexer decides. This is what each simple-protocol read costs on the event loop.
+     * pgbench -S in simple mode: every text is new (the literal changes), so the cache never hits; the
+     * thread's shape memo answers after the first sighting. What each simple-protocol read costs on the loop.
      */
     @Benchmark
     public Classification uniqueLiteralSelect() {
         return classifier.classifyFast("SELECT abalance FROM pgbench_accounts WHERE aid = " + (miss++) + ";");
+    }
+
+    /**
+     * The same with a function call, which the memo never learns (a call may depend on its arguments): the
+     * lexer and the rules decide every time.
+     */
+    @Benchmark
+    public Classification uniqueLiteralSelectLexed() {
+        return classifier.classifyFast("SELECT lower(filler) FROM pgbench_accounts WHERE aid = " + (miss++) + ";");
     }
 
     /** A statement never seen before: lexer, then JSqlParser (on the parser thread) and the cache insert. */

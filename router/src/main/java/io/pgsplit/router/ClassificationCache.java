@@ -3,7 +3,6 @@ package io.pgsplit.router;
 import com.github.benmanes.caffeine.cache.Cache;
 import com.github.benmanes.caffeine.cache.Caffeine;
 import java.util.concurrent.CompletableFuture;
-import java.util.concurrent.atomic.LongAdder;
 
 /**
  * Classifications keyed by SQL text, held as futures so that concurrent first sightings of one text share a
@@ -18,8 +17,6 @@ final class ClassificationCache {
     static final int MAX_CACHED_SQL_LENGTH = 16 * 1024;
 
     private final Cache<String, CompletableFuture<Classification>> entries;
-    private final LongAdder hits = new LongAdder();
-    private final LongAdder misses = new LongAdder();
 
     ClassificationCache(long maxEntries) {
         // Maintenance inline on the caller: a read that inserts (unique literals) must not hand eviction
@@ -27,16 +24,13 @@ final class ClassificationCache {
         this.entries = Caffeine.newBuilder().maximumSize(maxEntries).executor(Runnable::run).build();
     }
 
-    /** The finished classification of {@code sql}, or null; counts a hit or a miss. */
+    /**
+     * The finished classification of {@code sql}, or null; counts nothing (the classifier counts its hits, which
+     * the shape memo serves too).
+     */
     Classification completed(String sql) {
         CompletableFuture<Classification> entry = entries.getIfPresent(sql);
-        Classification classification = entry == null ? null : entry.getNow(null);
-        if (classification == null) {
-            misses.increment();
-        } else {
-            hits.increment();
-        }
-        return classification;
+        return entry == null ? null : entry.getNow(null);
     }
 
     /** The finished or in-flight classification of {@code sql}, or null; counts nothing. */
@@ -61,13 +55,5 @@ final class ClassificationCache {
     /** Drops {@code pending} (and only it) so that the next sighting of {@code sql} tries again. */
     void forget(String sql, CompletableFuture<Classification> pending) {
         entries.asMap().remove(sql, pending);
-    }
-
-    long hits() {
-        return hits.sum();
-    }
-
-    long misses() {
-        return misses.sum();
     }
 }

@@ -11,12 +11,15 @@ final class ClassificationPlan {
     private final boolean needsParser;
     private final boolean inlineLiterals;
     private final CodeCalls code;
+    private final LexedStatement soleStatement;
 
-    private ClassificationPlan(List<LexerDecision> decisions, boolean inlineLiterals, CodeCalls code) {
+    private ClassificationPlan(List<LexerDecision> decisions, boolean inlineLiterals, CodeCalls code,
+                               LexedStatement soleStatement) {
         this.decisions = decisions;
         this.code = code;
         this.needsParser = anyUndecided(decisions);
         this.inlineLiterals = inlineLiterals;
+        this.soleStatement = soleStatement;
     }
 
     /**
@@ -28,18 +31,21 @@ final class ClassificationPlan {
         List<LexerDecision> decisions = new ArrayList<>(statements.size());
         boolean inlineLiterals = false;
         CodeCalls code = CodeCalls.NONE;
+        LexedStatement decided = null;
         for (int i = 0; i < statements.size(); i++) {
             LexedStatement statement = statements.get(i);
             if (!statement.isEmpty() || statement.primaryHint() || statement.unterminated()) {
                 decisions.add(rules.decide(statement));
                 code = code.and(ExecutedCode.of(statement));
+                decided = statement;
             }
             inlineLiterals |= hasInlineLiteral(sql, statement);
         }
         if (decisions.isEmpty()) {
             decisions.add(new Decided(StatementVerdict.EMPTY));
         }
-        return new ClassificationPlan(decisions, inlineLiterals, code);
+        LexedStatement sole = decisions.size() == 1 && decided != null && !decided.isEmpty() ? decided : null;
+        return new ClassificationPlan(decisions, inlineLiterals, code, sole);
     }
 
     private static boolean anyUndecided(List<LexerDecision> decisions) {
@@ -71,6 +77,11 @@ final class ClassificationPlan {
      */
     boolean hasInlineLiterals() {
         return inlineLiterals;
+    }
+
+    /** The one statement that was decided, when the string holds exactly one non-empty statement; else null. */
+    LexedStatement soleStatement() {
+        return soleStatement;
     }
 
     boolean needsParser() {

@@ -5,6 +5,7 @@ import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.Executor;
 import java.util.concurrent.RejectedExecutionException;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.LongAdder;
 import java.util.function.Function;
 import net.sf.jsqlparser.parser.CCJSqlParser;
 import net.sf.jsqlparser.parser.CCJSqlParserUtil;
@@ -12,13 +13,15 @@ import net.sf.jsqlparser.parser.CCJSqlParserUtil;
 /**
  * Decides whether SQL text may run on a replica.
  *
- * <p>Three tiers, cheapest first: the cache; {@link SqlLexer} plus {@link KeywordRules}, which settle almost
- * everything from keywords and tokens without blocking; and JSqlParser, which runs only on the parser executor
- * and only for queries whose tokens contain INTO, FOR, INSERT, UPDATE, DELETE or MERGE. Every answer errs toward
- * the primary. From the text alone, function calls are judged by the configured deny-list; the calls of a
- * statement that may still run on a replica are kept in its {@link Classification#functions()} for
- * {@link io.pgsplit.router.catalog.CatalogRouting} to judge against the database's catalog. What is cached here
- * never depends on the catalog, so a catalog refresh cannot leave a stale answer in the cache.
+ * <p>Four tiers, cheapest first: the cache; a per-thread {@link LiteralShapeMemo}, which answers a text that
+ * differs from a recently lexed plain read only inside simple literals ({@code WHERE aid = 42}) with one
+ * character walk; {@link SqlLexer} plus {@link KeywordRules}, which settle almost everything from keywords and
+ * tokens without blocking; and JSqlParser, which runs only on the parser executor and only for queries whose
+ * tokens contain INTO, FOR, INSERT, UPDATE, DELETE or MERGE. Every answer errs toward the primary. From the text
+ * alone, function calls are judged by the configured deny-list; the calls of a statement that may still run on a
+ * replica are kept in its {@link Classification#functions()} for {@link io.pgsplit.router.catalog.CatalogRouting}
+ * to judge against the database's catalog. What the cache and the memo keep never depends on the catalog, so a
+ * catalog refresh cannot leave a stale answer in them.
  */
 public final class StatementClassifier {
 
@@ -29,11 +32,22 @@ public final class StatementClassifier {
     private final long parseTimeoutNanos;
     private final Function<String, CCJSqlParser> parserFactory;
     private final TimeoutScheduler timeouts;
+    private final Planner planner;
+    /** Per thread and per classifier, so that a reloaded configuration starts with an empty memo. */
+    private final ThreadLocal<LiteralShapeMemo> memos = ThreadLocal.withInitial(LiteralShapeMemo::new);
+    private final LongAdder hits = new LongAdder();
+    private final LongAdder misses = new LongAdder();
 
     /** Runs a task after a delay, on a thread of its own choosing. */
     @FunctionalInterface
     interface TimeoutScheduler {
         void after(long delayNanos, Runnable task);
+    }
+
+    /** Lexes a text and decides its statements: {@link ClassificationPlan#of}, or a test's count of lexer runs. */
+    @FunctionalInterface
+    interface Planner {
+        ClassificationPlan plan(String sql, KeywordRules rules);
     }
 
     /** The JDK's timer thread itself runs the task: a saturated parser executor must not delay a timeout. */
@@ -54,7 +68,14 @@ public final class StatementClassifier {
     /** {@code timeouts} lets tests decide when a parse times out. */
     StatementClassifier(RouterSettings settings, Executor parserExecutor,
                         Function<String, CCJSqlParser> parserFactory, TimeoutScheduler timeouts) {
+        this(settings, parserExecutor, parserFactory, timeouts, ClassificationPlan::of);
+    }
+
+    /** {@code planner} lets tests observe how often the lexer runs. */
+    StatementClassifier(RouterSettings settings, Executor parserExecutor,
+                        Function<String, CCJSqlParser> parserFactory, TimeoutScheduler timeouts, Planner planner) {
         this.timeouts = timeouts;
+        this.planner = planner;
         this.rules = new KeywordRules(new WriteFunctionMatcher(settings.writeFunctions()));
         this.cache = new ClassificationCache(settings.cacheMaxEntries());
         this.parserExecutor = Objects.requireNonNull(parserExecutor, "parserExecutor");
@@ -63,16 +84,29 @@ public final class StatementClassifier {
     }
 
     /**
-     * Non-blocking. Returns the classification when the cache holds it or the lexer alone decides it; null when
-     * the parser is needed (then call {@link #classify}). Counts a cache hit or miss.
+     * Non-blocking. Returns the classification when the cache or the thread's shape memo holds it or the lexer
+     * alone decides it; null when the parser is needed (then call {@link #classify}). Counts a hit when the
+     * cache or the memo answers, a miss when the lexer has to run.
      */
     public Classification classifyFast(String sql) {
-        Classification cached = cache.completed(sql);
-        if (cached != null) {
-            return cached;
+        Classification known = cache.completed(sql);
+        if (known == null) {
+            // After the cache: what it holds never matches a shape (no inline literal, or a parser verdict), and
+            // walking the shapes first would tax every parameterised statement for nothing.
+            known = memos.get().match(sql);
         }
-        ClassificationPlan plan = ClassificationPlan.of(sql, rules);
-        return plan.needsParser() ? null : decidedByLexer(sql, plan);
+        if (known != null) {
+            hits.increment();
+            return known;
+        }
+        misses.increment();
+        ClassificationPlan plan = planner.plan(sql, rules);
+        if (plan.needsParser()) {
+            return null;
+        }
+        Classification classification = decidedByLexer(sql, plan);
+        memos.get().learn(sql, plan, classification);
+        return classification;
     }
 
     /**
@@ -87,7 +121,7 @@ public final class StatementClassifier {
             // A copy, so that a caller cancelling its future cannot poison the shared entry.
             return known.copy();
         }
-        ClassificationPlan plan = ClassificationPlan.of(sql, rules);
+        ClassificationPlan plan = planner.plan(sql, rules);
         return plan.needsParser() ? parse(sql, plan) : CompletableFuture.completedFuture(decidedByLexer(sql, plan));
     }
 
@@ -97,19 +131,22 @@ public final class StatementClassifier {
         return entry != null && entry.isDone();
     }
 
+    /** Fast-path answers from the cache or a thread's shape memo, without lexing. */
     public long cacheHits() {
-        return cache.hits();
+        return hits.sum();
     }
 
+    /** Fast-path calls that had to lex. */
     public long cacheMisses() {
-        return cache.misses();
+        return misses.sum();
     }
 
     /**
      * Text with inline values is not cached when the lexer alone decided it: deciding it again costs
      * about as much as the insert and eviction it would take (pgbench -S in simple mode spent half its
-     * classification time in cache maintenance), and its entries would push out texts that repeat.
-     * Parser results are always cached: a parse costs several times more, and runs off the loop.
+     * classification time in cache maintenance), and its entries would push out texts that repeat; the shape
+     * memo answers the common case of such texts instead. Parser results are always cached: a parse costs several
+     * times more, and runs off the loop.
      */
     private Classification decidedByLexer(String sql, ClassificationPlan plan) {
         Classification classification = plan.withoutParser();
