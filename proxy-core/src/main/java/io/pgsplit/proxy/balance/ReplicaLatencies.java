@@ -28,11 +28,16 @@ public final class ReplicaLatencies implements ProbeLatencyListener {
 
     /** A query on {@code server} took {@code nanos}, from the first byte sent to its ReadyForQuery. */
     public void record(String server, long nanos) {
+        record(server, nanos, clock.getAsLong());
+    }
+
+    /** As {@link #record(String, long)}, for a caller that read the clock ({@code System.nanoTime}) already. */
+    public void record(String server, long nanos, long nowNanos) {
         LatencyAverage average = servers.get(server);
         if (average == null) {
             average = servers.computeIfAbsent(server, name -> new LatencyAverage());
         }
-        average.sample(nanos, clock.getAsLong());
+        average.sample(nanos, nowNanos);
     }
 
     /** The average now, or -1 before the first sample. */

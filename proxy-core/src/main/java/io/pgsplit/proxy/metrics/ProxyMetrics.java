@@ -51,8 +51,7 @@ public final class ProxyMetrics implements AutoCloseable {
     private final PrometheusMeterRegistry registry = new PrometheusMeterRegistry(PrometheusConfig.DEFAULT);
     private final RouteCounters statements = new RouteCounters(registry);
     private final Map<String, ServerConnectionCounts> serverConnections = new ConcurrentHashMap<>();
-    /** By role ordinal; the primary's and the replicas' are registered up front, any other on first use. */
-    private final Timer[] queryTimers = new Timer[Role.values().length];
+    private final QueryDurations queryDurations = new QueryDurations(QUERY_DURATION_BUCKETS, System::nanoTime);
     private final Map<String, Counter> configReloads = new ConcurrentHashMap<>();
     private final Map<String, Counter> readRetries = new ConcurrentHashMap<>();
     private final Map<String, Counter> clientRefusals = new ConcurrentHashMap<>();
@@ -66,9 +65,8 @@ public final class ProxyMetrics implements AutoCloseable {
     public ProxyMetrics() {
         Gauge.builder("pgsplit.client.connections", clientConnections, AtomicInteger::get)
                 .description("Client connections open").register(registry);
+        registry.getPrometheusRegistry().register(queryDurations);
         // Registered up front so that dashboards and alerts see zeros rather than no series at all.
-        queryTimer(Role.PRIMARY);
-        queryTimer(Role.REPLICA);
         configReloadCounter(RELOAD_OK);
         configReloadCounter(RELOAD_ERROR);
     }
@@ -92,7 +90,7 @@ public final class ProxyMetrics implements AutoCloseable {
 
     public void bindClassifier(StatementClassifier classifier) {
         FunctionCounter.builder("pgsplit.classifier.cache.hits", classifier, StatementClassifier::cacheHits)
-                .description("Statements classified from the cache").register(registry);
+                .description("Statements classified without lexing: from the cache or a recently seen shape").register(registry);
         FunctionCounter.builder("pgsplit.classifier.cache.misses", classifier, StatementClassifier::cacheMisses)
                 .description("Statements that had to be classified").register(registry);
     }
@@ -149,21 +147,14 @@ public final class ProxyMetrics implements AutoCloseable {
         return statements.snapshot();
     }
 
-    /** A routed group's time from dispatch to its ReadyForQuery; the timer is found by the role's ordinal. */
+    /** A routed group's time from dispatch to its ReadyForQuery, recorded by the calling thread's recorder. */
     public void recordQuery(Role role, long nanos) {
-        Timer timer = queryTimers[role.ordinal()];
-        (timer != null ? timer : queryTimer(role)).record(nanos, TimeUnit.NANOSECONDS);
+        queryDurationRecorder().record(role, nanos, System.nanoTime());
     }
 
-    /** Registers (once: Micrometer hands back the same timer for the same tags) and keeps it by role. */
-    private Timer queryTimer(Role role) {
-        Timer timer = Timer.builder("pgsplit.query.duration")
-                .description("Time from sending a routed request to the server's ReadyForQuery, by role")
-                .tag("role", label(role))
-                .serviceLevelObjectives(QUERY_DURATION_BUCKETS)
-                .register(registry);
-        queryTimers[role.ordinal()] = timer;
-        return timer;
+    /** The calling thread's share of the query durations: a session keeps it and records there directly. */
+    public QueryDurationRecorder queryDurationRecorder() {
+        return queryDurations.recorder();
     }
 
     /** A configuration reload finished; {@code result} is {@link #RELOAD_OK} or {@link #RELOAD_ERROR}. */

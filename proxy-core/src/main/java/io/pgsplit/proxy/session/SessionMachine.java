@@ -11,6 +11,7 @@ import io.pgsplit.proxy.backend.BackendConnection;
 import io.pgsplit.proxy.backend.BackendListener;
 import io.pgsplit.proxy.balance.ReplicaLatencies;
 import io.pgsplit.proxy.metrics.ProxyMetrics;
+import io.pgsplit.proxy.metrics.QueryDurationRecorder;
 import java.util.Map;
 import java.util.concurrent.CompletableFuture;
 import org.slf4j.Logger;
@@ -38,6 +39,8 @@ public final class SessionMachine implements BackendListener, SessionWaits.Host 
     private final ClusterView cluster;
     private final ProxyMetrics metrics;
     private final ReplicaLatencies latencies;
+    /** This loop's share of the query-duration histogram, taken on the first answered request. */
+    private QueryDurationRecorder durations;
     private final Runnable onClosed;
     private final RoutePlanner planner;
     private final SessionParts parts;
@@ -226,9 +229,10 @@ public final class SessionMachine implements BackendListener, SessionWaits.Host 
                 return;
             }
             parts.leases().activityEnded(lease);
-            long took = System.nanoTime() - parts.sender().groupStartedNanos();
-            metrics.recordQuery(lease.role(), took);
-            latencies.record(lease.serverName(), took);
+            long now = System.nanoTime();
+            long took = now - parts.sender().groupStartedNanos();
+            durations().record(lease.role(), took, now);
+            latencies.record(lease.serverName(), took, now);
             transaction.settled();
             parts.catalogChanges().settled(status);
             if (status == TransactionStatus.IDLE) {
@@ -249,6 +253,16 @@ public final class SessionMachine implements BackendListener, SessionWaits.Host 
     }
 
     /** Nothing is owed and no transaction is open: give back a borrowed connection, honour a pending stop. */
+    /** A session always runs on its loop; the check costs a field read and keeps every recorder single-writer. */
+    private QueryDurationRecorder durations() {
+        QueryDurationRecorder recorder = durations;
+        if (recorder == null || !recorder.ownedByCurrentThread()) {
+            recorder = metrics.queryDurationRecorder();
+            durations = recorder;
+        }
+        return recorder;
+    }
+
     private void becomeIdle(Lease lease) {
         parts.transaction().ended();
         phase = phase instanceof SessionPhase.Discarding discarding
