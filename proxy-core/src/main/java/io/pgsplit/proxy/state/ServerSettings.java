@@ -12,6 +12,8 @@ import java.util.StringJoiner;
 public final class ServerSettings {
     private final Map<String, String> initial;
     private final Map<String, String> applied;
+    /** The shared content {@link #applied} equals, when known; null when it must be compared. */
+    private Map<String, String> appliedContent;
     private SessionSettings owner;
     private long ownerVersion = -1;
 
@@ -25,6 +27,7 @@ public final class ServerSettings {
     public void discarded() {
         applied.clear();
         applied.putAll(initial);
+        appliedContent = null;
         owner = null;
         ownerVersion = -1;
     }
@@ -37,7 +40,13 @@ public final class ServerSettings {
         if (owner == client && ownerVersion == client.version()) {
             return null;
         }
-        Map<String, String> wanted = client.current();
+        Map<String, String> wanted = client.content();
+        if (wanted == appliedContent) {
+            // Another client with the very same settings: the connection changes hands as it is.
+            owner = client;
+            ownerVersion = client.version();
+            return null;
+        }
         StringJoiner statements = null;
         for (Map.Entry<String, String> setting : wanted.entrySet()) {
             if (!setting.getValue().equals(applied.get(setting.getKey()))) {
@@ -56,6 +65,7 @@ public final class ServerSettings {
             applied.clear();
             applied.putAll(wanted);
         }
+        appliedContent = wanted;
         owner = client;
         ownerVersion = client.version();
         return statements == null ? null : statements.toString();
@@ -75,6 +85,7 @@ public final class ServerSettings {
     public void ranHere(SessionSettings client) {
         applied.clear();
         applied.putAll(client.current());
+        appliedContent = client.content();
         owner = client;
         ownerVersion = client.version();
     }

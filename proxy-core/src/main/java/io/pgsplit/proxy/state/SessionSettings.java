@@ -15,17 +15,20 @@ public final class SessionSettings {
     private final Map<String, String> current;
     /** One read-only view, handed out on every alignment instead of a new wrapper each time. */
     private final Map<String, String> view;
+    /** What {@link #current} holds, as the instance shared by every client with the same settings. */
+    private Map<String, String> content;
     private long version;
 
     public SessionSettings(Map<String, String> startup) {
         this.startup = Map.copyOf(startup);
         this.current = new LinkedHashMap<>(startup);
         this.view = Collections.unmodifiableMap(current);
+        this.content = SettingsContents.SHARED.of(current);
     }
 
     public void set(String name, String statement) {
         if (!statement.equals(current.put(name, statement))) {
-            version++;
+            changed();
         }
     }
 
@@ -34,7 +37,7 @@ public final class SessionSettings {
         String initial = startup.get(name);
         String previous = initial == null ? current.remove(name) : current.put(name, initial);
         if (previous == null ? initial != null : !previous.equals(initial)) {
-            version++;
+            changed();
         }
     }
 
@@ -42,12 +45,25 @@ public final class SessionSettings {
         if (!current.equals(startup)) {
             current.clear();
             current.putAll(startup);
-            version++;
+            changed();
         }
+    }
+
+    private void changed() {
+        version++;
+        content = SettingsContents.SHARED.of(current);
     }
 
     public Map<String, String> current() {
         return view;
+    }
+
+    /**
+     * The same settings as {@link #current}, as an instance shared with every client whose settings are equal
+     * (while the shared table has room): equal references mean equal settings.
+     */
+    public Map<String, String> content() {
+        return content;
     }
 
     public long version() {
