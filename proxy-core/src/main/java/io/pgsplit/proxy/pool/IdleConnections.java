@@ -12,14 +12,9 @@ import java.util.function.Consumer;
  */
 final class IdleConnections {
     private final ArrayDeque<IdleConnection> entries = new ArrayDeque<>();
-    private final ServerPool server;
     private volatile int count;
     /** When the oldest was parked (the pools' clock). */
     private volatile long oldestParkedAt;
-
-    IdleConnections(ServerPool server) {
-        this.server = server;
-    }
 
     void add(IdleConnection entry) {
         if (entries.isEmpty()) {
@@ -27,7 +22,6 @@ final class IdleConnections {
         }
         entries.addLast(entry);
         count++;
-        server.idleChanged(1);
     }
 
     /** The newest of {@code key}, taken out whether or not it is still usable, or null. */
@@ -100,6 +94,5 @@ final class IdleConnections {
             oldestParkedAt = oldest.parkedAt();
         }
         count--;
-        server.idleChanged(-1);
     }
 }

@@ -25,6 +25,8 @@ final class LoopPool {
     /** Connections lent to clients, with the server generation they were opened in. */
     // By identity, open addressing: lending and returning allocate nothing.
     private final Map<BackendConnection, Integer> lent = new IdentityHashMap<>();
+    /** {@code lent.size()} for other threads (stats); written by this loop only. */
+    private volatile int lentCount;
     private final IdleConnectionListener idleListener = new IdleConnectionListener(this);
     private final AtomicBoolean awaitingSlot = new AtomicBoolean();
     /** Connections of this loop counted against the limit (lent, idle or opening); other loops read it. */
@@ -34,7 +36,7 @@ final class LoopPool {
     LoopPool(ServerPool server, EventLoop loop) {
         this.server = server;
         this.loop = loop;
-        this.idle = new IdleConnections(server);
+        this.idle = new IdleConnections();
         this.waiters = new WaitQueue(server);
     }
 
@@ -145,7 +147,7 @@ final class LoopPool {
 
     private void markLent(BackendConnection connection, int generation) {
         lent.put(connection, generation);
-        server.lentChanged(1);
+        lentCount = lent.size();
     }
 
     // ---------------------------------------------------------------- returning
@@ -155,7 +157,7 @@ final class LoopPool {
         if (generation == null) {
             throw new IllegalStateException(connection + " is not lent by the pool of " + key);
         }
-        server.lentChanged(-1);
+        lentCount = lent.size();
         if (!reusable || !connection.isIdle() || !connection.isActive()) {
             discard(connection, false); // its state is unknown or mid-transaction: closing rolls it back
             return;
@@ -311,6 +313,10 @@ final class LoopPool {
 
     int held() {
         return held;
+    }
+
+    int lentCount() {
+        return lentCount;
     }
 
     boolean hasWaiters() {

@@ -27,8 +27,6 @@ final class ServerPool {
     /** Of {@link #open}: connections closed but not yet let go by the server; their slots are not free yet. */
     private final AtomicInteger closing = new AtomicInteger();
     private final AtomicInteger generation = new AtomicInteger();
-    private final AtomicInteger lent = new AtomicInteger();
-    private final AtomicInteger idle = new AtomicInteger();
     private final AtomicInteger waiting = new AtomicInteger();
     private final ConcurrentHashMap<EventLoop, LoopPool> loops = new ConcurrentHashMap<>();
     private final Queue<LoopPool> waitingLoops = new ConcurrentLinkedQueue<>();
@@ -216,14 +214,6 @@ final class ServerPool {
         loops.values().forEach(LoopPool::close);
     }
 
-    void lentChanged(int delta) {
-        lent.addAndGet(delta);
-    }
-
-    void idleChanged(int delta) {
-        idle.addAndGet(delta);
-    }
-
     void waitingChanged(int delta) {
         waiting.addAndGet(delta);
     }
@@ -232,14 +222,30 @@ final class ServerPool {
         return waiting.get() > 0;
     }
 
+    /**
+     * Summed over the loops, each of which counts its own: shared counters would be two contended atomic adds
+     * per query on each side of it, lending and returning.
+     */
     int lent() {
-        return lent.get();
+        int lent = 0;
+        for (LoopPool loop : loops.values()) {
+            lent += loop.lentCount();
+        }
+        return lent;
+    }
+
+    private int idle() {
+        int idle = 0;
+        for (LoopPool loop : loops.values()) {
+            idle += loop.idleCount();
+        }
+        return idle;
     }
 
     /** Read one after the other, so approximate; opening is what the limit counts beyond lent and idle. */
     PoolStats stats() {
-        int lentNow = lent.get();
-        int idleNow = idle.get();
+        int lentNow = lent();
+        int idleNow = idle();
         return new PoolStats(lentNow, idleNow, Math.max(0, open.get() - closing.get() - lentNow - idleNow), waiting.get());
     }
 
