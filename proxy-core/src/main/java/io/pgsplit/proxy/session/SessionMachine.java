@@ -9,9 +9,6 @@ import io.pgsplit.protocol.backend.TransactionStatus;
 import io.pgsplit.proxy.ProxyContext;
 import io.pgsplit.proxy.backend.BackendConnection;
 import io.pgsplit.proxy.backend.BackendListener;
-import io.pgsplit.proxy.balance.ReplicaLatencies;
-import io.pgsplit.proxy.metrics.ProxyMetrics;
-import io.pgsplit.proxy.metrics.QueryDurationRecorder;
 import java.util.Map;
 import java.util.concurrent.CompletableFuture;
 import org.slf4j.Logger;
@@ -37,10 +34,7 @@ public final class SessionMachine implements BackendListener, SessionWaits.Host 
     private static final Logger log = LoggerFactory.getLogger(SessionMachine.class);
 
     private final ClusterView cluster;
-    private final ProxyMetrics metrics;
-    private final ReplicaLatencies latencies;
-    /** This loop's share of the query-duration histogram, taken on the first answered request. */
-    private QueryDurationRecorder durations;
+    private final QueryTimings timings;
     private final Runnable onClosed;
     private final RoutePlanner planner;
     private final SessionParts parts;
@@ -55,10 +49,9 @@ public final class SessionMachine implements BackendListener, SessionWaits.Host 
     public SessionMachine(ProxyContext context, ClusterView cluster, SessionIo io, ConnectionSource source, String user,
                           Map<String, String> startupParameters, Runnable onClosed) {
         this.cluster = cluster;
-        this.metrics = context.metrics();
         this.onClosed = onClosed;
         this.planner = new RoutePlanner(context.replicaSelector());
-        this.latencies = context.latencies();
+        this.timings = new QueryTimings(context.metrics(), context.latencies());
         this.parts = SessionParts.create(this, context, cluster, io, source, user, startupParameters, planner);
         this.router = new RequestRouter(context, cluster, new RouteDecider(planner), parts);
         this.knownParameters = context.serverParameters().known(user, startupParameters.getOrDefault("database", user));
@@ -229,10 +222,7 @@ public final class SessionMachine implements BackendListener, SessionWaits.Host 
                 return;
             }
             parts.leases().activityEnded(lease);
-            long now = System.nanoTime();
-            long took = now - parts.sender().groupStartedNanos();
-            durations().record(lease.role(), took, now);
-            latencies.record(lease.serverName(), took, now);
+            timings.answered(lease, parts.sender().groupStartedNanos());
             transaction.settled();
             parts.catalogChanges().settled(status);
             if (status == TransactionStatus.IDLE) {
@@ -253,16 +243,6 @@ public final class SessionMachine implements BackendListener, SessionWaits.Host 
     }
 
     /** Nothing is owed and no transaction is open: give back a borrowed connection, honour a pending stop. */
-    /** A session always runs on its loop; the check costs a field read and keeps every recorder single-writer. */
-    private QueryDurationRecorder durations() {
-        QueryDurationRecorder recorder = durations;
-        if (recorder == null || !recorder.ownedByCurrentThread()) {
-            recorder = metrics.queryDurationRecorder();
-            durations = recorder;
-        }
-        return recorder;
-    }
-
     private void becomeIdle(Lease lease) {
         parts.transaction().ended();
         phase = phase instanceof SessionPhase.Discarding discarding
@@ -369,12 +349,7 @@ public final class SessionMachine implements BackendListener, SessionWaits.Host 
 
     /** The shutdown timeout passed: close whatever the session is doing. */
     public void closeForShutdown() {
-        if (isClosed()) {
-            return;
-        }
-        parts.replies().fatal(SqlState.ADMIN_SHUTDOWN, "terminating connection due to administrator command");
-        parts.replies().flush();
-        close();
+        closeWithFatal(SqlState.ADMIN_SHUTDOWN, "terminating connection due to administrator command");
     }
 
     /**
@@ -393,10 +368,14 @@ public final class SessionMachine implements BackendListener, SessionWaits.Host 
 
     /** limits.client_idle_timeout passed while idle: FATAL 57P05, the wording of PostgreSQL's idle_session_timeout. */
     public void closeIdle() {
+        closeWithFatal(SqlState.IDLE_SESSION_TIMEOUT, "terminating connection due to idle-session timeout");
+    }
+
+    private void closeWithFatal(String sqlState, String message) {
         if (isClosed()) {
             return;
         }
-        parts.replies().fatal(SqlState.IDLE_SESSION_TIMEOUT, "terminating connection due to idle-session timeout");
+        parts.replies().fatal(sqlState, message);
         parts.replies().flush();
         close();
     }
