@@ -39,7 +39,7 @@ final class ClassificationPlan {
                 code = code.and(ExecutedCode.of(statement));
                 decided = statement;
             }
-            inlineLiterals |= hasInlineLiteral(sql, statement);
+            inlineLiterals |= hasInlineLiteral(statement);
         }
         if (decisions.isEmpty()) {
             decisions.add(new Decided(StatementVerdict.EMPTY));
@@ -58,17 +58,13 @@ final class ClassificationPlan {
     }
 
     /** A number or string written into the text, as opposed to a {@code $n} parameter. */
-    private static boolean hasInlineLiteral(String sql, LexedStatement statement) {
+    private static boolean hasInlineLiteral(LexedStatement statement) {
         for (int i = 0; i < statement.tokenCount(); i++) {
-            if (statement.type(i) == TokenType.LITERAL && !isParameter(sql, statement.startOf(i), statement.endOf(i))) {
+            if (statement.type(i) == TokenType.LITERAL && !statement.isParameter(i)) {
                 return true;
             }
         }
         return false;
-    }
-
-    private static boolean isParameter(String sql, int start, int end) {
-        return end - start > 1 && sql.charAt(start) == '$' && Character.isDigit(sql.charAt(start + 1));
     }
 
     /**

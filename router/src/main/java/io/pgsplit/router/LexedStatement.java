@@ -96,6 +96,15 @@ public final class LexedStatement {
         return false;
     }
 
+    /** True for a {@code $n} parameter, whose value only the Bind message carries; allocates nothing. */
+    public boolean isParameter(int index) {
+        if (type(index) != TokenType.LITERAL || endOf(index) - startOf(index) < 2) {
+            return false;
+        }
+        int start = startOf(index);
+        return sql.charAt(start) == '$' && SqlLexer.isDigit(sql.charAt(start + 1));
+    }
+
     /** True when the token is the one-character punctuation {@code symbol}, such as {@code =} or {@code *}. */
     public boolean isSymbol(int index, char symbol) {
         return type(index) == TokenType.OTHER && endOf(index) - startOf(index) == 1

@@ -47,7 +47,7 @@ final class LiteralShape {
         }
         int count = 0;
         for (int i = 0; i < statement.tokenCount(); i++) {
-            if (statement.type(i) == TokenType.LITERAL && !isParameter(sql, statement.startOf(i))) {
+            if (statement.type(i) == TokenType.LITERAL && !statement.isParameter(i)) {
                 count++;
             }
         }
@@ -60,7 +60,7 @@ final class LiteralShape {
         for (int i = 0; i < statement.tokenCount(); i++) {
             int start = statement.startOf(i);
             int end = statement.endOf(i);
-            if (statement.type(i) != TokenType.LITERAL || isParameter(sql, start)) {
+            if (statement.type(i) != TokenType.LITERAL || statement.isParameter(i)) {
                 continue;
             }
             boolean string = sql.charAt(start) == '\'';
@@ -115,7 +115,7 @@ final class LiteralShape {
         int length = sql.length();
         if (!string) {
             int i = start;
-            while (i < length && isDigit(sql.charAt(i))) {
+            while (i < length && SqlLexer.isDigit(sql.charAt(i))) {
                 i++;
             }
             return i > start ? i : NOT_A_LITERAL;
@@ -151,7 +151,7 @@ final class LiteralShape {
             return false;
         }
         char before = sql.charAt(start - 1);
-        if (!isSeparator(before) && !isOperator(before) && before != '(' && before != '[' && before != ','
+        if (!SqlLexer.isWhitespace(before) && !isOperator(before) && before != '(' && before != '[' && before != ','
                 || string && before == '&') {
             return false;
         }
@@ -159,13 +159,8 @@ final class LiteralShape {
             return true;
         }
         char after = sql.charAt(end);
-        return isSeparator(after) || isOperator(after) || after == ')' || after == ']' || after == ','
+        return SqlLexer.isWhitespace(after) || isOperator(after) || after == ')' || after == ']' || after == ','
                 || after == ';';
-    }
-
-    /** PostgreSQL's whitespace, as {@link SqlLexer} reads it. */
-    private static boolean isSeparator(char c) {
-        return c == ' ' || c == '\t' || c == '\n' || c == '\r' || c == '\f' || c == '\u000B';
     }
 
     /** Operator characters: each is a token of its own to the lexer, never part of a number or string. */
@@ -174,13 +169,5 @@ final class LiteralShape {
             case '+', '-', '*', '/', '<', '>', '=', '~', '!', '@', '#', '%', '^', '&', '|', '?', ':' -> true;
             default -> false;
         };
-    }
-
-    private static boolean isParameter(String sql, int start) {
-        return sql.charAt(start) == '$' && start + 1 < sql.length() && isDigit(sql.charAt(start + 1));
-    }
-
-    private static boolean isDigit(char c) {
-        return c >= '0' && c <= '9';
     }
 }

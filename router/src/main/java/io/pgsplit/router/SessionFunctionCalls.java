@@ -98,7 +98,7 @@ final class SessionFunctionCalls {
     /** A literal or NULL, TRUE, FALSE; not a {@code $n} parameter, whose value only the Bind message holds. */
     private static boolean isConstant(LexedStatement statement, int index) {
         if (statement.type(index) == TokenType.LITERAL) {
-            return !StringLiterals.isParameter(statement, index);
+            return !statement.isParameter(index);
         }
         return statement.isWord(index, "NULL") || statement.isWord(index, "TRUE") || statement.isWord(index, "FALSE");
     }

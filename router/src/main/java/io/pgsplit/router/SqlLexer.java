@@ -321,11 +321,11 @@ public final class SqlLexer {
     }
 
     /** PostgreSQL's whitespace set; other Unicode spaces are identifier characters to the server. */
-    private static boolean isWhitespace(char c) {
+    static boolean isWhitespace(char c) {
         return c == ' ' || c == '\t' || c == '\n' || c == '\r' || c == '\f' || c == '\u000B';
     }
 
-    private static boolean isDigit(char c) {
+    static boolean isDigit(char c) {
         return c >= '0' && c <= '9';
     }
 

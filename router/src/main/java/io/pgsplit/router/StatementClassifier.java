@@ -90,11 +90,14 @@ public final class StatementClassifier {
      */
     public Classification classifyFast(String sql) {
         Classification known = cache.completed(sql);
-        if (known == null) {
-            // After the cache: what it holds never matches a shape (no inline literal, or a parser verdict), and
-            // walking the shapes first would tax every parameterised statement for nothing.
-            known = memos.get().match(sql);
+        if (known != null) {
+            hits.increment();
+            return known;
         }
+        // After the cache: what it holds never matches a shape (no inline literal, or a parser verdict), and
+        // walking the shapes first would tax every parameterised statement for nothing.
+        LiteralShapeMemo memo = memos.get();
+        known = memo.match(sql);
         if (known != null) {
             hits.increment();
             return known;
@@ -105,7 +108,7 @@ public final class StatementClassifier {
             return null;
         }
         Classification classification = decidedByLexer(sql, plan);
-        memos.get().learn(sql, plan, classification);
+        memo.learn(sql, plan, classification);
         return classification;
     }
 

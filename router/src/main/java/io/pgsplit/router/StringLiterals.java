@@ -23,20 +23,11 @@ final class StringLiterals {
         if ((first == 'E' || first == 'e') && token.length() > 2) {
             return unescape(token.substring(2, token.length() - 1));
         }
-        if (first == '$' && token.length() > 1 && !isDigit(token.charAt(1))) {
+        if (first == '$' && token.length() > 1 && !SqlLexer.isDigit(token.charAt(1))) {
             int tagLength = token.indexOf('$', 1) + 1;
             return token.substring(tagLength, token.length() - tagLength);
         }
         return null;
-    }
-
-    /** True for a {@code $n} parameter, whose value only the Bind message carries. */
-    static boolean isParameter(LexedStatement statement, int index) {
-        if (statement.type(index) != TokenType.LITERAL) {
-            return false;
-        }
-        String token = statement.text(index, index + 1);
-        return token.length() > 1 && token.charAt(0) == '$' && isDigit(token.charAt(1));
     }
 
     private static String unescape(String escaped) {
@@ -62,9 +53,5 @@ final class StringLiterals {
             case 'b' -> '\b';
             default -> letter;
         };
-    }
-
-    private static boolean isDigit(char c) {
-        return c >= '0' && c <= '9';
     }
 }

@@ -1,6 +1,5 @@
 package io.pgsplit.proxy.state;
 
-import java.util.LinkedHashMap;
 import java.util.Map;
 import java.util.StringJoiner;
 
@@ -11,23 +10,20 @@ import java.util.StringJoiner;
  */
 public final class ServerSettings {
     private final Map<String, String> initial;
-    private final Map<String, String> applied;
-    /** The shared content {@link #applied} equals, when known; null when it must be compared. */
-    private Map<String, String> appliedContent;
+    /** Read-only, and usually the very instance of the settings it equals (see {@link SettingsContents}). */
+    private Map<String, String> applied;
     private SessionSettings owner;
     private long ownerVersion = -1;
 
     /** @param initial what the connection's own StartupMessage set (empty for a pooled connection) */
     public ServerSettings(Map<String, String> initial) {
-        this.initial = Map.copyOf(initial);
-        this.applied = new LinkedHashMap<>(initial);
+        this.initial = SettingsContents.SHARED.of(initial);
+        this.applied = this.initial;
     }
 
     /** DISCARD ALL ran (RESET ALL among it): back to the startup settings, carried for nobody. */
     public void discarded() {
-        applied.clear();
-        applied.putAll(initial);
-        appliedContent = null;
+        applied = initial;
         owner = null;
         ownerVersion = -1;
     }
@@ -40,8 +36,8 @@ public final class ServerSettings {
         if (owner == client && ownerVersion == client.version()) {
             return null;
         }
-        Map<String, String> wanted = client.content();
-        if (wanted == appliedContent) {
+        Map<String, String> wanted = client.current();
+        if (wanted == applied) {
             // Another client with the very same settings: the connection changes hands as it is.
             owner = client;
             ownerVersion = client.version();
@@ -60,12 +56,7 @@ public final class ServerSettings {
                 }
             }
         }
-        // Usually the clients of a pool share their settings: then the connection changes hands as it is.
-        if (statements != null) {
-            applied.clear();
-            applied.putAll(wanted);
-        }
-        appliedContent = wanted;
+        applied = wanted;
         owner = client;
         ownerVersion = client.version();
         return statements == null ? null : statements.toString();
@@ -83,9 +74,7 @@ public final class ServerSettings {
 
     /** The client changed its settings with a statement that ran on this very connection. */
     public void ranHere(SessionSettings client) {
-        applied.clear();
-        applied.putAll(client.current());
-        appliedContent = client.content();
+        applied = client.current();
         owner = client;
         ownerVersion = client.version();
     }

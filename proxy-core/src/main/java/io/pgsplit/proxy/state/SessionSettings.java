@@ -1,6 +1,5 @@
 package io.pgsplit.proxy.state;
 
-import java.util.Collections;
 import java.util.LinkedHashMap;
 import java.util.Map;
 
@@ -12,22 +11,19 @@ import java.util.Map;
  */
 public final class SessionSettings {
     private final Map<String, String> startup;
-    private final Map<String, String> current;
-    /** One read-only view, handed out on every alignment instead of a new wrapper each time. */
-    private final Map<String, String> view;
-    /** What {@link #current} holds, as the instance shared by every client with the same settings. */
+    /** The settings being changed; {@link #content} is what they are after each change, as handed out. */
+    private final Map<String, String> working;
     private Map<String, String> content;
     private long version;
 
     public SessionSettings(Map<String, String> startup) {
         this.startup = Map.copyOf(startup);
-        this.current = new LinkedHashMap<>(startup);
-        this.view = Collections.unmodifiableMap(current);
-        this.content = SettingsContents.SHARED.of(current);
+        this.working = new LinkedHashMap<>(startup);
+        this.content = SettingsContents.SHARED.of(working);
     }
 
     public void set(String name, String statement) {
-        if (!statement.equals(current.put(name, statement))) {
+        if (!statement.equals(working.put(name, statement))) {
             changed();
         }
     }
@@ -35,34 +31,30 @@ public final class SessionSettings {
     /** RESET goes back to what the client started with, or to the server's default. */
     public void reset(String name) {
         String initial = startup.get(name);
-        String previous = initial == null ? current.remove(name) : current.put(name, initial);
+        String previous = initial == null ? working.remove(name) : working.put(name, initial);
         if (previous == null ? initial != null : !previous.equals(initial)) {
             changed();
         }
     }
 
     public void resetAll() {
-        if (!current.equals(startup)) {
-            current.clear();
-            current.putAll(startup);
+        if (!working.equals(startup)) {
+            working.clear();
+            working.putAll(startup);
             changed();
         }
     }
 
     private void changed() {
         version++;
-        content = SettingsContents.SHARED.of(current);
-    }
-
-    public Map<String, String> current() {
-        return view;
+        content = SettingsContents.SHARED.of(working);
     }
 
     /**
-     * The same settings as {@link #current}, as an instance shared with every client whose settings are equal
-     * (while the shared table has room): equal references mean equal settings.
+     * The settings now, read-only and replaced (not changed) by the next change; the instance is shared with every
+     * client whose settings are equal, while the shared table has room, so equal references mean equal settings.
      */
-    public Map<String, String> content() {
+    public Map<String, String> current() {
         return content;
     }
 

@@ -16,10 +16,10 @@ class ServerSettingsTest {
         SessionSettings first = new SessionSettings(Map.of("application_name", APP));
         SessionSettings second = new SessionSettings(Map.of("application_name", APP));
 
-        assertThat(second.content()).isSameAs(first.content()).isEqualTo(Map.of("application_name", APP));
+        assertThat(second.current()).isSameAs(first.current()).isEqualTo(Map.of("application_name", APP));
 
         second.set("search_path", PATH);
-        assertThat(second.content()).isNotSameAs(first.content())
+        assertThat(second.current()).isNotSameAs(first.current())
                 .isEqualTo(Map.of("application_name", APP, "search_path", PATH));
     }
 
