@@ -358,12 +358,8 @@ public final class SessionMachine implements BackendListener, SessionWaits.Host 
      * stopped reading for room in the buffer budget, does not.
      */
     public boolean isIdle() {
-        boolean quiet = parts.waits().running() && parts.retry().pending() == null && !parts.claim().waiting();
-        if (phase == SessionPhase.IDLE) {
-            return quiet;
-        }
-        return quiet && phase instanceof SessionPhase.Discarding discarding
-                && discarding.status() == TransactionStatus.IDLE && discarding.then() == SessionPhase.IDLE;
+        return phase.idleToClient() && parts.waits().running() && parts.retry().pending() == null
+                && !parts.claim().waiting();
     }
 
     /** limits.client_idle_timeout passed while idle: FATAL 57P05, the wording of PostgreSQL's idle_session_timeout. */
@@ -382,9 +378,7 @@ public final class SessionMachine implements BackendListener, SessionWaits.Host 
 
     /** The connection a CancelRequest for this session must reach: the one running its work, if any. */
     public BackendConnection cancelTarget() {
-        Lease lease = phase.lease();
-        return lease != null && lease.connection().owesClient() && lease.connection().key() != null
-                ? lease.connection() : null;
+        return phase.cancelTarget();
     }
 
     /** A bug in the session, wherever it surfaced (a client read, a server reply, a completion): never a hang. */

@@ -1,6 +1,7 @@
 package io.pgsplit.proxy.session;
 
 import io.pgsplit.protocol.backend.TransactionStatus;
+import io.pgsplit.proxy.backend.BackendConnection;
 
 /**
  * What the session is doing with its servers. Each state holds exactly what it needs; the machine
@@ -35,6 +36,19 @@ sealed interface SessionPhase {
     /** The routing label of the requests that follow {@link #lease()}, or null. */
     default String reason() {
         return null;
+    }
+
+    /** Nothing in flight as the client sees it: idle, or a group refused outside a transaction waiting for its Sync. */
+    default boolean idleToClient() {
+        return this == IDLE || this instanceof Discarding discarding
+                && discarding.status() == TransactionStatus.IDLE && discarding.then() == IDLE;
+    }
+
+    /** The connection a CancelRequest must reach: the one running this phase's work, if any. */
+    default BackendConnection cancelTarget() {
+        Lease lease = lease();
+        return lease != null && lease.connection().owesClient() && lease.connection().key() != null
+                ? lease.connection() : null;
     }
 
     /** After a request went to {@code lease}: tied while a transaction is open or its group waits for Sync. */
