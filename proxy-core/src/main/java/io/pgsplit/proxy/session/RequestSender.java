@@ -115,7 +115,7 @@ final class RequestSender {
         markUnflushed(lease.connection());
     }
 
-    /** Queues the hidden query whose answer becomes the fence ({@link SessionMachine#onInjectedValue}). */
+    /** Queues the hidden query whose answer becomes the fence ({@link ServerEvents#onInjectedValue}). */
     void askWalPosition(BackendConnection primary) {
         primary.sendValueQuery(new Query(CURRENT_WAL_POSITION).encode(io.alloc()));
     }

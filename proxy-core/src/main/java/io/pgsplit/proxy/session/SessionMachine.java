@@ -8,7 +8,6 @@ import io.pgsplit.protocol.SqlState;
 import io.pgsplit.protocol.backend.TransactionStatus;
 import io.pgsplit.proxy.ProxyContext;
 import io.pgsplit.proxy.backend.BackendConnection;
-import io.pgsplit.proxy.backend.BackendListener;
 import java.util.Map;
 import java.util.concurrent.CompletableFuture;
 import org.slf4j.Logger;
@@ -16,7 +15,8 @@ import org.slf4j.LoggerFactory;
 
 /**
  * One client session after authentication: the coordinator of {@link SessionParts}, each of which
- * owns one concern. It holds the session's {@link SessionPhase} (what it does with its servers; the
+ * owns one concern, and the receiver of the client's events; its servers' events go to
+ * {@link ServerEvents}. It holds the session's {@link SessionPhase} (what it does with its servers; the
  * diagram is there) and, through {@link SessionWaits}, its {@link Suspension} (why it stopped
  * reading), and moves them on only at the events below, all on the session's event loop, so nothing
  * needs a lock. It knows nothing of Netty's channels: the client is a {@link SessionIo}, the servers
@@ -26,18 +26,18 @@ import org.slf4j.LoggerFactory;
  *  client bytes ─▶ RequestBuffer ─▶ request ─▶ RequestRouter ─┬─ answered here (errors, SET/SHOW pgsplit.*)
  *                                                             ├─ waits: CLASSIFYING, CONNECTING, DRAINING, fences
  *                                                             └─ RequestSender ─▶ server
- *  server replies ─▶ BackendHandler ─▶ onServerMessages ─▶ client
- *                                  └─▶ onReadyForQuery ─▶ transaction, session effects, fence, phase, lease back
+ *  server replies ─▶ BackendHandler ─▶ ServerEvents.onServerMessages ─▶ client
+ *                                  └─▶ ServerEvents.onReadyForQuery ─▶ transaction, session effects, fence, phase, lease back
  * </pre>
  */
-public final class SessionMachine implements BackendListener, SessionWaits.Host {
+public final class SessionMachine implements SessionWaits.Host {
     private static final Logger log = LoggerFactory.getLogger(SessionMachine.class);
 
     private final ClusterView cluster;
-    private final QueryTimings timings;
     private final Runnable onClosed;
     private final RoutePlanner planner;
     private final SessionParts parts;
+    private final ServerEvents serverEvents;
     private final RequestRouter router;
     private final Map<String, String> knownParameters;
 
@@ -51,8 +51,8 @@ public final class SessionMachine implements BackendListener, SessionWaits.Host 
         this.cluster = cluster;
         this.onClosed = onClosed;
         this.planner = new RoutePlanner(context.replicaSelector());
-        this.timings = new QueryTimings(context.metrics(), context.latencies());
-        this.parts = SessionParts.create(this, context, cluster, io, source, user, startupParameters, planner);
+        this.serverEvents = new ServerEvents(this, cluster, new QueryTimings(context.metrics(), context.latencies()));
+        this.parts = SessionParts.create(this, serverEvents, context, cluster, io, source, user, startupParameters, planner);
         this.router = new RequestRouter(context, cluster, new RouteDecider(planner), parts);
         this.knownParameters = context.serverParameters().known(user, startupParameters.getOrDefault("database", user));
     }
@@ -77,6 +77,11 @@ public final class SessionMachine implements BackendListener, SessionWaits.Host 
 
     SessionParts parts() {
         return parts;
+    }
+
+    /** What the session's servers report to: every connection it is lent is attached to this. */
+    ServerEvents serverEvents() {
+        return serverEvents;
     }
 
     @Override
@@ -119,7 +124,7 @@ public final class SessionMachine implements BackendListener, SessionWaits.Host 
     }
 
     /** Routes and sends complete requests until the data runs out or the session must wait. */
-    private void drive() {
+    void drive() {
         if (driving) {
             return; // re-entered from a callback inside a send; the outer loop carries on
         }
@@ -154,7 +159,7 @@ public final class SessionMachine implements BackendListener, SessionWaits.Host 
     }
 
     /** Reads from the client only when it can act on it, every live server takes bytes and the budget has room. */
-    private void updateClientReading() {
+    void updateClientReading() {
         boolean wanted = parts.waits().running() && !isClosed() && !parts.leases().holdsBackClient();
         parts.io().reading(parts.claim().settle(parts.requests().bytesNeeded(), wanted) && wanted);
     }
@@ -182,160 +187,19 @@ public final class SessionMachine implements BackendListener, SessionWaits.Host 
         }
     }
 
-    // ---------------------------------------------------------------- server events (BackendListener)
-
-    @Override
-    public void onServerMessages(BackendConnection server, ByteBuf messages, boolean answer) {
-        if (isClosed()) {
-            messages.release();
-            return;
-        }
-        ByteBuf shown = parts.retry().forClient(server, messages, answer); // a retryable read's preamble waits
-        if (shown != null) {
-            parts.io().write(shown);
-        }
-    }
-
-    @Override
-    public boolean takesPartialMessages() {
-        return true; // the client gets the bytes as they are
-    }
-
-    @Override
-    public void onReadyForQuery(BackendConnection server, TransactionStatus status, boolean failed) {
-        Lease lease = phase.lease();
-        if (lease == null || lease.connection() != server) {
-            return;
-        }
-        try {
-            TransactionTracker transaction = parts.transaction();
-            boolean settingsChanged = parts.effects().answered(transaction.answered(status), status, failed, server);
-            if (server.takeParameterReported() && !settingsChanged && lease.lifetime() == Lease.Lifetime.POOLED) {
-                server.markUnseenState("parameter_status"); // a parameter changed that no statement of this client's changed
-            }
-            if (lease.isPrimary() && !server.owesClient() && parts.fence().takeAskAfterReadyForQuery()) {
-                parts.sender().askWalPosition(server);
-                server.flush();
-            }
-            if (server.owesClient()) {
-                working(lease, transaction.isOpen() || server.pendingGroupOpen());
-                return;
-            }
-            parts.leases().activityEnded(lease);
-            timings.answered(lease, parts.sender().groupStartedNanos());
-            transaction.settled();
-            parts.catalogChanges().settled(status);
-            if (status == TransactionStatus.IDLE) {
-                becomeIdle(lease);
-            } else {
-                working(lease, true);
-            }
-            parts.waits().drained();
-        } catch (RuntimeException e) {
-            failed(e);
-        }
-    }
-
-    /** {@code lease} serves the session, pipelined behind or tied to it; a group being discarded stays so. */
-    private void working(Lease lease, boolean tied) {
-        SessionPhase next = SessionPhase.working(lease, phase.reason(), tied);
-        phase = phase instanceof SessionPhase.Discarding discarding ? new SessionPhase.Discarding(discarding.status(), next) : next;
-    }
-
-    /** Nothing is owed and no transaction is open: give back a borrowed connection, honour a pending stop. */
-    private void becomeIdle(Lease lease) {
-        parts.transaction().ended();
-        phase = phase instanceof SessionPhase.Discarding discarding
-                ? new SessionPhase.Discarding(discarding.status(), SessionPhase.IDLE) : SessionPhase.IDLE;
-        if (lease.lifetime() == Lease.Lifetime.POOLED) {
-            parts.io().flush(); // the end of this server read may now go to the pool's listener, not to this session
-            parts.leases().release(lease, lease.isPrimary() && parts.effects().state().isPinned());
-        } else if (cluster.topology().server(lease.serverName()).isEmpty()) {
-            parts.io().flush();
-            parts.leases().dropPrimary("server removed from the configuration");
-        }
-        if (shuttingDown && phase == SessionPhase.IDLE) {
-            closeForShutdown();
-        }
-    }
-
-    @Override
-    public void onInjectedValue(BackendConnection server, String value) {
-        if (isClosed()) {
-            return; // a connection the session still hands back after its end (ConnectionLeases#closeAll)
-        }
-        try {
-            parts.fence().onPosition(value);
-            parts.waits().fenceWaitOver();
-        } catch (RuntimeException e) {
-            failed(e);
-        }
-    }
-
-    /** A pooled connection kept for this answer (a WAL position, a reset) goes back now. */
-    @Override
-    public void onInjectedQueryAnswered(BackendConnection server, boolean failed) {
-        try {
-            parts.leases().injectedQueryAnswered(server, failed);
-        } catch (RuntimeException e) {
-            failed(e);
-        }
-    }
-
-    /** A server took the data it had queued (COPY FROM STDIN sends a lot): read from the client again. */
-    @Override
-    public void onServerWritabilityChanged(BackendConnection server) {
-        updateClientReading();
-    }
-
-    @Override
-    public void onServerReadComplete(BackendConnection server) {
-        if (isClosed()) {
-            return; // the closed client is never writable again; a connection still being reset must read on
-        }
-        parts.io().flush();
-        if (!parts.io().isWritable()) {
-            server.setAutoRead(false);
-        }
-    }
-
-    @Override
-    public void onBackendClosed(BackendConnection server, String reason) {
-        try {
-            Lease lease = parts.leases().leaseOf(server);
-            boolean working = lease != null && lease == phase.lease();
-            boolean positionLost = lease != null && lease.isPrimary() && parts.fence().positionLost();
-            parts.leases().lost(server);
-            if (isClosed() || working && server.leftClientMidMessage()) {
-                close(); // the client has part of a message: nothing else can follow it
-                return;
-            }
-            if (working) {
-                phase = parts.loss().afterLoss(server, reason, phase);
-                cluster.refreshNow();
-                parts.waits().stopDraining();
-            }
-            if (positionLost) {
-                parts.waits().fenceWaitOver(); // reads go to the primary until the next write sets a fence
-            }
-            if (working && parts.waits().running()) {
-                drive(); // the retry (or the client's next request) goes out now, not on the client's next bytes
-            }
-            parts.sender().flush();
-            parts.replies().flush();
-            parts.io().flush();
-            updateClientReading(); // the lost connection may have been what held the client back
-        } catch (RuntimeException e) {
-            failed(e);
-        }
-    }
-
     // ---------------------------------------------------------------- cluster, shutdown, cancel, close
 
     /** Follows the cluster; see {@link ConnectionLeases#follow}. */
     public void onTopologyChanged(Topology topology) {
         if (!isClosed()) {
             parts.leases().follow(topology, phase.lease(), parts.transaction().status() != TransactionStatus.IDLE);
+        }
+    }
+
+    /** The session just became idle ({@link ServerEvents}): a pending smart shutdown closes it now. */
+    void idleAgain() {
+        if (shuttingDown && phase == SessionPhase.IDLE) {
+            closeForShutdown();
         }
     }
 

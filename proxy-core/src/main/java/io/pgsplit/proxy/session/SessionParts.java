@@ -3,6 +3,7 @@ package io.pgsplit.proxy.session;
 import io.pgsplit.health.ClusterView;
 import io.pgsplit.health.ServerHealth;
 import io.pgsplit.protocol.SqlState;
+import io.pgsplit.proxy.backend.BackendListener;
 import io.pgsplit.proxy.ProxyContext;
 import io.pgsplit.proxy.catalog.SessionCatalog;
 import io.pgsplit.proxy.pool.PoolStats;
@@ -24,13 +25,13 @@ record SessionParts(SessionMachine machine, SessionIo io, ClientReplies replies,
                     ServerLoss loss, CatalogChanges catalogChanges, BufferClaim claim,
                     Predicate<ServerHealth> poolHasRoom) {
 
-    static SessionParts create(SessionMachine machine, ProxyContext context, ClusterView cluster, SessionIo io,
-                               ConnectionSource source, String user, Map<String, String> startupParameters,
-                               RoutePlanner planner) {
+    static SessionParts create(SessionMachine machine, BackendListener serverEvents, ProxyContext context,
+                               ClusterView cluster, SessionIo io, ConnectionSource source, String user,
+                               Map<String, String> startupParameters, RoutePlanner planner) {
         ClientReplies replies = new ClientReplies(io);
         RequestBuffer requests = new RequestBuffer(new SegmentScanner(context.limits().maxMessageSize(),
                 context.maxBufferedRequest()));
-        ConnectionLeases leases = new ConnectionLeases(source, machine, context.metrics(), context.config().poolModeFor(user),
+        ConnectionLeases leases = new ConnectionLeases(source, serverEvents, context.metrics(), context.config().poolModeFor(user),
                 user, startupParameters.getOrDefault("database", user));
         SessionState state = new SessionState(StartupSettings.of(startupParameters));
         String database = startupParameters.getOrDefault("database", user);

@@ -71,7 +71,7 @@ class ServerReplyPartsTest {
     /** One read of the server's socket, and its read-complete (which flushes to the client). */
     private static void read(SessionHarness session, String server, ByteBuf bytes) {
         session.server(server).reply(bytes);
-        session.machine.onServerReadComplete(session.server(server).connection());
+        session.machine.serverEvents().onServerReadComplete(session.server(server).connection());
         session.client.runTasks();
     }
 }
