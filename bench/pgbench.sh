@@ -13,6 +13,7 @@
 # PgBouncer (session mode) and HAProxy (TCP mode), when installed, run in front of the same replica as
 # the direct runs, as references for what one extra hop costs here (neither splits reads from writes).
 # For pgsplit and PgBouncer the user and system CPU time per query is read from /proc around each run.
+# The single-client latency also shows a pgsplit whose only replica is that one (…-1replica), like for like.
 #
 # Needs: JDK 17, Maven, PostgreSQL server binaries and pgbench. Starts its own cluster (primary +
 # 2 replicas) and proxy on loopback, and stops both at the end.
@@ -52,23 +53,25 @@ until psql -X -qAt -h 127.0.0.1 -p "$REPLICA2" -U app app -c "select count(*) fr
   sleep 0.5
 done
 
-# start_pgsplit transport port admin_port -> starts it in the background; its pid in PROXY_PID
+# start_pgsplit transport port admin_port [replicas (2)] -> starts it in the background; its pid in PROXY_PID
 start_pgsplit() {
-  cat > "$WORK/pgsplit-$1.yaml" <<YAML
+  local third="  - { name: pg3, host: 127.0.0.1, port: $REPLICA2 }" config="$WORK/pgsplit-$1-$2.yaml"
+  [ "${4:-2}" = 1 ] && third=""
+  cat > "$config" <<YAML
 listen: 127.0.0.1:$2
 admin: 127.0.0.1:$3
 transport: $1
 servers:
   - { name: pg1, host: 127.0.0.1, port: $PRIMARY_PORT }
   - { name: pg2, host: 127.0.0.1, port: $REPLICA1 }
-  - { name: pg3, host: 127.0.0.1, port: $REPLICA2 }
+$third
 users:
   - { name: app, password: app }
 health:
   interval: 500ms
 YAML
   # shellcheck disable=SC2086
-  java ${PGSPLIT_JAVA_OPTS:-} -Dlogback.configurationFile=/dev/null -jar "$JAR" --config "$WORK/pgsplit-$1.yaml" > "$WORK/proxy-$1.log" 2>&1 &
+  java ${PGSPLIT_JAVA_OPTS:-} -Dlogback.configurationFile=/dev/null -jar "$JAR" --config "$config" > "$WORK/proxy-$1-$2.log" 2>&1 &
   PROXY_PID=$!
   PIDS+=($PROXY_PID)
   until pg_isready -q -h 127.0.0.1 -p "$2"; do sleep 0.3; done
@@ -87,6 +90,10 @@ for transport in ${PGSPLIT_TRANSPORT:-${BENCH_TRANSPORTS:-epoll io_uring nio}}; 
   port=$((port + 1))
 done
 [ ${#TRANSPORTS[@]} -gt 0 ] || { echo "no pgsplit transport works here" >&2; exit 1; }
+# Like for like with the single-client references: the first transport with the direct runs' replica as its only
+# one. Round-robin over two replicas wakes a backend that sat out the last query, which costs latency of its own.
+SINGLE_PORT=16431
+start_pgsplit "${TRANSPORTS[0]}" "$SINGLE_PORT" $((SINGLE_PORT + 20)) 1
 sleep 1
 
 # PgBouncer, when installed, as a reference for what any extra network hop costs on this machine:
@@ -175,8 +182,11 @@ for mode in ${BENCH_MODES:-simple extended prepared}; do
 done
 echo "(cpu_us: user+system microseconds of CPU per query in the proxy process, from /proc)"
 echo
-echo "single-client latency (1 client, 1 thread):"
+echo "single-client latency (1 client, 1 thread; pgsplit/${TRANSPORTS[0]}-1replica reads from the direct runs' replica only):"
 CLIENTS=1 THREADS=1
+for mode in simple prepared; do
+  run "$SINGLE_PORT" "$mode" > /dev/null   # warm-up
+done
 for mode in simple prepared; do
   read -r dtps dlat < <(run "$REPLICA1" "$mode")
   line=$(printf '%-9s direct %.3f ms' "$mode" "$dlat")
@@ -184,6 +194,8 @@ for mode in simple prepared; do
     read -r ptps plat < <(run "${PROXY_PORTS[$i]}" "$mode")
     line+=$(awk -v t="${TRANSPORTS[$i]}" -v dl="$dlat" -v pl="$plat" 'BEGIN { printf ", pgsplit/%s %.3f ms (added %.0f us)", t, pl, (pl-dl)*1000 }')
   done
+  read -r _ plat < <(run "$SINGLE_PORT" "$mode")
+  line+=$(awk -v t="${TRANSPORTS[0]}-1replica" -v dl="$dlat" -v pl="$plat" 'BEGIN { printf ", pgsplit/%s %.3f ms (added %.0f us)", t, pl, (pl-dl)*1000 }')
   blat=0
   [ -n "$BOUNCER_PORT" ] && read -r _ blat < <(run "$BOUNCER_PORT" "$mode")
   echo "$line$(awk -v dl="$dlat" -v bl="$blat" 'BEGIN { printf ", pgbouncer %.3f ms (added %.0f us)", bl, (bl-dl)*1000 }')"
