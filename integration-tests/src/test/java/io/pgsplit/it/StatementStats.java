@@ -2,6 +2,7 @@ package io.pgsplit.it;
 
 import io.pgsplit.cluster.PgCluster;
 import io.pgsplit.cluster.PgNode;
+import io.pgsplit.health.MonitorConnections;
 import java.sql.Connection;
 import java.sql.PreparedStatement;
 import java.sql.ResultSet;
@@ -21,6 +22,10 @@ public final class StatementStats {
   private static final String CALLS = "SELECT coalesce(sum(calls), 0) FROM pg_stat_statements"
       + " WHERE dbid = (SELECT oid FROM pg_database WHERE datname = current_database()) AND toplevel"
       + " AND query ILIKE ?";
+  /** pgsplit's own monitoring statements (the catalog reads) log in as a client's user too, but are marked. */
+  private static final String CLIENT_CALLS = "SELECT coalesce(sum(calls), 0) FROM pg_stat_statements"
+      + " WHERE dbid = (SELECT oid FROM pg_database WHERE datname = current_database())"
+      + " AND userid = (SELECT oid FROM pg_roles WHERE rolname = ?) AND query NOT LIKE ?";
   private static final String MATCHING = "SELECT coalesce(string_agg(query, ' | '), '') FROM pg_stat_statements"
       + " WHERE dbid = (SELECT oid FROM pg_database WHERE datname = current_database()) AND query ILIKE ?";
 
@@ -71,6 +76,19 @@ public final class StatementStats {
     try (Connection connection = node.connectAsSuperuser(PgCluster.APP_DATABASE);
         PreparedStatement statement = connection.prepareStatement(CALLS)) {
       statement.setString(1, queryPattern);
+      try (ResultSet row = statement.executeQuery()) {
+        row.next();
+        return row.getLong(1);
+      }
+    }
+  }
+
+  /** Executions on {@code node} of every statement {@code user} ran, pgsplit's own monitoring statements left out. */
+  public static long clientCalls(PgNode node, String user) throws SQLException {
+    try (Connection connection = node.connectAsSuperuser(PgCluster.APP_DATABASE);
+        PreparedStatement statement = connection.prepareStatement(CLIENT_CALLS)) {
+      statement.setString(1, user);
+      statement.setString(2, MonitorConnections.MARKER.strip() + "%");
       try (ResultSet row = statement.executeQuery()) {
         row.next();
         return row.getLong(1);
