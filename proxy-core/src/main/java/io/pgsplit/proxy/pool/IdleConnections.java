@@ -11,12 +11,12 @@ import java.util.function.Consumer;
  * volatile because other loops read them when deciding whether a slot should move.
  */
 final class IdleConnections {
-    private final ArrayDeque<IdleConnection> entries = new ArrayDeque<>();
+    private final ArrayDeque<PooledConnection> entries = new ArrayDeque<>();
     private volatile int count;
     /** When the oldest was parked (the pools' clock). */
     private volatile long oldestParkedAt;
 
-    void add(IdleConnection entry) {
+    void add(PooledConnection entry) {
         if (entries.isEmpty()) {
             oldestParkedAt = entry.parkedAt();
         }
@@ -25,8 +25,8 @@ final class IdleConnections {
     }
 
     /** The newest of {@code key}, taken out whether or not it is still usable, or null. */
-    IdleConnection takeNewest(PoolKey key) {
-        IdleConnection newest = entries.peekLast();
+    PooledConnection takeNewest(PoolKey key) {
+        PooledConnection newest = entries.peekLast();
         if (newest == null) {
             return null;
         }
@@ -35,8 +35,8 @@ final class IdleConnections {
             removed();
             return newest;
         }
-        for (Iterator<IdleConnection> newestFirst = entries.descendingIterator(); newestFirst.hasNext(); ) {
-            IdleConnection candidate = newestFirst.next();
+        for (Iterator<PooledConnection> newestFirst = entries.descendingIterator(); newestFirst.hasNext(); ) {
+            PooledConnection candidate = newestFirst.next();
             if (candidate.key().equals(key)) {
                 newestFirst.remove();
                 removed();
@@ -47,8 +47,8 @@ final class IdleConnections {
     }
 
     /** The least recently parked of any key, taken out, or null. */
-    IdleConnection takeOldest() {
-        IdleConnection oldest = entries.pollFirst();
+    PooledConnection takeOldest() {
+        PooledConnection oldest = entries.pollFirst();
         if (oldest != null) {
             removed();
         }
@@ -57,7 +57,7 @@ final class IdleConnections {
 
     /** Takes {@code connection} out; false when it was not parked here. */
     boolean remove(BackendConnection connection) {
-        for (Iterator<IdleConnection> all = entries.iterator(); all.hasNext(); ) {
+        for (Iterator<PooledConnection> all = entries.iterator(); all.hasNext(); ) {
             if (all.next().connection() == connection) {
                 all.remove();
                 removed();
@@ -68,9 +68,9 @@ final class IdleConnections {
     }
 
     /** Takes out every connection opened in another generation than {@code generation}, handing each to {@code sink}. */
-    void takeRetired(int generation, Consumer<IdleConnection> sink) {
-        for (Iterator<IdleConnection> all = entries.iterator(); all.hasNext(); ) {
-            IdleConnection entry = all.next();
+    void takeRetired(int generation, Consumer<PooledConnection> sink) {
+        for (Iterator<PooledConnection> all = entries.iterator(); all.hasNext(); ) {
+            PooledConnection entry = all.next();
             if (entry.generation() != generation) {
                 all.remove();
                 removed();
@@ -89,7 +89,7 @@ final class IdleConnections {
     }
 
     private void removed() {
-        IdleConnection oldest = entries.peekFirst();
+        PooledConnection oldest = entries.peekFirst();
         if (oldest != null) {
             oldestParkedAt = oldest.parkedAt();
         }

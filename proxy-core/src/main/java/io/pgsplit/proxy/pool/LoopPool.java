@@ -22,9 +22,9 @@ final class LoopPool {
     private final EventLoop loop;
     private final IdleConnections idle;
     private final WaitQueue waiters;
-    /** Connections lent to clients, with the server generation they were opened in. */
+    /** Connections lent to clients, each with its pool entry (the server generation it was opened in). */
     // By identity, open addressing: lending and returning allocate nothing.
-    private final Map<BackendConnection, Integer> lent = new IdentityHashMap<>();
+    private final Map<BackendConnection, PooledConnection> lent = new IdentityHashMap<>();
     /** {@code lent.size()} for other threads (stats); written by this loop only. */
     private volatile int lentCount;
     private final IdleConnectionListener idleListener = new IdleConnectionListener(this);
@@ -47,9 +47,9 @@ final class LoopPool {
             return CompletableFuture.failedFuture(server.closedError());
         }
         CompletableFuture<BackendConnection> result = new CompletableFuture<>();
-        IdleConnection parked = takeIdle(key);
+        PooledConnection parked = takeIdle(key);
         if (parked != null) {
-            lend(parked.key(), parked.connection(), parked.generation(), result);
+            lend(parked, result);
         } else if (reserveEvictingIdle()) {
             open(key, result);
         } else {
@@ -62,17 +62,17 @@ final class LoopPool {
         if (server.isClosed()) {
             return null;
         }
-        IdleConnection parked = takeIdle(key);
+        PooledConnection parked = takeIdle(key);
         if (parked == null) {
             return null;
         }
-        markLent(parked.connection(), parked.generation());
+        markLent(parked);
         return parked.connection();
     }
 
     /** The newest live idle connection of {@code key}; dead or retired ones met on the way are dropped. */
-    private IdleConnection takeIdle(PoolKey key) {
-        IdleConnection candidate;
+    private PooledConnection takeIdle(PoolKey key) {
+        PooledConnection candidate;
         while ((candidate = idle.takeNewest(key)) != null) {
             if (candidate.connection().isActive() && candidate.generation() == server.generation()) {
                 return candidate;
@@ -93,7 +93,7 @@ final class LoopPool {
     }
 
     private boolean evictOldestIdleNow() {
-        IdleConnection oldest = idle.takeOldest();
+        PooledConnection oldest = idle.takeOldest();
         if (oldest == null) {
             return false;
         }
@@ -134,27 +134,27 @@ final class LoopPool {
             result.completeExceptionally(server.closedError());
             return;
         }
-        lend(key, connection, generation, result);
+        lend(new PooledConnection(key, connection, generation), result);
     }
 
     /** A client that gave up meanwhile (cancelled) does not get it: it goes straight back. */
-    private void lend(PoolKey key, BackendConnection connection, int generation, CompletableFuture<BackendConnection> result) {
-        markLent(connection, generation);
-        if (!result.complete(connection)) {
-            release(key, connection, true);
+    private void lend(PooledConnection entry, CompletableFuture<BackendConnection> result) {
+        markLent(entry);
+        if (!result.complete(entry.connection())) {
+            release(entry.key(), entry.connection(), true);
         }
     }
 
-    private void markLent(BackendConnection connection, int generation) {
-        lent.put(connection, generation);
+    private void markLent(PooledConnection entry) {
+        lent.put(entry.connection(), entry);
         lentCount = lent.size();
     }
 
     // ---------------------------------------------------------------- returning
 
     void release(PoolKey key, BackendConnection connection, boolean reusable) {
-        Integer generation = lent.remove(connection);
-        if (generation == null) {
+        PooledConnection entry = lent.remove(connection);
+        if (entry == null) {
             throw new IllegalStateException(connection + " is not lent by the pool of " + key);
         }
         lentCount = lent.size();
@@ -162,7 +162,7 @@ final class LoopPool {
             discard(connection, false); // its state is unknown or mid-transaction: closing rolls it back
             return;
         }
-        if (generation != server.generation() || server.isClosed() || server.overLimit()) {
+        if (entry.generation() != server.generation() || server.isClosed() || server.overLimit()) {
             discard(connection, true);
             return;
         }
@@ -173,17 +173,17 @@ final class LoopPool {
         }
         Waiter waiter = waiters.takeOldest(key);
         if (waiter != null) {
-            lend(key, connection, generation, waiter.future);
+            lend(entry, waiter.future);
             return;
         }
-        park(new IdleConnection(key, connection, generation, server.nanoTime()));
+        park(entry.parkedAt(server.nanoTime()));
         // Parked before looking, so a client queuing elsewhere meanwhile either is seen here or sees this connection to evict.
         if (!waiters.isEmpty()) {
             evictOldestIdleNow(); // a client of another user or database here needs the slot
         }
     }
 
-    private void park(IdleConnection entry) {
+    private void park(PooledConnection entry) {
         BackendConnection connection = entry.connection();
         connection.attach(idleListener);
         connection.setAutoRead(true); // a paused channel would not notice the server closing it
@@ -326,7 +326,7 @@ final class LoopPool {
     /** Asked by {@code taker}, which has clients queued: this loop's least recently used idle connection is its. */
     void handOverOldestIdle(LoopPool taker) {
         onLoop(() -> {
-            IdleConnection oldest = idle.takeOldest();
+            PooledConnection oldest = idle.takeOldest();
             if (oldest != null) {
                 handOver(oldest.connection(), taker);
             }

@@ -1,6 +1,7 @@
 package io.pgsplit.proxy.session;
 
 import io.pgsplit.health.Role;
+import io.pgsplit.health.ServerAddress;
 import io.pgsplit.health.ServerHealth;
 import io.pgsplit.health.Topology;
 import io.pgsplit.protocol.SqlState;
@@ -25,6 +26,13 @@ final class RoutePlanner {
     static final Predicate<ServerHealth> ALL = replica -> true;
 
     private final ReplicaSelector selector;
+
+    /**
+     * The routes given lately, handed out again when one says the same: a session repeating reads over a few
+     * servers allocates none. Records, so sharing them is safe; this planner is its session's alone.
+     */
+    private final Route.ToServer[] recent = new Route.ToServer[4];
+    private int nextRecent;
 
     RoutePlanner(ReplicaSelector selector) {
         this.selector = selector;
@@ -62,14 +70,14 @@ final class RoutePlanner {
     Optional<Route.ToServer> keep(String server, Requirement requirement, Topology topology, Predicate<ServerHealth> caughtUp) {
         boolean isPrimary = topology.primary().map(p -> p.name().equals(server)).orElse(false);
         if (isPrimary && requirement.need() != Requirement.Need.READ) {
-            return Optional.of(new Route.ToServer(topology.primary().get().address(), Role.PRIMARY, requirement.reason()));
+            return Optional.of(toServer(topology.primary().get().address(), Role.PRIMARY, requirement.reason()));
         }
         if (requirement.need() == Requirement.Need.PRIMARY) {
             return Optional.empty();
         }
         for (ServerHealth replica : topology.readableReplicas()) {
             if (replica.name().equals(server) && selector.inRotation(server) && caughtUp.test(replica)) {
-                return Optional.of(new Route.ToServer(replica.address(), Role.REPLICA, requirement.reason()));
+                return Optional.of(toServer(replica.address(), Role.REPLICA, requirement.reason()));
             }
         }
         return Optional.empty();
@@ -105,7 +113,7 @@ final class RoutePlanner {
             return new Route.Refuse(SqlState.CONNECTION_FAILURE,
                     "pgsplit: could not connect to the primary " + primary.get().name(), reason);
         }
-        return new Route.ToServer(primary.get().address(), Role.PRIMARY, reason);
+        return toServer(primary.get().address(), Role.PRIMARY, reason);
     }
 
     private Route toReplica(Topology topology, Set<String> failedServers, String reason, Predicate<ServerHealth> caughtUp,
@@ -113,11 +121,11 @@ final class RoutePlanner {
         List<ServerHealth> replicas = eligibleReplicas(topology, failedServers, caughtUp);
         ServerHealth chosen = takeTurn ? selector.choose(replicas) : selector.peek(replicas);
         if (chosen != null) {
-            return new Route.ToServer(chosen.address(), Role.REPLICA, reason);
+            return toServer(chosen.address(), Role.REPLICA, reason);
         }
         Optional<ServerHealth> primary = topology.primary().filter(p -> !failedServers.contains(p.name()));
         if (primary.isPresent()) {
-            return new Route.ToServer(primary.get().address(), Role.PRIMARY, REASON_NO_REPLICA);
+            return toServer(primary.get().address(), Role.PRIMARY, REASON_NO_REPLICA);
         }
         return new Route.Refuse(SqlState.CONNECTION_FAILURE,
                 "pgsplit: no server is available for reads" + failedSuffix(failedServers), REASON_NO_REPLICA);
@@ -127,11 +135,11 @@ final class RoutePlanner {
     private Route toAny(Topology topology, Set<String> failedServers, String reason) {
         Optional<ServerHealth> primary = topology.primary().filter(p -> !failedServers.contains(p.name()));
         if (primary.isPresent()) {
-            return new Route.ToServer(primary.get().address(), Role.PRIMARY, reason);
+            return toServer(primary.get().address(), Role.PRIMARY, reason);
         }
         List<ServerHealth> replicas = eligibleReplicas(topology, failedServers, ALL);
         if (!replicas.isEmpty()) {
-            return new Route.ToServer(replicas.get(0).address(), Role.REPLICA, reason);
+            return toServer(replicas.get(0).address(), Role.REPLICA, reason);
         }
         return new Route.Refuse(SqlState.CONNECTION_FAILURE, "pgsplit: no server is available" + failedSuffix(failedServers), reason);
     }
@@ -163,5 +171,17 @@ final class RoutePlanner {
 
     private static String failedSuffix(Set<String> failedServers) {
         return failedServers.isEmpty() ? "" : " (could not connect to " + String.join(", ", failedServers) + ")";
+    }
+
+    private Route.ToServer toServer(ServerAddress server, Role role, String reason) {
+        for (Route.ToServer route : recent) {
+            if (route != null && route.role() == role && route.server().equals(server) && route.reason().equals(reason)) {
+                return route;
+            }
+        }
+        Route.ToServer route = new Route.ToServer(server, role, reason);
+        recent[nextRecent] = route;
+        nextRecent = (nextRecent + 1) & (recent.length - 1);
+        return route;
     }
 }

@@ -29,6 +29,10 @@ final class SegmentAnalyzer {
     private final Function<String, List<SessionCommand>> sessionCommands;
     private final SessionState state;
     private final SessionCatalog catalog;
+    /** Reused by every analysis of this session's requests: they run one at a time, on its event loop. */
+    private final Parts parts = new Parts();
+    /** The last analysis without session commands or EXECUTEs: a session repeating a statement shares it. */
+    private Analysis lastPlain = Analysis.NO_SQL;
 
     /** @param classifier read per request: a reload may replace it */
     SegmentAnalyzer(Supplier<StatementClassifier> classifier, Function<String, List<SessionCommand>> sessionCommands,
@@ -45,7 +49,7 @@ final class SegmentAnalyzer {
             Analysis bound = boundStatement(s);
             AnalysisResult result = bound != null ? bound
                     : s.queries.isEmpty() && s.parsed.isEmpty() && s.referenced.isEmpty()
-                    ? Analysis.NO_SQL : new Parts(s).analyze();
+                    ? Analysis.NO_SQL : parts.analyze(s);
             if (result instanceof PendingParse) {
                 return result;
             }
@@ -67,8 +71,22 @@ final class SegmentAnalyzer {
         if (classification == null || executedStatement(classification, def.sessionCommands()) != null) {
             return null;
         }
-        return new Analysis(catalog.judge(classification, def.sql()), def.sessionCommands(), List.of(),
+        return analysis(catalog.judge(classification, def.sql()), def.sessionCommands(), List.of(),
                 catalog.sessionRisk(classification));
+    }
+
+    /** An analysis, the last plain one again when it says the same (a record: sharing it is safe). */
+    private Analysis analysis(Classification classification, List<SessionCommand> commands, List<String> executed,
+                              SessionRisk risk) {
+        if (!commands.isEmpty() || !executed.isEmpty()) {
+            return new Analysis(classification, commands, executed, risk);
+        }
+        Analysis last = lastPlain;
+        if (last.classification() != classification || last.risk() != risk) {
+            last = new Analysis(classification, List.of(), List.of(), risk);
+            lastPlain = last;
+        }
+        return last;
     }
 
     /** The parser answered: the answer stays with the statement, or with the request for a simple Query's text. */
@@ -102,23 +120,40 @@ final class SegmentAnalyzer {
         return null;
     }
 
-    /** One analysis in progress: the parts found so far, or the first parse it must wait for. */
+    /**
+     * One analysis in progress: the parts found so far, or the first parse it must wait for. Every field is set
+     * afresh by {@link #analyze}, so one instance serves the session's requests in turn.
+     */
     private final class Parts {
-        private final Segment segment;
-        private final StatementClassifier classifier = SegmentAnalyzer.this.classifier.get();
+        private Segment segment;
+        private StatementClassifier classifier;
         // Most requests hold one statement and no session command: nothing is collected for them.
         private Classification first;
         private List<Classification> classifications;
-        private List<SessionCommand> commands = List.of();
-        private List<String> executed = List.of();
-        private SessionRisk risk = SessionRisk.NONE;
+        private List<SessionCommand> commands;
+        private List<String> executed;
+        private SessionRisk risk;
         private PendingParse pending;
 
-        Parts(Segment segment) {
-            this.segment = segment;
+        AnalysisResult analyze(Segment request) {
+            segment = request;
+            classifier = SegmentAnalyzer.this.classifier.get();
+            first = null;
+            classifications = null;
+            commands = List.of();
+            executed = List.of();
+            risk = SessionRisk.NONE;
+            pending = null;
+            try {
+                return collect();
+            } finally {
+                segment = null; // nothing of the request, nor a classifier a reload replaced, outlives it here
+                classifier = null;
+                pending = null;
+            }
         }
 
-        AnalysisResult analyze() {
+        private AnalysisResult collect() {
             List<String> queries = segment.queries;
             for (int i = 0; i < queries.size(); i++) {
                 if (!addText(queries.get(i))) {
@@ -129,7 +164,7 @@ final class SegmentAnalyzer {
                 return pending;
             }
             Classification combined = classifications == null ? first : SegmentClassification.combine(classifications);
-            return new Analysis(combined, commands, executed, risk);
+            return analysis(combined, commands, executed, risk);
         }
 
         private void add(Classification classification) {
@@ -189,7 +224,8 @@ final class SegmentAnalyzer {
          * served another client since the PREPARE: it is replayed there first, as for an EXECUTE.
          */
         private void deallocated(List<SessionCommand> found) {
-            for (SessionCommand command : found) {
+            for (int i = 0; i < found.size(); i++) { // indexed: per statement, no iterator
+                SessionCommand command = found.get(i);
                 if (command instanceof SessionCommand.Deallocate deallocate && deallocate.name() != null
                         && state.sqlPrepared(deallocate.name()) != null) {
                     addExecuted(deallocate.name());

@@ -87,8 +87,10 @@ final class SessionEffects {
         return changesSettings || transactionEnded;
     }
 
+    /** Indexed: per reply, and an iterator over the (usually empty) list is an allocation the JIT keeps. */
     private static boolean changesSettings(List<SessionCommand> commands) {
-        for (SessionCommand command : commands) {
+        for (int i = 0; i < commands.size(); i++) {
+            SessionCommand command = commands.get(i);
             if (command instanceof SessionCommand.SetParameter || command instanceof SessionCommand.SetConfig
                     || command instanceof SessionCommand.ResetParameter || command instanceof SessionCommand.ResetAll
                     || command instanceof SessionCommand.Discard) {

@@ -1,6 +1,7 @@
 package io.pgsplit.proxy.pool;
 
 import static java.util.concurrent.TimeUnit.MILLISECONDS;
+import static java.util.concurrent.TimeUnit.NANOSECONDS;
 import static java.util.concurrent.TimeUnit.SECONDS;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
@@ -27,7 +28,9 @@ import java.util.Optional;
 import java.util.concurrent.Callable;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ExecutionException;
+import java.util.concurrent.TimeoutException;
 import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.concurrent.atomic.AtomicLong;
 import java.util.function.LongSupplier;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
@@ -284,6 +287,31 @@ class ServerPoolsTest {
         assertThat(served.channel().eventLoop()).isSameAs(loopB);
         assertThat(onA.channel().isOpen()).isFalse();
         assertThat(opener.peak()).isLessThanOrEqualTo(2);
+    }
+
+    /**
+     * A connection keeps one pool entry for its whole life: parked again after another query, it counts as parked
+     * from then, not from its first parking, so a queued loop does not take it away as resting while it serves.
+     */
+    @Test
+    void aConnectionParkedAgainRestsOnlyFromItsLatestParking() throws Exception {
+        AtomicLong clock = new AtomicLong(SECONDS.toNanos(5));
+        pools(2, Duration.ofSeconds(20), opener, clock::get);
+        acquired(loopB, ALICE); // held by a long transaction
+        BackendConnection onA = acquired(loopA, ALICE);
+        release(ALICE, onA, true);
+        clock.addAndGet(SECONDS.toNanos(1));
+        assertThat(acquired(loopA, ALICE)).isSameAs(onA);
+        release(ALICE, onA, true); // between two queries, as far as the pools can tell
+
+        CompletableFuture<BackendConnection> queuedOnB = acquire(loopB, ALICE);
+
+        assertThatThrownBy(() -> queuedOnB.get(3 * ServerPool.RESTING_NANOS, NANOSECONDS))
+                .isInstanceOf(TimeoutException.class);
+        assertThat(onA.channel().isOpen()).isTrue();
+        clock.addAndGet(SECONDS.toNanos(1));
+        assertThat(queuedOnB.get(PATIENCE_SECONDS, SECONDS).channel().eventLoop()).isSameAs(loopB);
+        awaitClosed(onA);
     }
 
     /**

@@ -66,6 +66,26 @@ class RoutePlannerTest {
         return (Route.Refuse) route;
     }
 
+    /**
+     * Routes are handed out again while they say the same (no allocation per read), but never one of a server that
+     * changed its role or its address since.
+     */
+    @Test
+    void aRouteIsReusedOnlyWhileServerRoleAndReasonAreTheSame() {
+        Route.ToServer first = toServer(plan(READ, CLUSTER, NONE_FAILED));
+        toServer(plan(READ, CLUSTER, NONE_FAILED));
+        assertThat(toServer(plan(READ, CLUSTER, NONE_FAILED))).isSameAs(first);
+
+        Topology promoted = topology(server("pg2", 15433, true, Role.PRIMARY), replica("pg3"));
+        Route.ToServer write = toServer(plan(WRITE, promoted, NONE_FAILED));
+        assertThat(write.server()).isEqualTo(first.server());
+        assertThat(write.role()).isEqualTo(Role.PRIMARY);
+        assertThat(write.reason()).isEqualTo("write");
+
+        Topology moved = topology(primary("pg1"), server("pg2", 25433, true, Role.REPLICA));
+        assertThat(toServer(plan(READ, moved, NONE_FAILED)).server().port()).isEqualTo(25433);
+    }
+
     @Test
     void readsGoRoundRobinOverTheReadableReplicas() {
         List<String> chosen = new ArrayList<>();
