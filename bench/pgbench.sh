@@ -13,7 +13,7 @@
 # PgBouncer (session mode) and HAProxy (TCP mode), when installed, run in front of the same replica as
 # the direct runs, as references for what one extra hop costs here (neither splits reads from writes).
 # For pgsplit and PgBouncer the user and system CPU time per query is read from /proc around each run.
-# The single-client latency also shows a pgsplit whose only replica is that one (…-1replica), like for like.
+# Both tables also show a pgsplit whose only replica is that one (…-1replica), like for like.
 #
 # Needs: JDK 17, Maven, PostgreSQL server binaries and pgbench. Starts its own cluster (primary +
 # 2 replicas) and proxy on loopback, and stops both at the end.
@@ -90,10 +90,12 @@ for transport in ${PGSPLIT_TRANSPORT:-${BENCH_TRANSPORTS:-epoll io_uring nio}}; 
   port=$((port + 1))
 done
 [ ${#TRANSPORTS[@]} -gt 0 ] || { echo "no pgsplit transport works here" >&2; exit 1; }
-# Like for like with the single-client references: the first transport with the direct runs' replica as its only
-# one. Round-robin over two replicas wakes a backend that sat out the last query, which costs latency of its own.
+# Like for like with the references (PgBouncer, HAProxy and the direct runs all use one replica): the first transport
+# with the direct runs' replica as its only one, in the throughput table and the single-client latency, so the proxy's
+# own cost is seen apart from what spreading reads over two replicas that share these cores does to the servers.
 SINGLE_PORT=16431
 start_pgsplit "${TRANSPORTS[0]}" "$SINGLE_PORT" $((SINGLE_PORT + 20)) 1
+SINGLE_PID=$PROXY_PID
 sleep 1
 
 # PgBouncer, when installed, as a reference for what any extra network hop costs on this machine:
@@ -133,9 +135,13 @@ cpu_ticks() { # pid -> "utime stime" in clock ticks
 }
 TICK_US=$((1000000 / $(getconf CLK_TCK)))
 
-run() { # port mode -> "tps latency_ms"
-  pgbench -S -n -M "$2" -c "$CLIENTS" -j "$THREADS" -T "$SECONDS_PER_RUN" -h 127.0.0.1 -p "$1" -U app app 2>&1 \
-    | awk '/latency average/ {lat=$4} /^tps/ {tps=$3} END {print tps, lat}'
+run() { # port mode -> "tps latency_ms"; a failed run stops the bench and shows why
+  local out="$WORK/pgbench-$1-$2.out"
+  if ! pgbench -S -n -M "$2" -c "$CLIENTS" -j "$THREADS" -T "$SECONDS_PER_RUN" -h 127.0.0.1 -p "$1" -U app app > "$out" 2>&1; then
+    echo "pgbench -M $2 on port $1 failed:" >&2; tail -n 20 "$out" >&2
+    return 1
+  fi
+  awk '/latency average/ {lat=$4} /^tps/ {tps=$3} END {print tps, lat}' "$out"
 }
 
 # run_measured port mode pid -> "tps latency_ms user_us_per_query sys_us_per_query"
@@ -153,8 +159,10 @@ printf '\npgbench -S, %s clients, %s threads, %ss per run, scale %s, %s cores, p
   "$SECONDS_PER_RUN" "$SCALE" "$(nproc)" "${TRANSPORTS[*]}"
 header=$(printf '%-9s %11s' mode direct_tps)
 for transport in "${TRANSPORTS[@]}"; do header+=$(printf ' %16s %7s' "pgsplit/$transport" ratio); done
+header+=$(printf ' %24s %7s' "pgsplit/${TRANSPORTS[0]}-1replica" ratio)
 header+=$(printf ' %11s %7s %11s %7s' pgbouncer ratio haproxy ratio)
 for transport in "${TRANSPORTS[@]}"; do header+=$(printf ' %16s' "${transport}_cpu_us"); done
+header+=$(printf ' %16s' "1replica_cpu_us")
 echo "$header$(printf ' %16s' pgbouncer_cpu_us)"
 # Every pgsplit is warmed up in every mode first: the first mode measured would otherwise pay for compiling the
 # paths of all of them (the JIT's threads count in the process's CPU time).
@@ -162,6 +170,7 @@ for mode in ${BENCH_MODES:-simple extended prepared}; do
   for i in "${!TRANSPORTS[@]}"; do
     run "${PROXY_PORTS[$i]}" "$mode" > /dev/null
   done
+  run "$SINGLE_PORT" "$mode" > /dev/null
 done
 for mode in ${BENCH_MODES:-simple extended prepared}; do
   for i in "${!TRANSPORTS[@]}"; do
@@ -174,6 +183,10 @@ for mode in ${BENCH_MODES:-simple extended prepared}; do
     row+=$(awk -v pt="$ptps" -v dt="$dtps" 'BEGIN { printf " %16.0f %7.2f", pt, pt/dt }')
     cpu+=$(printf ' %16s' "${pusr}u+${psys}s")
   done
+  run "$SINGLE_PORT" "$mode" > /dev/null   # warm-up, as above
+  read -r ptps plat pusr psys < <(run_measured "$SINGLE_PORT" "$mode" "$SINGLE_PID")
+  row+=$(awk -v pt="$ptps" -v dt="$dtps" 'BEGIN { printf " %24.0f %7.2f", pt, pt/dt }')
+  cpu+=$(printf ' %16s' "${pusr}u+${psys}s")
   btps=0 busr=0 bsys=0 htps=0
   [ -n "$BOUNCER_PORT" ] && read -r btps _ busr bsys < <(run_measured "$BOUNCER_PORT" "$mode" "$BOUNCER_PID")
   [ -n "$HAPROXY_PORT" ] && read -r htps _ < <(run "$HAPROXY_PORT" "$mode")
