@@ -135,7 +135,7 @@ cpu_ticks() { # pid -> "utime stime" in clock ticks
 }
 TICK_US=$((1000000 / $(getconf CLK_TCK)))
 
-run() { # port mode -> "tps latency_ms"; a failed run stops the bench and shows why
+run() { # port mode -> "tps latency_ms"; a failed run shows why and returns 1 (which ends the bench, except inside < <(…))
   local out="$WORK/pgbench-$1-$2.out"
   if ! pgbench -S -n -M "$2" -c "$CLIENTS" -j "$THREADS" -T "$SECONDS_PER_RUN" -h 127.0.0.1 -p "$1" -U app app > "$out" 2>&1; then
     echo "pgbench -M $2 on port $1 failed:" >&2; tail -n 20 "$out" >&2
