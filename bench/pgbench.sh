@@ -155,6 +155,14 @@ run_measured() {
     printf "%s %s %.1f %.1f\n", tps, lat, (y[1] - x[1]) * t / q, (y[2] - x[2]) * t / q }'
 }
 
+# measure_column port pid width -> appends this pgsplit's TPS and ratio to row, its CPU per query to cpu
+measure_column() {
+  local ptps plat pusr psys
+  read -r ptps plat pusr psys < <(run_measured "$1" "$mode" "$2")
+  row+=$(awk -v pt="$ptps" -v dt="$dtps" -v w="$3" 'BEGIN { printf " %*.0f %7.2f", w, pt, pt/dt }')
+  cpu+=$(printf ' %16s' "${pusr}u+${psys}s")
+}
+
 printf '\npgbench -S, %s clients, %s threads, %ss per run, scale %s, %s cores, pgsplit transports %s\n' "$CLIENTS" "$THREADS" \
   "$SECONDS_PER_RUN" "$SCALE" "$(nproc)" "${TRANSPORTS[*]}"
 header=$(printf '%-9s %11s' mode direct_tps)
@@ -179,14 +187,10 @@ for mode in ${BENCH_MODES:-simple extended prepared}; do
   read -r dtps dlat < <(run "$REPLICA1" "$mode")
   row=$(printf '%-9s %11.0f' "$mode" "$dtps") cpu=""
   for i in "${!TRANSPORTS[@]}"; do
-    read -r ptps plat pusr psys < <(run_measured "${PROXY_PORTS[$i]}" "$mode" "${PROXY_PIDS[$i]}")
-    row+=$(awk -v pt="$ptps" -v dt="$dtps" 'BEGIN { printf " %16.0f %7.2f", pt, pt/dt }')
-    cpu+=$(printf ' %16s' "${pusr}u+${psys}s")
+    measure_column "${PROXY_PORTS[$i]}" "${PROXY_PIDS[$i]}" 16
   done
   run "$SINGLE_PORT" "$mode" > /dev/null   # warm-up, as above
-  read -r ptps plat pusr psys < <(run_measured "$SINGLE_PORT" "$mode" "$SINGLE_PID")
-  row+=$(awk -v pt="$ptps" -v dt="$dtps" 'BEGIN { printf " %24.0f %7.2f", pt, pt/dt }')
-  cpu+=$(printf ' %16s' "${pusr}u+${psys}s")
+  measure_column "$SINGLE_PORT" "$SINGLE_PID" 24
   btps=0 busr=0 bsys=0 htps=0
   [ -n "$BOUNCER_PORT" ] && read -r btps _ busr bsys < <(run_measured "$BOUNCER_PORT" "$mode" "$BOUNCER_PID")
   [ -n "$HAPROXY_PORT" ] && read -r htps _ < <(run "$HAPROXY_PORT" "$mode")

@@ -105,7 +105,7 @@ public final class PgSplitServer implements AutoCloseable {
         Transport transport = selection.transport();
         metrics.transport(transport.configName());
         EventLoopGroup acceptor = transport.newGroup(1, "pgsplit-accept");
-        EventLoopGroup workers = transport.newGroup(Transport.ioThreads(), "pgsplit-io");
+        EventLoopGroup workers = transport.newGroup(config.ioThreads().count(), "pgsplit-io");
         try {
             Channel listener = new ServerBootstrap()
                     .group(acceptor, workers)
@@ -118,7 +118,8 @@ public final class PgSplitServer implements AutoCloseable {
                     .bind(config.listen().host(), config.listen().port())
                     .sync()
                     .channel();
-            log.info("pgsplit listening on {} ({}), servers: {}", listener.localAddress(), transport.configName(), config.servers().size());
+            log.info("pgsplit listening on {} ({}, {} I/O threads), servers: {}", listener.localAddress(),
+                    transport.configName(), config.ioThreads().describe(), config.servers().size());
             AdminServer admin = config.admin().isEmpty() ? null : AdminServer.start(config.admin().get(), health::topology, metrics,
                     () -> RoutingState.capture(context.replicaSelector(),
                             context.config().servers().stream().map(ServerConfig::name).toList(), context.catalogs()),
@@ -211,7 +212,7 @@ public final class PgSplitServer implements AutoCloseable {
      * Applies a new configuration without dropping anyone: added servers are probed and get work
      * once healthy; removed servers drain (no new work, open work finishes, then their
      * connections close); users, limits, routing and health settings take effect for new
-     * requests. The listen and admin addresses and the transport need a restart.
+     * requests. The listen and admin addresses, the transport and io_threads need a restart.
      */
     public synchronized void reload(PgSplitConfig next) {
         PgSplitConfig previous = context.config();
@@ -221,6 +222,10 @@ public final class PgSplitServer implements AutoCloseable {
         if (next.transport() != previous.transport()) {
             log.warn("reload: transport changed from {} to {}; it takes effect only after a restart",
                     previous.transport().configName(), next.transport().configName());
+        }
+        if (next.ioThreads().count() != previous.ioThreads().count()) {
+            log.warn("reload: io_threads changed from {} to {}; it takes effect only after a restart",
+                    previous.ioThreads().describe(), next.ioThreads().describe());
         }
         StatementClassifier classifier = next.routing().sameClassifier(previous.routing())
                 ? context.classifier()

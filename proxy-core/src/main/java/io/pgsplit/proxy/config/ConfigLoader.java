@@ -21,7 +21,7 @@ public final class ConfigLoader {
     private static final Set<String> TOP_LEVEL_KEYS = Set.of(
             "listen", "admin", "auth_type", "servers", "users", "health", "routing", "limits", "pool", "consistency",
             "shutdown_timeout", "pool_mode", "client_tls", "server_tls", "auth_query", "hba",
-            "transport");
+            "transport", "io_threads");
     private static final Duration DEFAULT_SHUTDOWN_TIMEOUT = Duration.ofSeconds(30);
 
     private ConfigLoader() {
@@ -65,6 +65,7 @@ public final class ConfigLoader {
         if (!tree.get().isObject()) {
             throw new ConfigException(sourceName, "must be a YAML mapping of settings");
         }
+        int cores = Runtime.getRuntime().availableProcessors();
         ConfigNode root = ConfigNode.root(tree.get(), new EnvironmentSubstitution(environment))
                 .requireMapping(TOP_LEVEL_KEYS);
 
@@ -88,6 +89,7 @@ public final class ConfigLoader {
                 new SecuritySettings(TlsSections.readClient(root.get("client_tls")), serverTls,
                         AuthQuerySection.read(root.get("auth_query")), HbaSection.read(root.get("hba")),
                         TlsSections.files(root.get("client_tls"), root.get("server_tls"))),
-                root.get("transport").asOr(TransportChoice::fromConfigName, TransportChoice.AUTO));
+                root.get("transport").asOr(TransportChoice::fromConfigName, TransportChoice.AUTO),
+                root.get("io_threads").asOr(text -> IoThreads.fromConfig(text, cores), IoThreads.auto(cores)));
     }
 }

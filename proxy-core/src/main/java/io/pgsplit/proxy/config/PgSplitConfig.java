@@ -8,12 +8,13 @@ import java.util.Optional;
 /**
  * The whole proxy configuration, validated by {@link ConfigLoader}. {@code shutdownTimeout}: how long
  * SIGTERM lets open transactions finish before the remaining sessions are closed; {@code security}: TLS on both
- * sides, auth_query and hba; {@code transport}: the I/O transport asked for, read at start only.
+ * sides, auth_query and hba; {@code transport}: the I/O transport asked for, and {@code ioThreads}: how many I/O loops, both read
+ * at start only.
  */
 public record PgSplitConfig(HostPort listen, Optional<HostPort> admin, AuthType authType, List<ServerConfig> servers,
                             List<UserConfig> users, HealthConfig health, RoutingConfig routing, LimitsConfig limits,
                             PoolConfig pool, ConsistencyConfig consistency, Duration shutdownTimeout,
-                            SecuritySettings security, TransportChoice transport) {
+                            SecuritySettings security, TransportChoice transport, IoThreads ioThreads) {
 
     public PgSplitConfig {
         Objects.requireNonNull(listen, "listen");
@@ -29,6 +30,7 @@ public record PgSplitConfig(HostPort listen, Optional<HostPort> admin, AuthType 
         Objects.requireNonNull(shutdownTimeout, "shutdownTimeout");
         Objects.requireNonNull(security, "security");
         Objects.requireNonNull(transport, "transport");
+        Objects.requireNonNull(ioThreads, "ioThreads");
     }
 
     /** The consistency a new session of this user starts with: the user's own, else the default. */

@@ -115,13 +115,4 @@ public enum Transport {
         }
         throw new IllegalArgumentException("not a socket transport's event loop: " + loop);
     }
-
-    /**
-     * One I/O loop per core, not Netty's two: a proxy's loops only move bytes and never block, so
-     * extra loops add context switches, not throughput (measured with bench/pgbench.sh on 2 cores:
-     * 25% less system time per query). {@code -Dio.netty.eventLoopThreads} still overrides it.
-     */
-    public static int ioThreads() {
-        return Integer.getInteger("io.netty.eventLoopThreads", Runtime.getRuntime().availableProcessors());
-    }
 }

@@ -273,6 +273,18 @@ class ConfigLoaderTest {
     }
 
     @Test
+    void readsTheIoThreadsAutoByDefaultOrAsAPositiveCount() throws ConfigException {
+        int cores = Runtime.getRuntime().availableProcessors();
+        assertThat(parse(MINIMAL).ioThreads()).isEqualTo(IoThreads.auto(cores));
+        assertThat(parse(MINIMAL + "io_threads: auto").ioThreads()).isEqualTo(IoThreads.auto(cores));
+        assertThat(parse(MINIMAL + "io_threads: 3").ioThreads()).isEqualTo(new IoThreads(3, false));
+        assertThatThrownBy(() -> parse(MINIMAL + "io_threads: 0"))
+                .hasMessageContaining("io_threads").hasMessageContaining("must be auto or a number of loops from 1 to 1024");
+        assertThatThrownBy(() -> parse(MINIMAL + "io_threads: many"))
+                .hasMessageContaining("io_threads").hasMessageContaining("(got 'many')");
+    }
+
+    @Test
     void rejectsAWildcardInsideAFunctionName() {
         assertThatThrownBy(() -> parse(MINIMAL + "routing: { write_functions: [ok, 'a*b'] }"))
                 .hasMessage("routing.write_functions[1]: must be a function name, optionally ending in * to match by prefix");
@@ -317,7 +329,7 @@ class ConfigLoaderTest {
         assertThatThrownBy(() -> parse(MINIMAL + "listn: 127.0.0.1:1\n"))
                 .isInstanceOf(ConfigException.class)
                 .hasFieldOrPropertyWithValue("key", "listn")
-                .hasMessageStartingWith("listn: unknown key (expected one of: admin, auth_query, auth_type, client_tls, consistency, hba, health, limits,");
+                .hasMessageStartingWith("listn: unknown key (expected one of: admin, auth_query, auth_type, client_tls, consistency, hba, health, io_threads, limits,");
     }
 
     @Test
