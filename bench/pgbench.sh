@@ -13,7 +13,8 @@
 # PgBouncer (session mode) and HAProxy (TCP mode), when installed, run in front of the same replica as
 # the direct runs, as references for what one extra hop costs here (neither splits reads from writes).
 # For pgsplit and PgBouncer the user and system CPU time per query is read from /proc around each run.
-# Both tables also show a pgsplit whose only replica is that one (…-1replica), like for like.
+# Both tables also show a pgsplit whose only replica is that one (…-1replica), like for like, and one with
+# routing.replica_affinity: session (…-session), whose sessions each keep one of the two replicas.
 #
 # Needs: JDK 17, Maven, PostgreSQL server binaries and pgbench. Starts its own cluster (primary +
 # 2 replicas) and proxy on loopback, and stops both at the end.
@@ -53,7 +54,8 @@ until psql -X -qAt -h 127.0.0.1 -p "$REPLICA2" -U app app -c "select count(*) fr
   sleep 0.5
 done
 
-# start_pgsplit transport port admin_port [replicas (2)] -> starts it in the background; its pid in PROXY_PID
+# start_pgsplit transport port admin_port [replicas (2)] [replica_affinity (statement)] -> starts it in the
+# background; its pid in PROXY_PID
 start_pgsplit() {
   local third="  - { name: pg3, host: 127.0.0.1, port: $REPLICA2 }" config="$WORK/pgsplit-$1-$2.yaml"
   [ "${4:-2}" = 1 ] && third=""
@@ -69,6 +71,8 @@ users:
   - { name: app, password: app }
 health:
   interval: 500ms
+routing:
+  replica_affinity: ${5:-statement}
 YAML
   # shellcheck disable=SC2086
   java ${PGSPLIT_JAVA_OPTS:-} -Dlogback.configurationFile=/dev/null -jar "$JAR" --config "$config" > "$WORK/proxy-$1-$2.log" 2>&1 &
@@ -96,6 +100,10 @@ done
 SINGLE_PORT=16431
 start_pgsplit "${TRANSPORTS[0]}" "$SINGLE_PORT" $((SINGLE_PORT + 20)) 1
 SINGLE_PID=$PROXY_PID
+# Two replicas, but each session's reads kept on one (Pgpool-II's default): half the server backends busy.
+SESSION_PORT=16430
+start_pgsplit "${TRANSPORTS[0]}" "$SESSION_PORT" $((SESSION_PORT + 20)) 2 session
+SESSION_PID=$PROXY_PID
 sleep 1
 
 # PgBouncer, when installed, as a reference for what any extra network hop costs on this machine:
@@ -168,9 +176,10 @@ printf '\npgbench -S, %s clients, %s threads, %ss per run, scale %s, %s cores, p
 header=$(printf '%-9s %11s' mode direct_tps)
 for transport in "${TRANSPORTS[@]}"; do header+=$(printf ' %16s %7s' "pgsplit/$transport" ratio); done
 header+=$(printf ' %24s %7s' "pgsplit/${TRANSPORTS[0]}-1replica" ratio)
+header+=$(printf ' %22s %7s' "pgsplit/${TRANSPORTS[0]}-session" ratio)
 header+=$(printf ' %11s %7s %11s %7s' pgbouncer ratio haproxy ratio)
 for transport in "${TRANSPORTS[@]}"; do header+=$(printf ' %16s' "${transport}_cpu_us"); done
-header+=$(printf ' %16s' "1replica_cpu_us")
+header+=$(printf ' %16s %16s' "1replica_cpu_us" "session_cpu_us")
 echo "$header$(printf ' %16s' pgbouncer_cpu_us)"
 # Every pgsplit is warmed up in every mode first: the first mode measured would otherwise pay for compiling the
 # paths of all of them (the JIT's threads count in the process's CPU time).
@@ -179,6 +188,7 @@ for mode in ${BENCH_MODES:-simple extended prepared}; do
     run "${PROXY_PORTS[$i]}" "$mode" > /dev/null
   done
   run "$SINGLE_PORT" "$mode" > /dev/null
+  run "$SESSION_PORT" "$mode" > /dev/null
 done
 for mode in ${BENCH_MODES:-simple extended prepared}; do
   for i in "${!TRANSPORTS[@]}"; do
@@ -191,6 +201,8 @@ for mode in ${BENCH_MODES:-simple extended prepared}; do
   done
   run "$SINGLE_PORT" "$mode" > /dev/null   # warm-up, as above
   measure_column "$SINGLE_PORT" "$SINGLE_PID" 24
+  run "$SESSION_PORT" "$mode" > /dev/null   # warm-up, as above
+  measure_column "$SESSION_PORT" "$SESSION_PID" 22
   btps=0 busr=0 bsys=0 htps=0
   [ -n "$BOUNCER_PORT" ] && read -r btps _ busr bsys < <(run_measured "$BOUNCER_PORT" "$mode" "$BOUNCER_PID")
   [ -n "$HAPROXY_PORT" ] && read -r htps _ < <(run "$HAPROXY_PORT" "$mode")
@@ -203,17 +215,22 @@ echo "single-client latency (1 client, 1 thread; pgsplit/${TRANSPORTS[0]}-1repli
 CLIENTS=1 THREADS=1
 for mode in simple prepared; do
   run "$SINGLE_PORT" "$mode" > /dev/null   # warm-up
+  run "$SESSION_PORT" "$mode" > /dev/null
 done
+# latency_column label port -> appends what this target's single client adds to the direct latency to line
+latency_column() {
+  local plat
+  read -r _ plat < <(run "$2" "$mode")
+  line+=$(awk -v t="$1" -v dl="$dlat" -v pl="$plat" 'BEGIN { printf ", %s %.3f ms (added %.0f us)", t, pl, (pl-dl)*1000 }')
+}
 for mode in simple prepared; do
   read -r dtps dlat < <(run "$REPLICA1" "$mode")
   line=$(printf '%-9s direct %.3f ms' "$mode" "$dlat")
   for i in "${!TRANSPORTS[@]}"; do
-    read -r ptps plat < <(run "${PROXY_PORTS[$i]}" "$mode")
-    line+=$(awk -v t="${TRANSPORTS[$i]}" -v dl="$dlat" -v pl="$plat" 'BEGIN { printf ", pgsplit/%s %.3f ms (added %.0f us)", t, pl, (pl-dl)*1000 }')
+    latency_column "pgsplit/${TRANSPORTS[$i]}" "${PROXY_PORTS[$i]}"
   done
-  read -r _ plat < <(run "$SINGLE_PORT" "$mode")
-  line+=$(awk -v t="${TRANSPORTS[0]}-1replica" -v dl="$dlat" -v pl="$plat" 'BEGIN { printf ", pgsplit/%s %.3f ms (added %.0f us)", t, pl, (pl-dl)*1000 }')
-  blat=0
-  [ -n "$BOUNCER_PORT" ] && read -r _ blat < <(run "$BOUNCER_PORT" "$mode")
-  echo "$line$(awk -v dl="$dlat" -v bl="$blat" 'BEGIN { printf ", pgbouncer %.3f ms (added %.0f us)", bl, (bl-dl)*1000 }')"
+  latency_column "pgsplit/${TRANSPORTS[0]}-1replica" "$SINGLE_PORT"
+  latency_column "pgsplit/${TRANSPORTS[0]}-session" "$SESSION_PORT"
+  [ -z "$BOUNCER_PORT" ] || latency_column pgbouncer "$BOUNCER_PORT"
+  echo "$line"
 done

@@ -28,7 +28,7 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
 import org.junit.jupiter.api.extension.ExtendWith;
 
-/** routing.replica_policy and servers[].weight with real replicas; each test runs a proxy of its own. */
+/** routing.replica_policy, replica_affinity and servers[].weight with real replicas; each test runs a proxy of its own. */
 @ExtendWith(ClusterExtension.class)
 @Timeout(180)
 class ReplicaPolicyTest {
@@ -48,18 +48,29 @@ class ReplicaPolicyTest {
         cluster.cluster().appPassword());
   }
 
-  /** Runs {@code reads} reads on one connection and counts, by node, who answered. */
+  /** Runs {@code reads} reads on a connection of its own and counts, by node, who answered. */
   private static Map<String, Integer> readsByNode(PgSplitServer proxy, int reads) throws SQLException {
     Map<String, Integer> byNode = new HashMap<>();
-    try (Connection connection = connect(proxy); Statement statement = connection.createStatement()) {
-      for (int i = 0; i < reads; i++) {
-        try (ResultSet row = statement.executeQuery("SELECT inet_server_port()")) {
-          row.next();
-          byNode.merge(cluster.nodeListeningOn(row.getInt(1)).name(), 1, Integer::sum);
-        }
+    try (Connection connection = connect(proxy)) {
+      for (String node : readsOn(connection, reads)) {
+        byNode.merge(node, 1, Integer::sum);
       }
     }
     return byNode;
+  }
+
+  /** The nodes that answered {@code reads} reads on {@code connection}, in order. */
+  private static List<String> readsOn(Connection connection, int reads) throws SQLException {
+    List<String> nodes = new ArrayList<>(reads);
+    try (Statement statement = connection.createStatement()) {
+      for (int i = 0; i < reads; i++) {
+        try (ResultSet row = statement.executeQuery("SELECT inet_server_port()")) {
+          row.next();
+          nodes.add(cluster.nodeListeningOn(row.getInt(1)).name());
+        }
+      }
+    }
+    return nodes;
   }
 
   @Test
@@ -72,6 +83,7 @@ class ReplicaPolicyTest {
       assertThat(byNode.getOrDefault(heavy, 0) + byNode.getOrDefault(light, 0)).isEqualTo(400);
       JsonNode status = status(proxy);
       assertThat(status.get("replica_policy").asText()).isEqualTo("round_robin");
+      assertThat(status.get("replica_affinity").asText()).isEqualTo("statement");
       assertThat(server(status, heavy).get("replica").get("weight").asInt()).isEqualTo(3);
     }
   }
@@ -85,6 +97,30 @@ class ReplicaPolicyTest {
       proxy.reload(yaml.server(light, "weight: 0").config());
 
       assertThat(readsByNode(proxy, 20)).containsOnlyKeys(heavy);
+    }
+  }
+
+  @Test
+  void sessionAffinityKeepsEachSessionOnOneReplicaSpreadsTheSessionsAndMovesOneWhoseReplicaIsDrained()
+      throws Exception {
+    ProxyYaml yaml = ProxyYaml.forCluster(cluster.cluster()).admin().routing("replica_affinity: session");
+    try (PgSplitServer proxy = ProxiedCluster.startProxy(yaml);
+        Connection first = connect(proxy);
+        Connection second = connect(proxy)) {
+      List<String> firstReads = readsOn(first, 6);
+      List<String> secondReads = readsOn(second, 6);
+      String kept = firstReads.get(0);
+      String other = kept.equals(heavy) ? light : heavy;
+
+      assertThat(firstReads).as("the first session's reads").containsOnly(kept);
+      assertThat(secondReads).as("the second session's, its first read the next turn").containsOnly(other);
+      assertThat(readsOn(first, 4)).as("the first session's after the second's").containsOnly(kept);
+      assertThat(status(proxy).get("replica_affinity").asText()).isEqualTo("session");
+
+      proxy.reload(yaml.server(kept, "weight: 0").config());
+
+      assertThat(readsOn(first, 4)).as("the first session's once its replica is drained").containsOnly(other);
+      assertThat(readsOn(second, 4)).as("the second session's").containsOnly(other);
     }
   }
 

@@ -114,7 +114,8 @@ public final class ProxyContext {
         this.serverTls = serverTls;
         this.pools = new ServerPools(replicaPoolSettings(config.pool()), opener);
         this.primaryPools = new ServerPools(primaryPoolSettings(config.pool()), opener);
-        this.replicaSelector = new ReplicaSelector(config.routing().replicaPolicy(), weights(config), replicaLoad());
+        this.replicaSelector = new ReplicaSelector(config.routing().replicaPolicy(),
+                config.routing().replicaAffinity(), weights(config), replicaLoad());
         this.catalogs = new CatalogRegistry(catalogSettings(config, serverTls), health::topology);
         this.bufferBudget = new BufferBudget(config.limits().maxBufferedBytes());
         metrics.bindBufferBudget(bufferBudget);
@@ -176,7 +177,8 @@ public final class ProxyContext {
         this.config = newConfig;
         pools.reconfigure(replicaPoolSettings(newConfig.pool()));
         primaryPools.reconfigure(primaryPoolSettings(newConfig.pool()));
-        replicaSelector.configure(newConfig.routing().replicaPolicy(), weights(newConfig));
+        replicaSelector.configure(newConfig.routing().replicaPolicy(), newConfig.routing().replicaAffinity(),
+                weights(newConfig));
         catalogs.reconfigure(catalogSettings(newConfig, nextServerTls));
         bufferBudget.limit(newConfig.limits().maxBufferedBytes());
     }
@@ -289,7 +291,7 @@ public final class ProxyContext {
         return cancelForwarder;
     }
 
-    /** Picks replicas for reads by {@code routing.replica_policy} and {@code servers[].weight}. */
+    /** Picks replicas for reads by {@code routing.replica_policy}, {@code replica_affinity} and {@code servers[].weight}. */
     public ReplicaSelector replicaSelector() {
         return replicaSelector;
     }

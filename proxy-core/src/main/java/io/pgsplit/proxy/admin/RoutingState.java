@@ -10,13 +10,15 @@ import java.util.Map;
 /**
  * How reads pick replicas and what the routing catalogs know, for {@code /status}.
  *
- * @param replicaPolicy {@code routing.replica_policy}
+ * @param replicaPolicy   {@code routing.replica_policy}
+ * @param replicaAffinity {@code routing.replica_affinity}
  * @param replicas      per server: its weight, the reads in flight on it, its recent latency
  * @param catalogs      one entry per database the proxy has a routing catalog for
  */
-public record RoutingState(String replicaPolicy, Map<String, ReplicaState> replicas, List<CatalogStatus> catalogs) {
+public record RoutingState(String replicaPolicy, String replicaAffinity, Map<String, ReplicaState> replicas,
+                           List<CatalogStatus> catalogs) {
 
-    public static final RoutingState NONE = new RoutingState(null, Map.of(), List.of());
+    public static final RoutingState NONE = new RoutingState(null, null, Map.of(), List.of());
 
     /** @param latencyMs null before the first sample */
     public record ReplicaState(int weight, int readsInFlight, Double latencyMs) {
@@ -34,7 +36,8 @@ public record RoutingState(String replicaPolicy, Map<String, ReplicaState> repli
             replicas.put(server, new ReplicaState(selector.weight(server), selector.load().inFlight(server),
                     latency < 0 ? null : latency / 1e6));
         }
-        return new RoutingState(selector.policy().configName(), replicas, catalogs.status());
+        return new RoutingState(selector.policy().configName(), selector.affinity().configName(), replicas,
+                catalogs.status());
     }
 
     ReplicaState replica(String server) {

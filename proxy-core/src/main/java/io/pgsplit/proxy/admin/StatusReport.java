@@ -31,7 +31,7 @@ import java.util.OptionalLong;
  */
 record StatusReport(List<ServerStatus> servers, boolean splitBrain, String primary, int clients,
                     List<RouteCount> routing, long topologyVersion, String replicaPolicy,
-                    List<CatalogStatus> catalogs, ProcessStatus process, FrontDoorStatus frontDoor) {
+                    String replicaAffinity, List<CatalogStatus> catalogs, ProcessStatus process, FrontDoorStatus frontDoor) {
 
     private static final ObjectMapper JSON = JsonMapper.builder()
             .propertyNamingStrategy(PropertyNamingStrategies.SNAKE_CASE)
@@ -62,7 +62,7 @@ record StatusReport(List<ServerStatus> servers, boolean splitBrain, String prima
                 .toList();
         return new StatusReport(servers, topology.splitBrain(), topology.primary().map(ServerHealth::name).orElse(null),
                 metrics.clientConnections(), metrics.routeCounts(), topology.version(), routing.replicaPolicy(),
-                routing.catalogs(), process, frontDoor);
+                routing.replicaAffinity(), routing.catalogs(), process, frontDoor);
     }
 
     private static ServerStatus serverStatus(ServerHealth server, Topology topology, ProxyMetrics metrics,

@@ -1,6 +1,7 @@
 package io.pgsplit.proxy.balance;
 
 import io.pgsplit.health.ServerHealth;
+import io.pgsplit.proxy.config.ReplicaAffinity;
 import io.pgsplit.proxy.config.ReplicaPolicy;
 import java.util.ArrayList;
 import java.util.List;
@@ -19,8 +20,9 @@ import java.util.concurrent.atomic.AtomicInteger;
  *       best one's (so equal replicas share), in turn by weight; a replica not measured yet counts as fast.</li>
  * </ul>
  * Weight 0 keeps a replica out of reads altogether. One turn counter for the whole proxy, shared by every
- * session; {@link #peek} shows the choice the next read would get, without taking a turn. Thread-safe, and
- * configured live on reload.
+ * session; {@link #peek} shows the choice the next read would get, without taking a turn. With
+ * {@code routing.replica_affinity: session} a session's replica is kept while it may still serve, and the policy
+ * is asked only for its first read and when that replica drops out. Thread-safe, and configured live on reload.
  */
 public final class ReplicaSelector {
     static final long BAND_FLOOR_NANOS = 2_000_000;
@@ -28,12 +30,19 @@ public final class ReplicaSelector {
     private final AtomicInteger turn = new AtomicInteger();
     private final ReplicaLoad load;
     private volatile ReplicaPolicy policy;
+    private volatile ReplicaAffinity affinity;
     private volatile Map<String, Integer> weights;
 
     /** @param weights by server name; a server not listed weighs 1 */
-    public ReplicaSelector(ReplicaPolicy policy, Map<String, Integer> weights, ReplicaLoad load) {
+    public ReplicaSelector(ReplicaPolicy policy, ReplicaAffinity affinity, Map<String, Integer> weights,
+                           ReplicaLoad load) {
         this.load = Objects.requireNonNull(load, "load");
-        configure(policy, weights);
+        configure(policy, affinity, weights);
+    }
+
+    /** Every read placed afresh ({@code replica_affinity: statement}). */
+    public ReplicaSelector(ReplicaPolicy policy, Map<String, Integer> weights, ReplicaLoad load) {
+        this(policy, ReplicaAffinity.STATEMENT, weights, load);
     }
 
     /** A plain round robin with every weight 1, for callers without a configuration. */
@@ -51,13 +60,18 @@ public final class ReplicaSelector {
         });
     }
 
-    public void configure(ReplicaPolicy nextPolicy, Map<String, Integer> nextWeights) {
+    public void configure(ReplicaPolicy nextPolicy, ReplicaAffinity nextAffinity, Map<String, Integer> nextWeights) {
         this.policy = Objects.requireNonNull(nextPolicy, "policy");
+        this.affinity = Objects.requireNonNull(nextAffinity, "affinity");
         this.weights = Map.copyOf(nextWeights);
     }
 
     public ReplicaPolicy policy() {
         return policy;
+    }
+
+    public ReplicaAffinity affinity() {
+        return affinity;
     }
 
     public int weight(String server) {
@@ -78,9 +92,36 @@ public final class ReplicaSelector {
         return select(candidates, turn.getAndIncrement());
     }
 
+    /**
+     * The replica for a session's next read: with session affinity the one named {@code sessionReplica} while it
+     * is among {@code candidates} and in rotation, taking no turn; otherwise as {@link #choose}.
+     */
+    public ServerHealth choose(List<ServerHealth> candidates, String sessionReplica) {
+        ServerHealth kept = kept(candidates, sessionReplica);
+        return kept != null ? kept : choose(candidates);
+    }
+
     /** The replica {@link #choose} would pick now, without taking the turn (EXPLAIN (ROUTE)). */
     public ServerHealth peek(List<ServerHealth> candidates) {
         return select(candidates, turn.get());
+    }
+
+    /** The replica {@link #choose(List, String)} would pick now, without taking the turn. */
+    public ServerHealth peek(List<ServerHealth> candidates, String sessionReplica) {
+        ServerHealth kept = kept(candidates, sessionReplica);
+        return kept != null ? kept : peek(candidates);
+    }
+
+    private ServerHealth kept(List<ServerHealth> candidates, String sessionReplica) {
+        if (sessionReplica == null || affinity != ReplicaAffinity.SESSION || !inRotation(sessionReplica)) {
+            return null;
+        }
+        for (int i = 0; i < candidates.size(); i++) {
+            if (candidates.get(i).name().equals(sessionReplica)) {
+                return candidates.get(i);
+            }
+        }
+        return null;
     }
 
     private ServerHealth select(List<ServerHealth> candidates, int ticket) {

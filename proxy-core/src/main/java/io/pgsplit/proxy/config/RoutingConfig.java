@@ -12,9 +12,11 @@ import java.util.Objects;
  * @param catalog              whether function calls are judged by the database's catalog (else by the deny-list only)
  * @param catalogRefresh       how often the catalog of every database is read again
  * @param replicaPolicy        how a read picks its replica
+ * @param replicaAffinity      whether a session's reads keep the replica the policy gave its first one
  */
 public record RoutingConfig(List<String> writeFunctions, long classifierCacheSize, Duration parseTimeout,
-                            boolean catalog, Duration catalogRefresh, ReplicaPolicy replicaPolicy) {
+                            boolean catalog, Duration catalogRefresh, ReplicaPolicy replicaPolicy,
+                            ReplicaAffinity replicaAffinity) {
 
     public static final Duration DEFAULT_CATALOG_REFRESH = Duration.ofSeconds(60);
 
@@ -23,10 +25,12 @@ public record RoutingConfig(List<String> writeFunctions, long classifierCacheSiz
         Objects.requireNonNull(parseTimeout, "parseTimeout");
         Objects.requireNonNull(catalogRefresh, "catalogRefresh");
         Objects.requireNonNull(replicaPolicy, "replicaPolicy");
+        Objects.requireNonNull(replicaAffinity, "replicaAffinity");
     }
 
     public RoutingConfig(List<String> writeFunctions, long classifierCacheSize, Duration parseTimeout) {
-        this(writeFunctions, classifierCacheSize, parseTimeout, true, DEFAULT_CATALOG_REFRESH, ReplicaPolicy.ROUND_ROBIN);
+        this(writeFunctions, classifierCacheSize, parseTimeout, true, DEFAULT_CATALOG_REFRESH, ReplicaPolicy.ROUND_ROBIN,
+                ReplicaAffinity.STATEMENT);
     }
 
     /** Whether a classifier built for {@code other} classifies as one built for this would. */

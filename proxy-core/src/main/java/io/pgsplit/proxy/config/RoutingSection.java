@@ -16,7 +16,7 @@ import java.util.regex.Pattern;
 final class RoutingSection {
     private static final Set<String> KEYS = Set.of(
             "write_functions", "extra_write_functions", "classifier_cache_size", "parse_timeout", "catalog",
-            "catalog_refresh", "replica_policy");
+            "catalog_refresh", "replica_policy", "replica_affinity");
     /** A function name without whitespace, optionally ending in {@code *} for a prefix match. */
     private static final Pattern FUNCTION_PATTERN = Pattern.compile("[^\\s*]+\\*?|\\*");
     private static final Function<String, String> FUNCTION_NAME = Scalars.requiring(
@@ -40,7 +40,8 @@ final class RoutingSection {
                 routing.get("parse_timeout").asOr(Scalars.positiveDuration(), Duration.ofSeconds(1)),
                 routing.get("catalog").asOr(Scalars::onOff, true),
                 routing.get("catalog_refresh").asOr(Scalars.positiveDuration(), RoutingConfig.DEFAULT_CATALOG_REFRESH),
-                routing.get("replica_policy").asOr(ReplicaPolicy::fromConfigName, ReplicaPolicy.ROUND_ROBIN));
+                routing.get("replica_policy").asOr(ReplicaPolicy::fromConfigName, ReplicaPolicy.ROUND_ROBIN),
+                routing.get("replica_affinity").asOr(ReplicaAffinity::fromConfigName, ReplicaAffinity.STATEMENT));
     }
 
     private static List<String> functionNames(ConfigNode list) throws ConfigException {

@@ -13,8 +13,8 @@ import java.util.Set;
 import java.util.function.Predicate;
 
 /**
- * Decides the server for a segment. Pure: it reads a topology snapshot and a requirement, and
- * holds no session state.
+ * Decides the server for a segment from a topology snapshot and a requirement. Of the session it
+ * remembers only the replica its last read got, which {@code replica_affinity: session} keeps.
  *
  * <p>Anything that needs the primary goes there, or is refused when no single primary is known;
  * reads go to a replica within the lag limits and in rotation (weight above 0), chosen by the
@@ -33,6 +33,8 @@ final class RoutePlanner {
      */
     private final Route.ToServer[] recent = new Route.ToServer[4];
     private int nextRecent;
+    /** The replica this session's last read was given: the one session affinity keeps. */
+    private String sessionReplica;
 
     RoutePlanner(ReplicaSelector selector) {
         this.selector = selector;
@@ -119,8 +121,11 @@ final class RoutePlanner {
     private Route toReplica(Topology topology, Set<String> failedServers, String reason, Predicate<ServerHealth> caughtUp,
                             boolean takeTurn) {
         List<ServerHealth> replicas = eligibleReplicas(topology, failedServers, caughtUp);
-        ServerHealth chosen = takeTurn ? selector.choose(replicas) : selector.peek(replicas);
+        ServerHealth chosen = takeTurn ? selector.choose(replicas, sessionReplica) : selector.peek(replicas, sessionReplica);
         if (chosen != null) {
+            if (takeTurn) {
+                sessionReplica = chosen.name();
+            }
             return toServer(chosen.address(), Role.REPLICA, reason);
         }
         Optional<ServerHealth> primary = topology.primary().filter(p -> !failedServers.contains(p.name()));

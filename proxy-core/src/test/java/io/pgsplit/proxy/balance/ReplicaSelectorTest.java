@@ -5,6 +5,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import io.pgsplit.health.Role;
 import io.pgsplit.health.ServerAddress;
 import io.pgsplit.health.ServerHealth;
+import io.pgsplit.proxy.config.ReplicaAffinity;
 import io.pgsplit.proxy.config.ReplicaPolicy;
 import java.time.Instant;
 import java.util.HashMap;
@@ -57,7 +58,7 @@ class ReplicaSelectorTest {
         assertThat(counts(selector, 10)).containsOnlyKeys("pg3");
         assertThat(selector.choose(List.of(PG2))).isNull();
 
-        selector.configure(ReplicaPolicy.ROUND_ROBIN, Map.of());
+        selector.configure(ReplicaPolicy.ROUND_ROBIN, ReplicaAffinity.STATEMENT, Map.of());
 
         assertThat(counts(selector, 10)).containsEntry("pg2", 5L).containsEntry("pg3", 5L);
     }
@@ -70,6 +71,31 @@ class ReplicaSelectorTest {
         assertThat(selector.peek(BOTH)).isEqualTo(next);
         assertThat(selector.choose(BOTH)).isEqualTo(next);
         assertThat(selector.peek(BOTH)).isNotEqualTo(next);
+    }
+
+    @Test
+    void sessionAffinityKeepsTheSessionsReplicaWhileItMayServeAndTakesNoTurnForIt() {
+        ReplicaSelector selector = new ReplicaSelector(ReplicaPolicy.ROUND_ROBIN, ReplicaAffinity.SESSION, Map.of(), load);
+        ServerHealth first = selector.choose(BOTH, null);
+        ServerHealth other = first == PG2 ? PG3 : PG2;
+
+        assertThat(List.of(selector.choose(BOTH, first.name()), selector.choose(BOTH, first.name()))).containsOnly(first);
+        assertThat(selector.peek(BOTH, first.name())).isEqualTo(first);
+        assertThat(selector.choose(BOTH, null)).as("the next session's first read: the turn after the first's")
+                .isEqualTo(other);
+        assertThat(selector.choose(List.of(other), first.name())).as("its replica no longer a candidate")
+                .isEqualTo(other);
+
+        selector.configure(ReplicaPolicy.ROUND_ROBIN, ReplicaAffinity.SESSION, Map.of(first.name(), 0));
+        assertThat(selector.choose(BOTH, first.name())).as("its replica drained by weight 0").isEqualTo(other);
+    }
+
+    @Test
+    void statementAffinityIgnoresTheSessionsReplica() {
+        ReplicaSelector selector = new ReplicaSelector(ReplicaPolicy.ROUND_ROBIN, Map.of(), load);
+
+        assertThat(List.of(selector.choose(BOTH, "pg2"), selector.choose(BOTH, "pg2"))).containsOnly(PG2, PG3)
+                .contains(PG2, PG3);
     }
 
     @Test

@@ -255,6 +255,15 @@ class ConfigLoaderTest {
     }
 
     @Test
+    void readsTheReplicaAffinityStatementByDefault() throws ConfigException {
+        assertThat(parse(MINIMAL).routing().replicaAffinity()).isEqualTo(ReplicaAffinity.STATEMENT);
+        assertThat(parse(MINIMAL + "routing: {replica_affinity: session}").routing().replicaAffinity())
+                .isEqualTo(ReplicaAffinity.SESSION);
+        assertThatThrownBy(() -> parse(MINIMAL + "routing: {replica_affinity: transaction}"))
+                .hasMessageContaining("routing.replica_affinity").hasMessageContaining("statement or session");
+    }
+
+    @Test
     void rejectsAnUnknownReplicaPolicyAndANegativeWeight() {
         assertThatThrownBy(() -> parse(MINIMAL + "routing: {replica_policy: random}"))
                 .hasMessageContaining("routing.replica_policy").hasMessageContaining("least_busy");

@@ -9,12 +9,15 @@ import io.pgsplit.health.Topology;
 import io.pgsplit.protocol.SqlState;
 import io.pgsplit.router.Classification;
 import io.pgsplit.proxy.balance.ReplicaSelector;
+import io.pgsplit.proxy.config.ReplicaAffinity;
+import io.pgsplit.proxy.config.ReplicaPolicy;
 import io.pgsplit.router.RouteReason;
 import io.pgsplit.router.StatementKind;
 import io.pgsplit.router.TransactionControl;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
 import org.junit.jupiter.api.Test;
@@ -64,6 +67,26 @@ class RoutePlannerTest {
     private static Route.Refuse refusal(Route route) {
         assertThat(route).isInstanceOf(Route.Refuse.class);
         return (Route.Refuse) route;
+    }
+
+    @Test
+    void sessionAffinityKeepsTheReplicaOfTheFirstReadUntilItStopsServing() {
+        RoutePlanner sticky = new RoutePlanner(new ReplicaSelector(ReplicaPolicy.ROUND_ROBIN, ReplicaAffinity.SESSION,
+                Map.of(), ReplicaSelector.roundRobin().load()));
+        String first = toServer(sticky.plan(Requirement.of(new Segment(), READ), CLUSTER, NONE_FAILED)).server().name();
+        String other = first.equals("pg2") ? "pg3" : "pg2";
+        List<String> reads = new ArrayList<>();
+        for (int i = 0; i < 4; i++) {
+            reads.add(toServer(sticky.plan(Requirement.of(new Segment(), READ), CLUSTER, NONE_FAILED)).server().name());
+        }
+        assertThat(reads).containsOnly(first);
+        assertThat(toServer(sticky.preview(Requirement.of(new Segment(), READ), CLUSTER, RoutePlanner.ALL))
+                .server().name()).isEqualTo(first);
+
+        assertThat(toServer(sticky.plan(Requirement.of(new Segment(), READ), CLUSTER, Set.of(first))).server().name())
+                .as("its replica failed for this read").isEqualTo(other);
+        assertThat(toServer(sticky.plan(Requirement.of(new Segment(), READ), CLUSTER, NONE_FAILED)).server().name())
+                .as("the replica that took over is kept").isEqualTo(other);
     }
 
     /**
