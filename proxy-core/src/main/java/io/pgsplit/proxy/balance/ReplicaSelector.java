@@ -113,7 +113,7 @@ public final class ReplicaSelector {
     }
 
     private ServerHealth kept(List<ServerHealth> candidates, String sessionReplica) {
-        if (sessionReplica == null || affinity != ReplicaAffinity.SESSION || !inRotation(sessionReplica)) {
+        if (affinity != ReplicaAffinity.SESSION || sessionReplica == null || !inRotation(sessionReplica)) {
             return null;
         }
         for (int i = 0; i < candidates.size(); i++) {

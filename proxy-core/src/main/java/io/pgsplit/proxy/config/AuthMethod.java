@@ -1,7 +1,6 @@
 package io.pgsplit.proxy.config;
 
 import java.util.Arrays;
-import java.util.Locale;
 import java.util.stream.Collectors;
 
 /** How a client proves who it is, named as in pg_hba.conf. */
@@ -26,10 +25,7 @@ public enum AuthMethod {
     }
 
     public static AuthMethod fromConfigName(String text) {
-        String wanted = text.trim().toLowerCase(Locale.ROOT);
-        return Arrays.stream(values())
-                .filter(method -> method.configName.equals(wanted))
-                .findFirst()
+        return ConfigNames.find(values(), AuthMethod::configName, text)
                 .orElseThrow(() -> new IllegalArgumentException("must be one of "
                         + Arrays.stream(values()).map(AuthMethod::configName).collect(Collectors.joining(", "))
                         + " (got '" + text + "')"));

@@ -1,7 +1,5 @@
 package io.pgsplit.proxy.config;
 
-import java.util.Locale;
-
 /**
  * What a session's reads may see. {@code READ_YOUR_WRITES}: never data older than the session's own
  * last commit (reads go only to replicas that have replayed it). {@code EVENTUAL}: any healthy replica.
@@ -21,12 +19,7 @@ public enum Consistency {
 
     /** Parses {@code read-your-writes} or {@code eventual} (case-insensitive). */
     public static Consistency fromConfigName(String value) {
-        String wanted = value.trim().toLowerCase(Locale.ROOT);
-        for (Consistency consistency : values()) {
-            if (consistency.configName.equals(wanted)) {
-                return consistency;
-            }
-        }
-        throw new IllegalArgumentException("must be read-your-writes or eventual");
+        return ConfigNames.find(values(), Consistency::configName, value)
+                .orElseThrow(() -> new IllegalArgumentException("must be read-your-writes or eventual"));
     }
 }

@@ -1,7 +1,5 @@
 package io.pgsplit.proxy.config;
 
-import java.util.Locale;
-
 /**
  * How long a client holds a primary connection. {@code SESSION}: from its first statement that needs
  * the primary until it disconnects. {@code TRANSACTION}: for one transaction, or one Sync group or
@@ -23,12 +21,7 @@ public enum PoolMode {
 
     /** Parses {@code session} or {@code transaction} (case-insensitive). */
     public static PoolMode fromConfigName(String value) {
-        String wanted = value.trim().toLowerCase(Locale.ROOT);
-        for (PoolMode mode : values()) {
-            if (mode.configName.equals(wanted)) {
-                return mode;
-            }
-        }
-        throw new IllegalArgumentException("must be session or transaction");
+        return ConfigNames.find(values(), PoolMode::configName, value)
+                .orElseThrow(() -> new IllegalArgumentException("must be session or transaction"));
     }
 }

@@ -1,7 +1,5 @@
 package io.pgsplit.proxy.config;
 
-import java.util.Locale;
-
 /**
  * {@code routing.replica_affinity}: how long a replica chosen for a session's read keeps its reads.
  * {@code STATEMENT}: each read (or read-only transaction) is placed afresh by the policy. {@code SESSION}: a
@@ -23,12 +21,7 @@ public enum ReplicaAffinity {
     }
 
     public static ReplicaAffinity fromConfigName(String value) {
-        String wanted = value.trim().toLowerCase(Locale.ROOT);
-        for (ReplicaAffinity affinity : values()) {
-            if (affinity.configName.equals(wanted)) {
-                return affinity;
-            }
-        }
-        throw new IllegalArgumentException("must be statement or session");
+        return ConfigNames.find(values(), ReplicaAffinity::configName, value)
+                .orElseThrow(() -> new IllegalArgumentException("must be statement or session"));
     }
 }

@@ -1,7 +1,5 @@
 package io.pgsplit.proxy.config;
 
-import java.util.Locale;
-
 /**
  * {@code routing.replica_policy}: how a read picks its replica among those that may serve it.
  * {@code ROUND_ROBIN}: in turn, by weight. {@code LEAST_BUSY}: the fewest reads in flight from this proxy.
@@ -21,12 +19,7 @@ public enum ReplicaPolicy {
     }
 
     public static ReplicaPolicy fromConfigName(String value) {
-        String wanted = value.trim().toLowerCase(Locale.ROOT);
-        for (ReplicaPolicy policy : values()) {
-            if (policy.configName.equals(wanted)) {
-                return policy;
-            }
-        }
-        throw new IllegalArgumentException("must be round_robin, least_busy or lowest_latency");
+        return ConfigNames.find(values(), ReplicaPolicy::configName, value)
+                .orElseThrow(() -> new IllegalArgumentException("must be round_robin, least_busy or lowest_latency"));
     }
 }

@@ -1,7 +1,6 @@
 package io.pgsplit.proxy.config;
 
 import java.util.Arrays;
-import java.util.Locale;
 import java.util.stream.Collectors;
 
 /** The I/O transport asked for in YAML as {@code transport: auto | io_uring | epoll | nio}; restart-only. */
@@ -22,10 +21,7 @@ public enum TransportChoice {
     }
 
     public static TransportChoice fromConfigName(String text) {
-        String wanted = text.trim().toLowerCase(Locale.ROOT);
-        return Arrays.stream(values())
-                .filter(choice -> choice.configName.equals(wanted))
-                .findFirst()
+        return ConfigNames.find(values(), TransportChoice::configName, text)
                 .orElseThrow(() -> new IllegalArgumentException("must be one of "
                         + Arrays.stream(values()).map(TransportChoice::configName).collect(Collectors.joining(", "))
                         + " (got '" + text + "')"));
