@@ -13,24 +13,17 @@ cd "$(dirname "$0")/.."
 N=${1:-10000}
 JAR=proxy-core/target/pgsplit.jar
 BENCH=bench/target/benchmarks.jar
-WORK=$(mktemp -d /tmp/pgsplit-idle.XXXXXX)
-chmod 755 "$WORK"
-PIDS=()
+# shellcheck source=bench/lib.sh
+source bench/lib.sh
+bench_workdir idle
 cleanup() {
-  exec 3>&- 4>&- 2>/dev/null || true
-  for pid in "${PIDS[@]}"; do kill "$pid" 2>/dev/null || true; done
-  for pid in "${PIDS[@]}"; do wait "$pid" 2>/dev/null || true; done
-  rm -rf "$WORK"
+  exec 3>&- 4>&- 2>/dev/null || true # the idle clients' pipes first, so they end
+  bench_cleanup
 }
 trap cleanup EXIT
 [ -f "$JAR" ] && [ -f "$BENCH" ] || mvn -B -q package -DskipTests -pl bench -am
 
-java -cp "$JAR" io.pgsplit.cluster.ClusterMain --replicas 2 --env-file "$WORK/cluster.env" < <(exec sleep infinity 2>/dev/null) > "$WORK/cluster.log" 2>&1 &
-PIDS+=($!)
-for _ in $(seq 1 120); do [ -s "$WORK/cluster.env" ] && grep -q REPLICA_PORTS "$WORK/cluster.env" && break; sleep 1; done
-# shellcheck disable=SC1091
-source "$WORK/cluster.env"
-IFS=, read -r REPLICA1 REPLICA2 <<< "$REPLICA_PORTS"
+start_cluster
 PORT=16434
 ADMIN=19434
 cat > "$WORK/pgsplit.yaml" <<YAML

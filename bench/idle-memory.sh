@@ -11,23 +11,12 @@ cd "$(dirname "$0")/.."
 N=${1:-80}
 JAR=proxy-core/target/pgsplit.jar
 BENCH=bench/target/benchmarks.jar
-WORK=$(mktemp -d /tmp/pgsplit-mem.XXXXXX)
-chmod 755 "$WORK"
-PIDS=()
-cleanup() {
-  for pid in "${PIDS[@]}"; do kill "$pid" 2>/dev/null || true; done
-  for pid in "${PIDS[@]}"; do wait "$pid" 2>/dev/null || true; done
-  rm -rf "$WORK"
-}
-trap cleanup EXIT
+# shellcheck source=bench/lib.sh
+source bench/lib.sh
+bench_workdir mem
 [ -f "$JAR" ] && [ -f "$BENCH" ] || mvn -B -q package -DskipTests -pl bench -am
 
-java -cp "$JAR" io.pgsplit.cluster.ClusterMain --replicas 2 --env-file "$WORK/cluster.env" < <(exec sleep infinity 2>/dev/null) > "$WORK/cluster.log" 2>&1 &
-PIDS+=($!)
-for _ in $(seq 1 120); do [ -s "$WORK/cluster.env" ] && grep -q REPLICA_PORTS "$WORK/cluster.env" && break; sleep 1; done
-# shellcheck disable=SC1091
-source "$WORK/cluster.env"
-IFS=, read -r REPLICA1 REPLICA2 <<< "$REPLICA_PORTS"
+start_cluster
 cat > "$WORK/pgsplit.yaml" <<YAML
 listen: 127.0.0.1:16433
 servers:

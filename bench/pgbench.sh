@@ -25,34 +25,17 @@ CLIENTS=${2:-8}
 SCALE=${3:-10}
 THREADS=2
 JAR=proxy-core/target/pgsplit.jar
-WORK=$(mktemp -d /tmp/pgsplit-bench.XXXXXX)
-chmod 755 "$WORK"
-PIDS=()
-cleanup() {
-  for pid in "${PIDS[@]}"; do kill "$pid" 2>/dev/null || true; done
-  for pid in "${PIDS[@]}"; do wait "$pid" 2>/dev/null || true; done
-  rm -rf "$WORK"
-}
-trap cleanup EXIT
+# shellcheck source=bench/lib.sh
+source bench/lib.sh
+bench_workdir bench
 
 [ -f "$JAR" ] || mvn -B -q package -DskipTests
 
 echo "starting a primary and 2 replicas…"
-java -cp "$JAR" io.pgsplit.cluster.ClusterMain --replicas 2 --env-file "$WORK/cluster.env" < <(exec sleep infinity 2>/dev/null) > "$WORK/cluster.log" 2>&1 &
-PIDS+=($!)
-for _ in $(seq 1 120); do [ -s "$WORK/cluster.env" ] && grep -q REPLICA_PORTS "$WORK/cluster.env" && break; sleep 1; done
-# shellcheck disable=SC1091
-source "$WORK/cluster.env"
-IFS=, read -r REPLICA1 REPLICA2 <<< "$REPLICA_PORTS"
-export PGPASSWORD=app
+start_cluster
 
 echo "initialising pgbench tables (scale $SCALE) on the primary…"
-pgbench -i -q -s "$SCALE" -h 127.0.0.1 -p "$PRIMARY_PORT" -U app app > "$WORK/init.log" 2>&1
-# wait until both replicas have replayed the load
-until psql -X -qAt -h 127.0.0.1 -p "$REPLICA2" -U app app -c "select count(*) from pgbench_branches" 2>/dev/null | grep -q "^$SCALE$" \
-   && psql -X -qAt -h 127.0.0.1 -p "$REPLICA1" -U app app -c "select count(*) from pgbench_branches" 2>/dev/null | grep -q "^$SCALE$"; do
-  sleep 0.5
-done
+init_pgbench "$SCALE"
 
 # start_pgsplit transport port admin_port [replicas (2)] [replica_affinity (statement)] -> starts it in the
 # background; its pid in PROXY_PID
@@ -110,19 +93,7 @@ sleep 1
 # session mode in front of the same replica as the direct runs (PgBouncer does no read/write split).
 BOUNCER_PORT=16440
 if command -v pgbouncer > /dev/null; then
-  printf '[databases]\napp = host=127.0.0.1 port=%s dbname=app\n[pgbouncer]\nlisten_addr = 127.0.0.1\nlisten_port = %s\nauth_type = plain\nauth_file = %s/users.txt\npool_mode = session\nmax_client_conn = 200\ndefault_pool_size = 50\nlogfile = %s/pgbouncer.log\n' \
-    "$REPLICA1" "$BOUNCER_PORT" "$WORK" "$WORK" > "$WORK/pgbouncer.ini"
-  echo '"app" "app"' > "$WORK/users.txt"
-  chmod 755 "$WORK"; chmod 644 "$WORK/pgbouncer.ini" "$WORK/users.txt"
-  if [ "$(id -u)" = 0 ]; then
-    touch "$WORK/pgbouncer.log"; chown postgres "$WORK/pgbouncer.log"
-    runuser -u postgres -- pgbouncer "$WORK/pgbouncer.ini" > /dev/null 2>&1 &
-  else
-    pgbouncer "$WORK/pgbouncer.ini" > /dev/null 2>&1 &
-  fi
-  PIDS+=($!)
-  until pg_isready -q -h 127.0.0.1 -p "$BOUNCER_PORT"; do sleep 0.3; done
-  BOUNCER_PID=$(pgrep -n -f "pgbouncer $WORK/pgbouncer.ini")
+  start_pgbouncer "$BOUNCER_PORT" "$REPLICA1" session plain 200 50
 else
   BOUNCER_PORT=
 fi

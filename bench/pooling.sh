@@ -14,30 +14,14 @@ SECONDS_PER_RUN=${1:-15}
 SCALE=${2:-10}
 THREADS=2
 JAR=proxy-core/target/pgsplit.jar
-WORK=$(mktemp -d /tmp/pgsplit-pooling.XXXXXX)
-chmod 755 "$WORK"
-PIDS=()
-cleanup() {
-  for pid in "${PIDS[@]}"; do kill "$pid" 2>/dev/null || true; done
-  for pid in "${PIDS[@]}"; do wait "$pid" 2>/dev/null || true; done
-  rm -rf "$WORK"
-}
-trap cleanup EXIT
+# shellcheck source=bench/lib.sh
+source bench/lib.sh
+bench_workdir pooling
 ulimit -n 20000 2>/dev/null || true
 [ -f "$JAR" ] || mvn -B -q package -DskipTests
 
-java -cp "$JAR" io.pgsplit.cluster.ClusterMain --replicas 2 --env-file "$WORK/cluster.env" < <(exec sleep infinity 2>/dev/null) > "$WORK/cluster.log" 2>&1 &
-PIDS+=($!)
-for _ in $(seq 1 120); do [ -s "$WORK/cluster.env" ] && grep -q REPLICA_PORTS "$WORK/cluster.env" && break; sleep 1; done
-# shellcheck disable=SC1091
-source "$WORK/cluster.env"
-IFS=, read -r REPLICA1 REPLICA2 <<< "$REPLICA_PORTS"
-export PGPASSWORD=app
-pgbench -i -q -s "$SCALE" -h 127.0.0.1 -p "$PRIMARY_PORT" -U app app > "$WORK/init.log" 2>&1
-until psql -X -qAt -h 127.0.0.1 -p "$REPLICA2" -U app app -c "select count(*) from pgbench_branches" 2>/dev/null | grep -q "^$SCALE$" \
-   && psql -X -qAt -h 127.0.0.1 -p "$REPLICA1" -U app app -c "select count(*) from pgbench_branches" 2>/dev/null | grep -q "^$SCALE$"; do
-  sleep 0.5
-done
+start_cluster
+init_pgbench "$SCALE"
 
 start_pgsplit() { # port mode
   cat > "$WORK/pgsplit-$2.yaml" <<YAML
@@ -63,18 +47,7 @@ start_pgsplit 16436 transaction
 
 BOUNCER_PORT=16441
 if command -v pgbouncer > /dev/null; then
-  printf '[databases]\napp = host=127.0.0.1 port=%s dbname=app\n[pgbouncer]\nlisten_addr = 127.0.0.1\nlisten_port = %s\nauth_type = md5\nauth_file = %s/users.txt\npool_mode = transaction\nmax_client_conn = 2000\ndefault_pool_size = 20\nlogfile = %s/pgbouncer.log\n' \
-    "$PRIMARY_PORT" "$BOUNCER_PORT" "$WORK" "$WORK" > "$WORK/pgbouncer.ini"
-  echo '"app" "app"' > "$WORK/users.txt"
-  chmod 644 "$WORK/pgbouncer.ini" "$WORK/users.txt"
-  if [ "$(id -u)" = 0 ]; then
-    touch "$WORK/pgbouncer.log"; chown postgres "$WORK/pgbouncer.log"
-    runuser -u postgres -- sh -c "ulimit -n 20000; exec pgbouncer '$WORK/pgbouncer.ini'" > /dev/null 2>&1 &
-  else
-    pgbouncer "$WORK/pgbouncer.ini" > /dev/null 2>&1 &
-  fi
-  PIDS+=($!)
-  until pg_isready -q -h 127.0.0.1 -p "$BOUNCER_PORT"; do sleep 0.3; done
+  start_pgbouncer "$BOUNCER_PORT" "$PRIMARY_PORT" transaction md5 2000 20
 fi
 
 run() { # port clients select|tpcb -> "tps" or "failed"

@@ -20,31 +20,14 @@ for tool in perf python3 pgbench jcmd; do
   command -v "$tool" > /dev/null || { echo "profile.sh needs $tool" >&2; exit 1; }
 done
 [ "$SECS" -ge 12 ] || { echo "profile.sh needs at least 12 seconds per run" >&2; exit 1; }
-WORK=$(mktemp -d /tmp/pgsplit-profile.XXXXXX)
-chmod 755 "$WORK"
-PIDS=()
-cleanup() {
-  for pid in "${PIDS[@]}"; do kill "$pid" 2>/dev/null || true; done
-  for pid in "${PIDS[@]}"; do wait "$pid" 2>/dev/null || true; done
-  rm -rf "$WORK"
-}
-trap cleanup EXIT
+# shellcheck source=bench/lib.sh
+source bench/lib.sh
+bench_workdir profile
 
 [ -f "$JAR" ] || mvn -B -q package -DskipTests
 
-java -cp "$JAR" io.pgsplit.cluster.ClusterMain --replicas 2 --env-file "$WORK/cluster.env" < <(exec sleep infinity 2>/dev/null) > "$WORK/cluster.log" 2>&1 &
-PIDS+=($!)
-for _ in $(seq 1 120); do [ -s "$WORK/cluster.env" ] && grep -q REPLICA_PORTS "$WORK/cluster.env" && break; sleep 1; done
-# shellcheck disable=SC1091
-source "$WORK/cluster.env"
-IFS=, read -r REPLICA1 REPLICA2 <<< "$REPLICA_PORTS"
-export PGPASSWORD=app
-pgbench -i -q -s 5 -h 127.0.0.1 -p "$PRIMARY_PORT" -U app app > "$WORK/init.log" 2>&1
-for port in "$REPLICA1" "$REPLICA2"; do
-  until psql -X -qAt -h 127.0.0.1 -p "$port" -U app app -c "select count(*) from pgbench_branches" 2>/dev/null | grep -q "^5$"; do
-    sleep 0.5
-  done
-done
+start_cluster
+init_pgbench 5
 
 PORT=17632
 second_replica="  - { name: pg3, host: 127.0.0.1, port: $REPLICA2 }"
@@ -70,20 +53,7 @@ until pg_isready -q -h 127.0.0.1 -p "$PORT"; do sleep 0.3; done
 BOUNCER_PORT=""
 if command -v pgbouncer > /dev/null; then
   BOUNCER_PORT=$((PORT + 2))
-  printf '[databases]\napp = host=127.0.0.1 port=%s dbname=app\n[pgbouncer]\nlisten_addr = 127.0.0.1\nlisten_port = %s\nauth_type = plain\nauth_file = %s/users.txt\npool_mode = session\nmax_client_conn = 200\ndefault_pool_size = 50\nlogfile = %s/pgbouncer.log\n' \
-    "$REPLICA1" "$BOUNCER_PORT" "$WORK" "$WORK" > "$WORK/pgbouncer.ini"
-  echo '"app" "app"' > "$WORK/users.txt"
-  chmod 644 "$WORK/pgbouncer.ini" "$WORK/users.txt"
-  if [ "$(id -u)" = 0 ]; then # pgbouncer refuses to run as root
-    touch "$WORK/pgbouncer.log"; chown postgres "$WORK/pgbouncer.log"
-    runuser -u postgres -- pgbouncer "$WORK/pgbouncer.ini" > /dev/null 2>&1 &
-  else
-    pgbouncer "$WORK/pgbouncer.ini" > /dev/null 2>&1 &
-  fi
-  PIDS+=($!)
-  until pg_isready -q -h 127.0.0.1 -p "$BOUNCER_PORT"; do sleep 0.3; done
-  BOUNCER_PID=$(pgrep -n -f "pgbouncer $WORK/pgbouncer.ini")
-  PIDS+=("$BOUNCER_PID")
+  start_pgbouncer "$BOUNCER_PORT" "$REPLICA1" session plain 200 50
 fi
 
 load() { # port seconds -> pgbench's output in $WORK/load.out, in the background; its pid in LOAD_PID
