@@ -1,4 +1,5 @@
-# Sourced by the bench scripts: their work directory, the cluster they measure against, PgBouncer as a reference.
+# Sourced by the bench scripts: their work directory, the cluster they measure against, pgsplit in front of it,
+# PgBouncer as a reference.
 # Each script sets JAR first; everything started goes into PIDS, so the EXIT trap stops it.
 
 # bench_workdir name -> WORK (readable by the unprivileged users the servers and PgBouncer run as), an empty PIDS,
@@ -56,4 +57,31 @@ start_pgbouncer() {
   until pg_isready -q -h 127.0.0.1 -p "$1"; do sleep 0.3; done
   BOUNCER_PID=$(pgrep -n -f "pgbouncer $WORK/pgbouncer.ini")
   PIDS+=("$BOUNCER_PID")
+}
+
+# start_pgsplit transport port admin_port [replicas (2)] [replica_affinity (statement)] -> pgsplit in front of the
+# cluster, accepting once this returns; its pid in PROXY_PID. PGSPLIT_JAVA_OPTS goes to its JVM.
+start_pgsplit() {
+  local third="  - { name: pg3, host: 127.0.0.1, port: $REPLICA2 }" config="$WORK/pgsplit-$1-$2.yaml"
+  [ "${4:-2}" = 1 ] && third=""
+  cat > "$config" <<YAML
+listen: 127.0.0.1:$2
+admin: 127.0.0.1:$3
+transport: $1
+servers:
+  - { name: pg1, host: 127.0.0.1, port: $PRIMARY_PORT }
+  - { name: pg2, host: 127.0.0.1, port: $REPLICA1 }
+$third
+users:
+  - { name: app, password: app }
+health:
+  interval: 500ms
+routing:
+  replica_affinity: ${5:-statement}
+YAML
+  # shellcheck disable=SC2086
+  java ${PGSPLIT_JAVA_OPTS:-} -Dlogback.configurationFile=/dev/null -jar "$JAR" --config "$config" > "$WORK/proxy-$1-$2.log" 2>&1 &
+  PROXY_PID=$!
+  PIDS+=($PROXY_PID)
+  until pg_isready -q -h 127.0.0.1 -p "$2"; do sleep 0.3; done
 }

@@ -37,33 +37,6 @@ start_cluster
 echo "initialising pgbench tables (scale $SCALE) on the primary…"
 init_pgbench "$SCALE"
 
-# start_pgsplit transport port admin_port [replicas (2)] [replica_affinity (statement)] -> starts it in the
-# background; its pid in PROXY_PID
-start_pgsplit() {
-  local third="  - { name: pg3, host: 127.0.0.1, port: $REPLICA2 }" config="$WORK/pgsplit-$1-$2.yaml"
-  [ "${4:-2}" = 1 ] && third=""
-  cat > "$config" <<YAML
-listen: 127.0.0.1:$2
-admin: 127.0.0.1:$3
-transport: $1
-servers:
-  - { name: pg1, host: 127.0.0.1, port: $PRIMARY_PORT }
-  - { name: pg2, host: 127.0.0.1, port: $REPLICA1 }
-$third
-users:
-  - { name: app, password: app }
-health:
-  interval: 500ms
-routing:
-  replica_affinity: ${5:-statement}
-YAML
-  # shellcheck disable=SC2086
-  java ${PGSPLIT_JAVA_OPTS:-} -Dlogback.configurationFile=/dev/null -jar "$JAR" --config "$config" > "$WORK/proxy-$1-$2.log" 2>&1 &
-  PROXY_PID=$!
-  PIDS+=($PROXY_PID)
-  until pg_isready -q -h 127.0.0.1 -p "$2"; do sleep 0.3; done
-}
-
 TRANSPORTS=() PROXY_PORTS=() PROXY_PIDS=()
 port=16432
 for transport in ${PGSPLIT_TRANSPORT:-${BENCH_TRANSPORTS:-epoll io_uring nio}}; do

@@ -30,25 +30,10 @@ start_cluster
 init_pgbench 5
 
 PORT=17632
-second_replica="  - { name: pg3, host: 127.0.0.1, port: $REPLICA2 }"
-[ "$REPLICAS" = 1 ] && second_replica=""
-cat > "$WORK/pgsplit.yaml" <<YAML
-listen: 127.0.0.1:$PORT
-admin: 127.0.0.1:$((PORT + 1))
-transport: epoll
-servers:
-  - { name: pg1, host: 127.0.0.1, port: $PRIMARY_PORT }
-  - { name: pg2, host: 127.0.0.1, port: $REPLICA1 }
-$second_replica
-users:
-  - { name: app, password: app }
-YAML
-# shellcheck disable=SC2086
-java -XX:+UnlockDiagnosticVMOptions -XX:+DebugNonSafepoints -XX:+PreserveFramePointer ${PGSPLIT_JAVA_OPTS:-} \
-  -jar "$JAR" --config "$WORK/pgsplit.yaml" > "$WORK/pgsplit.log" 2>&1 &
-PGSPLIT_PID=$!
-PIDS+=("$PGSPLIT_PID")
-until pg_isready -q -h 127.0.0.1 -p "$PORT"; do sleep 0.3; done
+# frame pointers and debug info at every instruction, so that perf can walk and name the JIT's frames
+PGSPLIT_JAVA_OPTS="-XX:+UnlockDiagnosticVMOptions -XX:+DebugNonSafepoints -XX:+PreserveFramePointer ${PGSPLIT_JAVA_OPTS:-}"
+start_pgsplit epoll "$PORT" $((PORT + 1)) "$REPLICAS"
+PGSPLIT_PID=$PROXY_PID
 
 BOUNCER_PORT=""
 if command -v pgbouncer > /dev/null; then
