@@ -15,6 +15,8 @@
 # For pgsplit and PgBouncer the user and system CPU time per query is read from /proc around each run.
 # Both tables also show a pgsplit whose only replica is that one (…-1replica), like for like, and one with
 # routing.replica_affinity: session (…-session), whose sessions each keep one of the two replicas.
+# BENCH_ROUNDS (default 1) measures every target that many times, in a rotating order, and prints medians: on a
+# shared machine one run of each moves by more than the differences between the targets.
 #
 # Needs: JDK 17, Maven, PostgreSQL server binaries and pgbench. Starts its own cluster (primary +
 # 2 replicas) and proxy on loopback, and stops both at the end.
@@ -96,9 +98,10 @@ run() { # port mode -> "tps latency_ms"; a failed run shows why and returns 1 (w
   awk '/latency average/ {lat=$4} /^tps/ {tps=$3} END {print tps, lat}' "$out"
 }
 
-# run_measured port mode pid -> "tps latency_ms user_us_per_query sys_us_per_query"
+# run_measured port mode [pid] -> "tps latency_ms user_us_per_query sys_us_per_query" (the CPU "-" without a pid)
 run_measured() {
   local before after tps lat
+  [ -n "${3:-}" ] || { read -r tps lat < <(run "$1" "$2"); echo "$tps $lat - -"; return; }
   before=$(cpu_ticks "$3")
   read -r tps lat < <(run "$1" "$2")
   after=$(cpu_ticks "$3")
@@ -107,74 +110,87 @@ run_measured() {
     printf "%s %s %.1f %.1f\n", tps, lat, (y[1] - x[1]) * t / q, (y[2] - x[2]) * t / q }'
 }
 
-# measure_column port pid width -> appends this pgsplit's TPS and ratio to row, its CPU per query to cpu
-measure_column() {
-  local ptps plat pusr psys
-  read -r ptps plat pusr psys < <(run_measured "$1" "$mode" "$2")
-  row+=$(awk -v pt="$ptps" -v dt="$dtps" -v w="$3" 'BEGIN { printf " %*.0f %7.2f", w, pt, pt/dt }')
-  cpu+=$(printf ' %16s' "${pusr}u+${psys}s")
+# What is measured: the direct runs first in the list, then each pgsplit, then the references. Each has a port and,
+# for the processes whose CPU time is read, a pid.
+TARGETS=()
+declare -A TARGET_PORT TARGET_PID
+add_target() { TARGETS+=("$1"); TARGET_PORT[$1]=$2; TARGET_PID[$1]=${3:-}; }
+add_target direct "$REPLICA1"
+for i in "${!TRANSPORTS[@]}"; do add_target "pgsplit/${TRANSPORTS[$i]}" "${PROXY_PORTS[$i]}" "${PROXY_PIDS[$i]}"; done
+add_target "pgsplit/${TRANSPORTS[0]}-1replica" "$SINGLE_PORT" "$SINGLE_PID"
+add_target "pgsplit/${TRANSPORTS[0]}-session" "$SESSION_PORT" "$SESSION_PID"
+[ -z "$BOUNCER_PORT" ] || add_target pgbouncer "$BOUNCER_PORT" "$BOUNCER_PID"
+[ -z "$HAPROXY_PORT" ] || add_target haproxy "$HAPROXY_PORT"
+
+# measure_rounds mode target… -> RESULT["target round"] = run_measured's output, for ROUNDS rounds. Every target
+# runs once unmeasured first (this mode's connections and caches); round r then starts at a different target, so
+# no target always runs right after the same one or always at the same point of the machine's drift.
+declare -A RESULT
+measure_rounds() {
+  local mode=$1 target r k offset
+  shift
+  local list=("$@")
+  for target in "${list[@]}"; do run "${TARGET_PORT[$target]}" "$mode" > /dev/null; done
+  for r in $(seq 1 "$ROUNDS"); do
+    offset=$(((r - 1) * ${#list[@]} / ROUNDS))
+    for k in "${!list[@]}"; do
+      target=${list[$(((k + offset) % ${#list[@]}))]}
+      RESULT["$target $r"]=$(run_measured "${TARGET_PORT[$target]}" "$mode" "${TARGET_PID[$target]}")
+    done
+  done
 }
 
-printf '\npgbench -S, %s clients, %s threads, %ss per run, scale %s, %s cores, pgsplit transports %s\n' "$CLIENTS" "$THREADS" \
-  "$SECONDS_PER_RUN" "$SCALE" "$(nproc)" "${TRANSPORTS[*]}"
-header=$(printf '%-9s %11s' mode direct_tps)
-for transport in "${TRANSPORTS[@]}"; do header+=$(printf ' %16s %7s' "pgsplit/$transport" ratio); done
-header+=$(printf ' %24s %7s' "pgsplit/${TRANSPORTS[0]}-1replica" ratio)
-header+=$(printf ' %22s %7s' "pgsplit/${TRANSPORTS[0]}-session" ratio)
-header+=$(printf ' %11s %7s %11s %7s' pgbouncer ratio haproxy ratio)
-for transport in "${TRANSPORTS[@]}"; do header+=$(printf ' %16s' "${transport}_cpu_us"); done
-header+=$(printf ' %16s %16s' "1replica_cpu_us" "session_cpu_us")
-echo "$header$(printf ' %16s' pgbouncer_cpu_us)"
+# field target n -> the n-th field (1 tps, 2 latency, 3 user, 4 system) of each round's result, a line each
+field() {
+  local r
+  for r in $(seq 1 "$ROUNDS"); do awk -v n="$2" '{print $n}' <<< "${RESULT["$1 $r"]}"; done
+}
+# paired target op -> for each round, the target's result against the direct run of the same round: the TPS ratio
+# (op "ratio") or the latency the target adds, in µs (op "added")
+paired() {
+  local r
+  for r in $(seq 1 "$ROUNDS"); do
+    awk -v op="$2" 'NR == 1 {dt = $1; dl = $2} NR == 2 {print (op == "ratio" ? $1 / dt : ($2 - dl) * 1000)}' \
+      <(echo "${RESULT["direct $r"]}") <(echo "${RESULT["$1 $r"]}")
+  done
+}
+median() { sort -g | awk '{v[NR] = $1} END {print (NR % 2 ? v[(NR + 1) / 2] : (v[NR / 2] + v[NR / 2 + 1]) / 2)}'; }
+range() { sort -g | awk 'NR == 1 {lo = $1} {hi = $1} END {printf "%.0f-%.0f", lo, hi}'; }
+
+ROUNDS=${BENCH_ROUNDS:-1}
+printf '\npgbench -S, %s clients, %s threads, %ss per run, scale %s, %s cores, pgsplit transports %s, %s round(s)\n' \
+  "$CLIENTS" "$THREADS" "$SECONDS_PER_RUN" "$SCALE" "$(nproc)" "${TRANSPORTS[*]}" "$ROUNDS"
 # Every pgsplit is warmed up in every mode first: the first mode measured would otherwise pay for compiling the
 # paths of all of them (the JIT's threads count in the process's CPU time).
 for mode in ${BENCH_MODES:-simple extended prepared}; do
-  for i in "${!TRANSPORTS[@]}"; do
-    run "${PROXY_PORTS[$i]}" "$mode" > /dev/null
+  for target in "${TARGETS[@]}"; do
+    [[ $target == pgsplit/* ]] && run "${TARGET_PORT[$target]}" "$mode" > /dev/null
   done
-  run "$SINGLE_PORT" "$mode" > /dev/null
-  run "$SESSION_PORT" "$mode" > /dev/null
 done
+printf '%-9s %-26s %9s %13s %7s %8s %16s\n' mode target tps tps_range ratio lat_ms cpu_us_per_query
 for mode in ${BENCH_MODES:-simple extended prepared}; do
-  for i in "${!TRANSPORTS[@]}"; do
-    run "${PROXY_PORTS[$i]}" "$mode" > /dev/null   # warm-up: this mode's connections and caches
+  measure_rounds "$mode" "${TARGETS[@]}"
+  for target in "${TARGETS[@]}"; do
+    ratio=1 cpu=""
+    [ "$target" = direct ] || ratio=$(paired "$target" ratio | median)
+    [ -z "${TARGET_PID[$target]}" ] || cpu=$(printf '%.1fu+%.1fs' "$(field "$target" 3 | median)" "$(field "$target" 4 | median)")
+    printf '%-9s %-26s %9.0f %13s %7.2f %8.3f %16s\n' "$mode" "$target" "$(field "$target" 1 | median)" \
+      "$(field "$target" 1 | range)" "$ratio" "$(field "$target" 2 | median)" "$cpu"
   done
-  read -r dtps dlat < <(run "$REPLICA1" "$mode")
-  row=$(printf '%-9s %11.0f' "$mode" "$dtps") cpu=""
-  for i in "${!TRANSPORTS[@]}"; do
-    measure_column "${PROXY_PORTS[$i]}" "${PROXY_PIDS[$i]}" 16
-  done
-  run "$SINGLE_PORT" "$mode" > /dev/null   # warm-up, as above
-  measure_column "$SINGLE_PORT" "$SINGLE_PID" 24
-  run "$SESSION_PORT" "$mode" > /dev/null   # warm-up, as above
-  measure_column "$SESSION_PORT" "$SESSION_PID" 22
-  btps=0 busr=0 bsys=0 htps=0
-  [ -n "$BOUNCER_PORT" ] && read -r btps _ busr bsys < <(run_measured "$BOUNCER_PORT" "$mode" "$BOUNCER_PID")
-  [ -n "$HAPROXY_PORT" ] && read -r htps _ < <(run "$HAPROXY_PORT" "$mode")
-  row+=$(awk -v dt="$dtps" -v bt="$btps" -v ht="$htps" 'BEGIN { printf " %11.0f %7.2f %11.0f %7.2f", bt, bt/dt, ht, ht/dt }')
-  echo "$row$cpu$(printf ' %16s' "${busr}u+${bsys}s")"
 done
-echo "(cpu_us: user+system microseconds of CPU per query in the proxy process, from /proc)"
+echo "(medians over the rounds; ratio: the target's TPS over the direct run's of the same round; cpu_us_per_query:"
+echo " user+system microseconds of CPU per query in the proxy process, from /proc)"
 echo
-echo "single-client latency (1 client, 1 thread; pgsplit/${TRANSPORTS[0]}-1replica reads from the direct runs' replica only):"
+echo "single-client latency (1 client, 1 thread; pgsplit/${TRANSPORTS[0]}-1replica reads from the direct runs' replica only;"
+echo "medians over the rounds, what each adds to the direct run of the same round):"
 CLIENTS=1 THREADS=1
+LATENCY_TARGETS=()
+for target in "${TARGETS[@]}"; do [ "$target" = haproxy ] || LATENCY_TARGETS+=("$target"); done
 for mode in simple prepared; do
-  run "$SINGLE_PORT" "$mode" > /dev/null   # warm-up
-  run "$SESSION_PORT" "$mode" > /dev/null
-done
-# latency_column label port -> appends what this target's single client adds to the direct latency to line
-latency_column() {
-  local plat
-  read -r _ plat < <(run "$2" "$mode")
-  line+=$(awk -v t="$1" -v dl="$dlat" -v pl="$plat" 'BEGIN { printf ", %s %.3f ms (added %.0f us)", t, pl, (pl-dl)*1000 }')
-}
-for mode in simple prepared; do
-  read -r dtps dlat < <(run "$REPLICA1" "$mode")
-  line=$(printf '%-9s direct %.3f ms' "$mode" "$dlat")
-  for i in "${!TRANSPORTS[@]}"; do
-    latency_column "pgsplit/${TRANSPORTS[$i]}" "${PROXY_PORTS[$i]}"
+  measure_rounds "$mode" "${LATENCY_TARGETS[@]}"
+  line=$(printf '%-9s direct %.3f ms' "$mode" "$(field direct 2 | median)")
+  for target in "${LATENCY_TARGETS[@]:1}"; do
+    line+=$(printf ', %s %.3f ms (added %.0f us)' "$target" "$(field "$target" 2 | median)" "$(paired "$target" added | median)")
   done
-  latency_column "pgsplit/${TRANSPORTS[0]}-1replica" "$SINGLE_PORT"
-  latency_column "pgsplit/${TRANSPORTS[0]}-session" "$SESSION_PORT"
-  [ -z "$BOUNCER_PORT" ] || latency_column pgbouncer "$BOUNCER_PORT"
   echo "$line"
 done
